@@ -1,0 +1,57 @@
+/**
+ * graphql-shield on the root operations only: wrapping every field would cost a Promise per field
+ * (see shared/STACK.md). Personal fields are guarded by the @pii wrapper instead.
+ */
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, deny, or, rule, shield } from 'graphql-shield';
+import type { GraphQLSchema } from 'graphql';
+import { forbidden, unauthenticated } from '../errors';
+import type { RequestContext } from '../graphql/context';
+import { OPERATION_ACCESS, type OperationAccess } from './operation-access';
+
+const authenticated = (ctx: RequestContext) => (ctx.principal ? true : unauthenticated());
+
+// graphql-shield wants one instance per rule name.
+const roleRules = new Map<string, ReturnType<typeof rule>>();
+const hasRole = (role: string) => {
+  let r = roleRules.get(role);
+  if (!r) {
+    r = rule(`role:${role}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+      const known = authenticated(ctx);
+      if (known !== true) return known;
+      return ctx.principal?.role === role;
+    });
+    roleRules.set(role, r);
+  }
+  return r;
+};
+
+const isSelf = rule('client:self', { cache: 'strict' })((_parent, args: { id?: unknown }, ctx: RequestContext) => {
+  const known = authenticated(ctx);
+  if (known !== true) return known;
+  return ctx.principal?.role === 'client' && args.id === ctx.principal.sub;
+});
+
+function ruleFor(access: OperationAccess) {
+  if (access === 'public') return allow;
+  const rules = access.map((who) => (who === 'client:self' ? isSelf : hasRole(who)));
+  return rules.length === 1 ? rules[0]! : or(...rules);
+}
+
+export function applyShield(schema: GraphQLSchema): GraphQLSchema {
+  const tree = Object.fromEntries(
+    Object.entries(OPERATION_ACCESS).map(([type, fields]) => [
+      type,
+      { '*': deny, ...Object.fromEntries(Object.entries(fields).map(([field, access]) => [field, ruleFor(access)])) },
+    ]),
+  );
+  const permissions = shield(tree, {
+    fallbackRule: allow,
+    fallbackError: forbidden(),
+    allowExternalErrors: true,
+  });
+  // Keep only the root types' middleware, so no other field is wrapped.
+  const generated = permissions.generate(schema) as Record<string, unknown>;
+  const roots = Object.fromEntries(Object.entries(generated).filter(([type]) => type in OPERATION_ACCESS));
+  return applyMiddleware(schema, roots as never);
+}

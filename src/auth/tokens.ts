@@ -1,0 +1,81 @@
+/**
+ * Bearer tokens: HS256 with JWT_SECRET, or RS256/ES256 from a JWKS for an external identity
+ * provider. Algorithms are pinned per key, so `alg: none` and algorithm confusion fail.
+ */
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config';
+import { unauthenticated } from '../errors';
+import { isRole, type Role } from '../privacy/roles';
+import type { Principal } from './principal';
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  scope?: string;
+  partner_id?: string;
+  contract_id?: string;
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+const encoder = new TextEncoder();
+
+export function principalFromClaims(payload: JWTPayload): Principal {
+  const { sub, role, scope } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '' || !isRole(role)) throw unauthenticated('Invalid token');
+  if (scope !== undefined && typeof scope !== 'string') throw unauthenticated('Invalid token');
+  const partnerId = typeof payload.partner_id === 'string' ? payload.partner_id : null;
+  const contractId = typeof payload.contract_id === 'string' ? payload.contract_id : null;
+  if (role === 'partner' && (!partnerId || !contractId)) throw unauthenticated('Invalid token');
+  return {
+    role,
+    sub,
+    clientId: role === 'client' ? sub : null,
+    scopes: new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []),
+    partnerId,
+    contractId,
+  };
+}
+
+export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
+  const secret = jwt.secret ? encoder.encode(jwt.secret) : null;
+  const jwks: JWTVerifyGetKey | null = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : null;
+  const common = { issuer: jwt.issuer, audience: jwt.audience };
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      if (secret && (!jwks || headerAlg(token) === 'HS256')) {
+        ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
+      } else if (jwks) {
+        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: ['RS256', 'ES256'] }));
+      } else {
+        throw new Error('no key configured');
+      }
+    } catch {
+      throw unauthenticated('Invalid or expired token');
+    }
+    return principalFromClaims(payload);
+  };
+}
+
+function headerAlg(token: string): string | null {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function signToken(jwt: Config['jwt'], claims: TokenClaims, ttlSeconds = jwt.ttlSeconds): Promise<string> {
+  if (!jwt.secret) throw new Error('JWT_SECRET is not configured: this server cannot issue tokens');
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(jwt.issuer)
+    .setAudience(jwt.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(encoder.encode(jwt.secret));
+}

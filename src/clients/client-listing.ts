@@ -1,0 +1,118 @@
+/**
+ * The `clients` page as one keyset-paginated SQL statement (plus a count when asked). Cursors are
+ * opaque; they hold the sort key of the last row, so they are only handed to callers who may sort
+ * by that key.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor } from '../graphql/cursor';
+import type { PiiCategory } from '../privacy/categories';
+import type { Basis } from '../privacy/policy';
+import { Client, ClientStatus } from './client.entity';
+import { ClientSortField, SortDirection, type ClientFilter, type ClientOrderBy } from './client.inputs';
+
+interface Condition {
+  sql: string;
+  params: unknown[];
+}
+
+export interface ClientQuery {
+  readonly conditions: Condition[];
+  readonly sort: { expr: string; field: ClientSortField; direction: SortDirection };
+  /** Personal categories the filter or sort reads: the caller must see them in full. */
+  readonly categoriesUsed: PiiCategory[];
+}
+
+const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
+  [ClientSortField.CREATED_AT]: 'c.created_at',
+  [ClientSortField.SURNAME]: "coalesce(c.surname, '')",
+};
+
+export function buildClientQuery(filter: ClientFilter | null | undefined, orderBy: ClientOrderBy | null | undefined): ClientQuery {
+  const conditions: Condition[] = [];
+  const categoriesUsed: PiiCategory[] = [];
+  if (filter?.status) conditions.push({ sql: 'c.status = ?', params: [filter.status] });
+  if (filter?.kind) conditions.push({ sql: 'c.kind = ?', params: [filter.kind] });
+  if (filter?.surname) {
+    categoriesUsed.push('FULL_NAME');
+    conditions.push({ sql: 'lower(c.surname) = lower(?)', params: [filter.surname.trim()] });
+  }
+  if (filter?.phone) {
+    categoriesUsed.push('PHONE');
+    conditions.push({ sql: '? = any(c.phones)', params: [filter.phone.trim()] });
+  }
+  if (filter?.email) {
+    categoriesUsed.push('EMAIL');
+    conditions.push({ sql: '? = any(c.emails)', params: [filter.email.trim().toLowerCase()] });
+  }
+  if (filter?.iinOrBin) {
+    categoriesUsed.push('OFFICIAL_REQUISITES');
+    conditions.push({ sql: '(c.iin = ? or c.bin = ?)', params: [filter.iinOrBin.trim(), filter.iinOrBin.trim()] });
+  }
+  const field = orderBy?.field ?? ClientSortField.CREATED_AT;
+  if (field === ClientSortField.SURNAME) categoriesUsed.push('FULL_NAME');
+  return {
+    conditions,
+    sort: { expr: SORT_EXPRESSIONS[field], field, direction: orderBy?.direction ?? SortDirection.ASC },
+    categoriesUsed: [...new Set(categoriesUsed)],
+  };
+}
+
+/**
+ * A filter over personal data is an oracle: for a consent-based caller, it may match only the
+ * subjects whose consent in force covers the caller's purpose (P2), and never the erased.
+ */
+export function restrictToConsented(query: ClientQuery, basis: Basis): ClientQuery {
+  if (query.categoriesUsed.length === 0 || basis.kind !== 'CONSENT') return query;
+  return {
+    ...query,
+    conditions: [
+      ...query.conditions,
+      { sql: 'c.status <> ?', params: [ClientStatus.ERASED] },
+      {
+        sql: `exists (select 1 from (select k.status, k.purposes, k.operations from consent k
+                where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) latest
+              where latest.status in ('ACTIVE', 'WITHDRAWAL_PENDING')
+                and latest.purposes @> ?::text[] and latest.operations @> ?::text[])`,
+        params: [[basis.purpose], [...basis.operations]],
+      },
+    ],
+  };
+}
+
+function whereClause(conditions: Condition[]): Condition {
+  if (conditions.length === 0) return { sql: 'true', params: [] };
+  return { sql: conditions.map((c) => `(${c.sql})`).join(' and '), params: conditions.flatMap((c) => c.params) };
+}
+
+export function sortKeyOf(client: Client, field: ClientSortField): string {
+  return field === ClientSortField.SURNAME ? (client.surname ?? '') : client.createdAt.toISOString();
+}
+
+export async function fetchClientPage(
+  em: EntityManager,
+  query: ClientQuery,
+  first: number,
+  after: string | null | undefined,
+): Promise<{ clients: Client[]; hasNextPage: boolean }> {
+  const conditions = [...query.conditions];
+  const op = query.sort.direction === SortDirection.ASC ? '>' : '<';
+  if (after) {
+    const [key, id] = decodeCursor(after);
+    const keySql = query.sort.field === ClientSortField.CREATED_AT ? '?::timestamptz' : '?';
+    conditions.push({ sql: `(${query.sort.expr}, c.id) ${op} (${keySql}, ?::uuid)`, params: [key, id] });
+  }
+  const where = whereClause(conditions);
+  const dir = query.sort.direction === SortDirection.ASC ? 'asc' : 'desc';
+  const rows: Record<string, unknown>[] = await em.getConnection().execute(
+    `select c.* from client c where ${where.sql} order by ${query.sort.expr} ${dir}, c.id ${dir} limit ?`,
+    [...where.params, first + 1],
+  );
+  const clients = rows.slice(0, first).map((row) => em.map(Client, row));
+  return { clients, hasNextPage: rows.length > first };
+}
+
+export async function countClients(em: EntityManager, query: ClientQuery): Promise<number> {
+  const where = whereClause(query.conditions);
+  const [row] = await em.getConnection().execute<{ n: string }[]>(`select count(*) as n from client c where ${where.sql}`, where.params);
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,93 @@
+import { ArrayType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+export enum ClientKind {
+  PERSON = 'PERSON',
+  ENTITY = 'ENTITY',
+}
+
+export enum ClientStatus {
+  ACTIVE = 'ACTIVE',
+  BLOCKED = 'BLOCKED',
+  ERASED = 'ERASED',
+}
+
+/** Structured address (P1: registration and residence addresses). */
+export interface Address {
+  country: string;
+  region: string | null;
+  city: string;
+  street: string | null;
+  building: string | null;
+  apartment: string | null;
+  postalCode: string | null;
+}
+
+export interface BankAccount {
+  iban: string;
+  bankName: string;
+  bic: string | null;
+}
+
+/** A natural person or a legal entity (P1). Every personal column is nullable: erasure (P4) empties it. */
+@Entity({ tableName: 'client' })
+@Index({ properties: ['createdAt', 'id'] })
+export class Client {
+  [OptionalProps]?: 'kind' | 'status' | 'createdAt' | 'updatedAt' | 'phones' | 'emails' | 'bankAccounts';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Enum({ items: () => ClientKind })
+  kind: ClientKind = ClientKind.PERSON;
+
+  @Property({ type: 'text', nullable: true })
+  @Index()
+  surname: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  firstName: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  patronymic: string | null = null;
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  iin: string | null = null;
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  bin: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  legalName: string | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  registrationAddress: Address | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  residenceAddress: Address | null = null;
+
+  @Property({ type: ArrayType })
+  phones: string[] = [];
+
+  @Property({ type: ArrayType })
+  emails: string[] = [];
+
+  @Property({ type: 'json' })
+  bankAccounts: BankAccount[] = [];
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  login: string | null = null;
+
+  /** argon2id hash; never part of any GraphQL type. */
+  @Property({ type: 'text', nullable: true, lazy: true, hidden: true })
+  passwordHash: string | null = null;
+
+  @Enum({ items: () => ClientStatus })
+  status: ClientStatus = ClientStatus.ACTIVE;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

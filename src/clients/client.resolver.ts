@@ -1,0 +1,102 @@
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Consent } from '../consent/consent.entity';
+import { ConsentType } from '../consent/consent.type';
+import { badInput, forbidden, notFound } from '../errors';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { pii } from '../graphql/pii.directive';
+import { Order } from '../orders/order.entity';
+import { OrderType } from '../orders/order.type';
+import { roleSeesInFull } from '../privacy/decide';
+import { POLICY, type Audience } from '../privacy/policy';
+import { Client } from './client.entity';
+import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
+import { encodeCursor } from '../graphql/cursor';
+import { buildClientQuery, countClients, fetchClientPage, restrictToConsented, sortKeyOf, type ClientQuery } from './client-listing';
+import { updateContacts } from './client.service';
+import { ClientConnection, ClientType } from './client.type';
+
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+class ClientsArgs {
+  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => ClientFilter, { nullable: true }) filter?: ClientFilter | null;
+  @Field(() => ClientOrderBy, { nullable: true }) orderBy?: ClientOrderBy | null;
+}
+
+/** The connection object carries its query, so totalCount runs only when it is selected. */
+const QUERY = Symbol('client-query');
+type ConnectionSource = Omit<ClientConnection, 'totalCount'> & { [QUERY]: ClientQuery };
+
+export function pageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput('first', `must be between 1 and ${MAX_PAGE_SIZE}`);
+  return first;
+}
+
+@Resolver(() => ClientType)
+export class ClientResolver {
+  @Query(() => ClientType, { description: 'The calling client' })
+  async me(@Ctx() ctx: RequestContext): Promise<Client> {
+    const client = await ctx.loaders.client.load(principalOf(ctx).sub);
+    if (!client) throw notFound('Client');
+    return client;
+  }
+
+  @Query(() => ClientType, { nullable: true, description: 'A client by id; a client may ask only for itself' })
+  async client(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Client | null> {
+    return ctx.loaders.client.load(id);
+  }
+
+  @Query(() => ClientConnection, { description: 'Clients, keyset-paginated (operators and the DPO)' })
+  async clients(@Args() args: ClientsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionSource> {
+    const principal = principalOf(ctx);
+    const first = pageSize(args.first);
+    const query = buildClientQuery(args.filter, args.orderBy);
+    // A filter or sort on personal data is an oracle: only for those who see that data in full.
+    const denied = query.categoriesUsed.filter((c) => !roleSeesInFull(principal.role, c));
+    if (denied.length > 0) throw forbidden(`Filtering or sorting by ${denied.join(', ')} is not allowed for this role`);
+    const scoped = restrictToConsented(query, POLICY[principal.role.toUpperCase() as Audience].basis);
+    const page = await fetchClientPage(ctx.em, scoped, first, args.after);
+    const edges = page.clients.map((node) => ({ node, cursor: encodeCursor(sortKeyOf(node, scoped.sort.field), node.id) }));
+    return {
+      edges: edges as ClientConnection['edges'],
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      [QUERY]: scoped,
+    };
+  }
+
+  @Mutation(() => ClientType, { description: "Update the calling client's own contact data" })
+  async updateMyContacts(@Arg('input', () => UpdateContactsInput) input: UpdateContactsInput, @Ctx() ctx: RequestContext): Promise<Client> {
+    return updateContacts(ctx.em, principalOf(ctx).sub, input);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Surname and initials when masked (Иванов И. И.)' })
+  @Directive(pii('FULL_NAME', 'FULL_NAME'))
+  fullName(@Root() client: Client): string | null {
+    const parts = [client.surname, client.firstName, client.patronymic].filter(Boolean);
+    return parts.length > 0 ? parts.join(' ') : null;
+  }
+
+  @FieldResolver(() => [OrderType], { description: 'Newest first' })
+  async orders(
+    @Root() client: Client,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Order[]> {
+    return ctx.loaders.orders(pageSize(first)).load(client.id);
+  }
+
+  @FieldResolver(() => [ConsentType], { description: 'The consent history, oldest first (P2)' })
+  async consents(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<Consent[]> {
+    return ctx.loaders.consents.load(client.id);
+  }
+}
+
+@Resolver(() => ClientConnection)
+export class ClientConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: ConnectionSource, @Ctx() ctx: RequestContext): Promise<number> {
+    return countClients(ctx.em, connection[QUERY]);
+  }
+}

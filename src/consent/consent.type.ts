@@ -1,0 +1,35 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
+import { CONSENT_STATUSES } from '../privacy/consent-state';
+import { ConsentChannel, ConsentEventKind } from './consent.entity';
+
+const asEnum = <T extends string>(values: readonly T[]): Record<T, T> =>
+  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+
+export const ConsentOperationEnum = asEnum(CONSENT_OPERATIONS);
+export const ConsentPurposeEnum = asEnum(CONSENT_PURPOSES);
+export const ConsentStatusEnum = asEnum(CONSENT_STATUSES);
+registerEnumType(ConsentOperationEnum, { name: 'ConsentOperation', description: 'P2 operations' });
+registerEnumType(ConsentPurposeEnum, { name: 'ConsentPurpose', description: 'P2 purposes, in the policy order' });
+registerEnumType(ConsentStatusEnum, { name: 'ConsentStatus' });
+registerEnumType(ConsentEventKind, { name: 'ConsentEventKind' });
+registerEnumType(ConsentChannel, { name: 'ConsentChannel' });
+
+/** One record of the consent history (P2). */
+@ObjectType('Consent')
+export class ConsentType {
+  @Field(() => ID) id!: string;
+  @Field(() => ConsentEventKind) kind!: ConsentEventKind;
+  @Field(() => ConsentStatusEnum) status!: string;
+  @Field(() => String) policyVersion!: string;
+  @Field(() => String, { description: 'SHA-256 of the authoritative (Russian) policy text' }) policyTextHash!: string;
+  @Field(() => [ConsentOperationEnum]) operations!: string[];
+  @Field(() => [ConsentPurposeEnum]) purposes!: string[];
+  @Field(() => ConsentChannel) channel!: ConsentChannel;
+  @Field(() => String) actor!: string;
+  @Field(() => Date) givenAt!: Date;
+  @Field(() => Date) recordedAt!: Date;
+  @Field(() => Date, { nullable: true }) withdrawalNoticeAt!: Date | null;
+  @Field(() => Date, { nullable: true }) withdrawalEffectiveAt!: Date | null;
+  @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
+}

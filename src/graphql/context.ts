@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal';
+import type { Config } from '../config';
+import { createLoaders, type Loaders } from './loaders';
+import { RequestPrivacy } from './request-privacy';
+
+/** What the caller's HTTP request tells us, reduced to what consent evidence may keep (P2). */
+export interface RequestOrigin {
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+}
+
+/** Everything a resolver may use; made fresh for every request. */
+export interface RequestContext {
+  readonly principal: Principal | null;
+  readonly em: EntityManager;
+  readonly loaders: Loaders;
+  readonly privacy: RequestPrivacy;
+  readonly requestId: string;
+  readonly origin: RequestOrigin;
+  readonly config: Config;
+  readonly log: Logger;
+}
+
+export function createRequestContext(args: {
+  principal: Principal | null;
+  em: EntityManager;
+  requestId: string;
+  origin: RequestOrigin;
+  config: Config;
+  log: Logger;
+}): RequestContext {
+  const loaders = createLoaders(args.em);
+  return {
+    ...args,
+    loaders,
+    privacy: new RequestPrivacy(args.principal, (id) => loaders.subjectState.load(id)),
+  };
+}
+
+/** The principal of an authenticated request; shield rules have already checked it exists. */
+export function principalOf(ctx: RequestContext): Principal {
+  if (!ctx.principal) throw new Error('resolver reached without a principal');
+  return ctx.principal;
+}

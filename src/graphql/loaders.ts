@@ -1,0 +1,100 @@
+/**
+ * Per-request batching: one SQL statement per kind of lookup, whatever the page size. Loaders
+ * live in the request context and die with it, so nothing personal is cached across callers.
+ */
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client, ClientStatus } from '../clients/client.entity';
+import { Consent } from '../consent/consent.entity';
+import { Order } from '../orders/order.entity';
+import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
+import { NO_CONSENT, type ConsentStatus } from '../privacy/consent-state';
+import type { SubjectState } from './request-privacy';
+
+export interface Loaders {
+  readonly client: DataLoader<string, Client | null>;
+  readonly subjectState: DataLoader<string, SubjectState>;
+  readonly consents: DataLoader<string, Consent[]>;
+  orders(first: number): DataLoader<string, Order[]>;
+}
+
+const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
+  const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key !== null) groups.get(key)?.push(row);
+  }
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+interface SubjectRow {
+  id: string;
+  status: ClientStatus;
+  consent_status: ConsentStatus | null;
+  operations: ConsentOperation[] | null;
+  purposes: ConsentPurpose[] | null;
+}
+
+/** The state the privacy decision needs: erased or not, and the latest consent record. */
+export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
+  const rows: SubjectRow[] = await em.getConnection().execute(
+    `select c.id, c.status, k.status as consent_status, k.operations, k.purposes
+       from client c
+       left join lateral (
+         select status, operations, purposes from consent
+          where client_id = c.id order by recorded_at desc, id desc limit 1) k on true
+      where c.id in (${placeholders(ids)})`,
+    [...ids],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        erased: row.status === ClientStatus.ERASED,
+        consent: row.consent_status
+          ? { status: row.consent_status, operations: new Set(row.operations ?? []), purposes: new Set(row.purposes ?? []) }
+          : NO_CONSENT,
+      },
+    ]),
+  );
+}
+
+export function createLoaders(em: EntityManager): Loaders {
+  const ordersByFirst = new Map<number, DataLoader<string, Order[]>>();
+  return {
+    client: new DataLoader(async (ids) => {
+      const found = await em.find(Client, { id: { $in: [...ids] } });
+      const byId = new Map(found.map((c) => [c.id, c]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    subjectState: new DataLoader(async (ids) => {
+      const states = await loadSubjectStates(em, ids);
+      // An id that no longer exists has no one to protect but no one to show either.
+      return ids.map((id) => states.get(id) ?? { erased: true, consent: NO_CONSENT });
+    }),
+    consents: new DataLoader(async (ids) => {
+      const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
+      return groupBy(ids, rows, (c) => c.client?.id ?? null);
+    }),
+    orders(first) {
+      let loader = ordersByFirst.get(first);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const rows: Record<string, unknown>[] = await em.getConnection().execute(
+            `select t.* from (
+               select o.*, row_number() over (partition by o.client_id order by o.created_at desc, o.id desc) as page_rank
+                 from client_order o where o.client_id in (${placeholders(ids)})) t
+              where t.page_rank <= ? order by t.created_at desc, t.id desc`,
+            [...ids, first],
+          );
+          const orders = rows.map(({ page_rank: _rank, ...row }) => em.map(Order, row));
+          return groupBy(ids, orders, (o) => o.client?.id ?? null);
+        });
+        ordersByFirst.set(first, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from './context';
+
+/** Adds `extensions.redactions`: each hidden or masked path with its reason, for frontends to explain. */
+export const redactionsPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, redactions: contextValue.privacy.redactions };
+      },
+    };
+  },
+};

@@ -1,0 +1,47 @@
+import { specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from '../auth/auth.resolver';
+import { applyShield } from '../auth/shield';
+import type { Client } from '../clients/client.entity';
+import { ClientConnectionResolver, ClientResolver } from '../clients/client.resolver';
+import { ConsentResolver } from '../consent/consent.resolver';
+import type { Order } from '../orders/order.entity';
+import { OrderResolver } from '../orders/order.resolver';
+import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
+import { StatisticsResolver } from '../statistics/statistics.resolver';
+import { applyPiiGuard, piiDirective, type SubjectLocator } from './pii.directive';
+
+/** For each type with @pii fields: whose data is it? (null: depersonalised, nobody's any more) */
+export const SUBJECT_LOCATORS: Readonly<Record<string, SubjectLocator>> = {
+  Client: (source) => (source as Client).id,
+  Order: (source) => (source as Order).client?.id ?? null,
+};
+
+export interface SchemaOptions {
+  /** Bench-only: builds the schema without the shield and the @pii guard, as a baseline. */
+  readonly enforcement?: boolean;
+}
+
+/** The schema as declared, with directives but no enforcement (what `schema/schema.graphql` prints). */
+export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [
+      PrivacyPolicyResolver,
+      AuthResolver,
+      ClientResolver,
+      ClientConnectionResolver,
+      OrderResolver,
+      ConsentResolver,
+      StatisticsResolver,
+    ],
+    directives: [...specifiedDirectives, piiDirective],
+    validate: false,
+    emitSchemaFile: false,
+  });
+}
+
+export async function buildApiSchema(options: SchemaOptions = {}): Promise<GraphQLSchema> {
+  const declared = await buildDeclaredSchema();
+  if (options.enforcement === false) return declared;
+  return applyPiiGuard(applyShield(declared), SUBJECT_LOCATORS);
+}

@@ -1,0 +1,82 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { Client } from '../clients/client.entity';
+import { pageSize } from '../clients/client.resolver';
+import { ClientType, PageInfo } from '../clients/client.type';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { decodeCursor, encodeCursor } from '../graphql/cursor';
+import { formatTiyn } from './money';
+import { Order, OrderStatus } from './order.entity';
+import { PlaceOrderInput } from './order.inputs';
+import { placeOrder } from './order.service';
+import { OrderType } from './order.type';
+
+@ObjectType('OrderEdge')
+class OrderEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => OrderType) node!: OrderType;
+}
+
+@ObjectType('OrderConnection')
+class OrderConnection {
+  @Field(() => [OrderEdge]) edges!: OrderEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ArgsType()
+class OrdersArgs {
+  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => OrderStatus, { nullable: true }) status?: OrderStatus | null;
+}
+
+@Resolver(() => OrderType)
+export class OrderResolver {
+  @Query(() => OrderType, { nullable: true, description: "An order; a client sees only its own (others read as null)" })
+  async order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Order | null> {
+    const principal = principalOf(ctx);
+    const order = await ctx.em.findOne(Order, { id });
+    if (!order) return null;
+    if (principal.role === 'client' && order.client?.id !== principal.sub) return null;
+    return order;
+  }
+
+  @Query(() => OrderConnection, { description: 'Orders, newest first; a client sees only its own' })
+  async orders(@Args() args: OrdersArgs, @Ctx() ctx: RequestContext): Promise<OrderConnection> {
+    const principal = principalOf(ctx);
+    const first = pageSize(args.first);
+    const where: FilterQuery<Order> = {};
+    if (principal.role === 'client') where.client = principal.sub;
+    if (args.status) where.status = args.status;
+    if (args.after) {
+      const [createdAt, id] = decodeCursor(args.after);
+      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
+    }
+    const rows = await ctx.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
+    const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(node.createdAt.toISOString(), node.id) }));
+    return {
+      edges: edges as unknown as OrderEdge[],
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  @Mutation(() => OrderType, { description: 'Place an order as the calling client (refused once consent is withdrawn or the client erased)' })
+  placeOrder(@Arg('input', () => PlaceOrderInput) input: PlaceOrderInput, @Ctx() ctx: RequestContext): Promise<Order> {
+    return placeOrder(ctx.em, principalOf(ctx).sub, input);
+  }
+
+  @FieldResolver(() => String)
+  amount(@Root() order: Order): string {
+    return formatTiyn(order.amountTiyn);
+  }
+
+  @FieldResolver(() => String)
+  currency(): string {
+    return 'KZT';
+  }
+
+  @FieldResolver(() => ClientType, { nullable: true, description: 'Null once the client is erased (P4)' })
+  async client(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Client | null> {
+    return order.client ? ctx.loaders.client.load(order.client.id) : null;
+  }
+}

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client, ClientStatus } from '../clients/client.entity';
+import { apiError, badInput } from '../errors';
+import { loadSubjectStates } from '../graphql/loaders';
+import { consentInForce } from '../privacy/consent-state';
+import * as v from '../validation/validate';
+import { Order, OrderStatus } from './order.entity';
+import type { PlaceOrderInput } from './order.inputs';
+
+const MAX_ITEMS = 50;
+const MAX_QUANTITY = 10_000;
+const MAX_PRICE_TIYN = 2_000_000_000;
+
+export async function placeOrder(em: EntityManager, clientId: string, input: PlaceOrderInput): Promise<Order> {
+  if (input.items.length < 1 || input.items.length > MAX_ITEMS) throw badInput('items', `must have 1 to ${MAX_ITEMS} entries`);
+  const items = input.items.map((item, i) => {
+    if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_QUANTITY) {
+      throw badInput(`items[${i}].quantity`, `must be between 1 and ${MAX_QUANTITY}`);
+    }
+    if (!Number.isInteger(item.priceTiyn) || item.priceTiyn < 0 || item.priceTiyn > MAX_PRICE_TIYN) {
+      throw badInput(`items[${i}].priceTiyn`, `must be between 0 and ${MAX_PRICE_TIYN}`);
+    }
+    return { name: v.text(`items[${i}].name`, item.name, 1, 200), quantity: item.quantity, priceTiyn: item.priceTiyn };
+  });
+  const contactPhone = input.contactPhone ? v.phone('contactPhone', input.contactPhone) : null;
+  const contactEmail = input.contactEmail ? v.email('contactEmail', input.contactEmail) : null;
+  const deliveryAddress = input.deliveryAddress ? v.address('deliveryAddress', input.deliveryAddress) : null;
+
+  return em.transactional(async (tx) => {
+    const client = await tx.findOneOrFail(Client, { id: clientId });
+    const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
+    // P3/P4: without consent in force, or once erased or blocked, there is no service.
+    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent)) {
+      throw apiError('FORBIDDEN', 'This account can no longer place orders', { reason: 'NO_SERVICE' });
+    }
+    const order = tx.create(Order, {
+      client,
+      items,
+      amountTiyn: items.reduce((sum, item) => sum + item.quantity * item.priceTiyn, 0),
+      status: OrderStatus.NEW,
+      contactPhone: contactPhone ?? client.phones[0] ?? null,
+      contactEmail: contactEmail ?? client.emails[0] ?? null,
+      deliveryAddress: deliveryAddress ?? client.residenceAddress,
+    });
+    await tx.flush();
+    return order;
+  });
+}

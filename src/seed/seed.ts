@@ -1,0 +1,107 @@
+/**
+ * Demo data: deterministic from a seed, fed to `npm start` on an empty database, to tests and to
+ * the benchmark. Every demo account shares one password, hashed once.
+ */
+import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { hashPassword } from '../auth/password';
+import { Client, ClientKind } from '../clients/client.entity';
+import { Consent, ConsentChannel, ConsentEventKind } from '../consent/consent.entity';
+import { Order, OrderStatus } from '../orders/order.entity';
+import { Partner } from '../partners/partner.entity';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
+import { privacyPolicy } from '../privacy-policy/privacy-policy';
+import { createRng, generateDemoClients } from './demo-data';
+
+export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_LOGIN = 'demo.client';
+
+export interface SeedResult {
+  readonly clients: number;
+  readonly firstClientId: string | null;
+  readonly partnerIds: string[];
+}
+
+const DAY = 86_400_000;
+const BATCH = 1000;
+
+export async function isEmpty(em: EntityManager): Promise<boolean> {
+  return (await em.count(Client, {})) === 0;
+}
+
+export async function seedDemoData(em: EntityManager, options: { count: number; seed: number; now?: Date }): Promise<SeedResult> {
+  const now = options.now ?? new Date();
+  const demo = generateDemoClients(options.count, options.seed);
+  const random = createRng(options.seed + 1);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const policy = privacyPolicy();
+  const partners = [
+    { id: randomUUID(), name: 'ТОО «Жедел Жеткізу»', bin: '180340021468', contractNumber: 'AG-2025/014', validFrom: '2025-01-01', validTo: '2027-12-31', createdAt: now },
+    { id: randomUUID(), name: 'АО «Алем Логистик»', bin: '050140009875', contractNumber: 'TP-2024/102', validFrom: '2024-03-01', validTo: '2026-02-28', createdAt: now },
+  ];
+  const clients: RequiredEntityData<Client>[] = [];
+  const orders: RequiredEntityData<Order>[] = [];
+  const consents: RequiredEntityData<Consent>[] = [];
+  demo.forEach((d, i) => {
+    const id = randomUUID();
+    const createdAt = new Date(now.getTime() - (options.count - i) * 60_000 - 400 * DAY);
+    clients.push({
+      id,
+      kind: d.kind === 'PERSON' ? ClientKind.PERSON : ClientKind.ENTITY,
+      surname: d.surname,
+      firstName: d.firstName,
+      patronymic: d.patronymic,
+      iin: d.iin,
+      bin: d.bin,
+      legalName: d.legalName,
+      registrationAddress: d.registrationAddress,
+      residenceAddress: d.residenceAddress,
+      phones: d.phones,
+      emails: d.emails,
+      bankAccounts: d.bankAccounts,
+      login: i === 0 ? DEMO_LOGIN : d.login,
+      passwordHash,
+      createdAt,
+      updatedAt: createdAt,
+    });
+    consents.push({
+      id: randomUUID(),
+      client: id,
+      kind: ConsentEventKind.GIVEN,
+      status: 'ACTIVE',
+      policyVersion: policy.version,
+      policyTextHash: policy.textHash,
+      operations: [...CONSENT_OPERATIONS],
+      purposes: CONSENT_PURPOSES.filter((p) => p !== 'MARKETING' || random() < 0.4),
+      channel: [ConsentChannel.WEB, ConsentChannel.MOBILE, ConsentChannel.TELEGRAM][i % 3]!,
+      evidence: { userAgent: 'demo-seed', ipPrefix: null },
+      actor: 'SUBJECT',
+      givenAt: createdAt,
+      recordedAt: createdAt,
+    });
+    for (const o of d.orders) {
+      const orderAt = new Date(now.getTime() - o.createdDaysAgo * DAY);
+      const status = o.status as OrderStatus;
+      orders.push({
+        id: randomUUID(),
+        client: id,
+        partner: random() < 0.3 ? partners[random() < 0.5 ? 0 : 1]!.id : null,
+        amountTiyn: o.amountTiyn,
+        items: o.items,
+        status,
+        contactPhone: o.contactPhone,
+        contactEmail: o.contactEmail,
+        deliveryAddress: o.deliveryAddress,
+        createdAt: orderAt,
+        completedAt: status === OrderStatus.COMPLETED ? new Date(orderAt.getTime() + 3 * DAY) : null,
+      });
+    }
+  });
+  await em.transactional(async (tx) => {
+    await tx.insertMany(Partner, partners);
+    for (let i = 0; i < clients.length; i += BATCH) await tx.insertMany(Client, clients.slice(i, i + BATCH));
+    for (let i = 0; i < consents.length; i += BATCH) await tx.insertMany(Consent, consents.slice(i, i + BATCH));
+    for (let i = 0; i < orders.length; i += BATCH) await tx.insertMany(Order, orders.slice(i, i + BATCH));
+  });
+  return { clients: clients.length, firstClientId: clients[0]?.id ?? null, partnerIds: partners.map((p) => p.id) };
+}

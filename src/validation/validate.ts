@@ -1,0 +1,117 @@
+/**
+ * Input rules, shared by every mutation. A failure names the field and the rule, never the value
+ * (it may be personal data), and is raised before anything is written.
+ */
+import { badInput } from '../errors';
+import {
+  isValidBic,
+  isValidBin,
+  isValidEmail,
+  isValidIin,
+  isValidKzIban,
+  isValidKzPhone,
+  normaliseIban,
+  normalisePhone,
+} from '../kz/identifiers';
+
+export interface AddressInputShape {
+  country: string;
+  region?: string | null;
+  city: string;
+  street?: string | null;
+  building?: string | null;
+  apartment?: string | null;
+  postalCode?: string | null;
+}
+
+// Control characters (other than none at all) never belong in a stored value.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function text(field: string, value: string, min: number, max: number): string {
+  const trimmed = value.normalize('NFC').trim();
+  if (CONTROL.test(trimmed)) throw badInput(field, 'must not contain control characters');
+  const length = Array.from(trimmed).length;
+  if (length < min || length > max) throw badInput(field, `must be ${min} to ${max} characters long`);
+  return trimmed;
+}
+
+export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  return text(field, value, 1, max);
+}
+
+/** Names: letters of any script (Kazakh included), spaces, hyphens and apostrophes. */
+export function personName(field: string, value: string): string {
+  const name = text(field, value, 1, 100);
+  if (!/^[\p{L}\p{M}][\p{L}\p{M}' \u2019-]*$/u.test(name)) throw badInput(field, 'must contain only letters, spaces, hyphens or apostrophes');
+  return name;
+}
+
+export function phone(field: string, value: string): string {
+  const normalised = normalisePhone(value);
+  if (!isValidKzPhone(normalised)) throw badInput(field, 'must be a Kazakhstan phone number in E.164 form (+7XXXXXXXXXX)');
+  return normalised;
+}
+
+export function email(field: string, value: string): string {
+  const normalised = value.trim().toLowerCase();
+  if (!isValidEmail(normalised)) throw badInput(field, 'must be a valid e-mail address');
+  return normalised;
+}
+
+export function iin(field: string, value: string): string {
+  const v = value.trim();
+  if (!isValidIin(v)) throw badInput(field, 'must be a 12-digit IIN with a valid check digit');
+  return v;
+}
+
+export function bin(field: string, value: string): string {
+  const v = value.trim();
+  if (!isValidBin(v)) throw badInput(field, 'must be a 12-digit BIN with a valid check digit');
+  return v;
+}
+
+export function iban(field: string, value: string): string {
+  const v = normaliseIban(value);
+  if (!isValidKzIban(v)) throw badInput(field, 'must be a KZ IBAN (20 characters) with valid check digits');
+  return v;
+}
+
+export function bic(field: string, value: string): string {
+  const v = value.trim().toUpperCase();
+  if (!isValidBic(v)) throw badInput(field, 'must be an 8 or 11 character BIC');
+  return v;
+}
+
+export function login(field: string, value: string): string {
+  const v = value.trim().toLowerCase();
+  if (!/^[a-z0-9._-]{3,64}$/.test(v)) throw badInput(field, 'must be 3 to 64 characters: latin letters, digits, dot, dash, underscore');
+  return v;
+}
+
+export function password(field: string, value: string): string {
+  const length = Array.from(value).length;
+  if (length < 10 || length > 200) throw badInput(field, 'must be 10 to 200 characters long');
+  return value;
+}
+
+export function list<T>(field: string, values: readonly T[], min: number, max: number, each: (f: string, v: T) => T): T[] {
+  if (values.length < min || values.length > max) throw badInput(field, `must have ${min} to ${max} entries`);
+  const out = values.map((v, i) => each(`${field}[${i}]`, v));
+  if (new Set(out).size !== out.length) throw badInput(field, 'must not repeat an entry');
+  return out;
+}
+
+export function address(field: string, a: AddressInputShape) {
+  const postalCode = optionalText(`${field}.postalCode`, a.postalCode, 10);
+  if (postalCode !== null && !/^\d{6}$/.test(postalCode)) throw badInput(`${field}.postalCode`, 'must be 6 digits');
+  return {
+    country: text(`${field}.country`, a.country, 2, 60),
+    region: optionalText(`${field}.region`, a.region, 100),
+    city: text(`${field}.city`, a.city, 1, 100),
+    street: optionalText(`${field}.street`, a.street, 200),
+    building: optionalText(`${field}.building`, a.building, 20),
+    apartment: optionalText(`${field}.apartment`, a.apartment, 20),
+    postalCode,
+  };
+}

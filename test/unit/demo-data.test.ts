@@ -1,0 +1,197 @@
+import {
+  isValidBic,
+  isValidBin,
+  isValidEmail,
+  isValidIin,
+  isValidKzIban,
+  isValidKzPhone,
+} from '../../src/kz/identifiers';
+import { createRng, generateDemoClients, type DemoAddress, type DemoClient } from '../../src/seed/demo-data';
+
+const clients = generateDemoClients(2000, 42);
+const persons = clients.filter((c) => c.kind === 'PERSON');
+const entities = clients.filter((c) => c.kind === 'ENTITY');
+
+const KAZAKH_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+const CYRILLIC = /^[\p{Script=Cyrillic} -]+$/u;
+const LATIN = /^[A-Za-z -]+$/;
+
+function allAddresses(c: DemoClient): DemoAddress[] {
+  return [c.registrationAddress, c.residenceAddress, ...c.orders.map((o) => o.deliveryAddress)];
+}
+
+describe('createRng', () => {
+  it('is deterministic per seed and yields numbers in [0, 1)', () => {
+    const a = createRng(7);
+    const b = createRng(7);
+    const xs = Array.from({ length: 1000 }, () => a());
+    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(new Set(xs).size).toBeGreaterThan(990);
+  });
+
+  it('differs between seeds', () => {
+    expect(createRng(1)()).not.toBe(createRng(2)());
+  });
+});
+
+describe('generateDemoClients', () => {
+  it('returns the requested number of clients', () => {
+    expect(generateDemoClients(0, 1)).toEqual([]);
+    expect(clients).toHaveLength(2000);
+  });
+
+  it('is deterministic: the same seed gives deep-equal output', () => {
+    expect(generateDemoClients(2000, 42)).toEqual(clients);
+  });
+
+  it('gives different data for a different seed', () => {
+    expect(generateDemoClients(50, 43)).not.toEqual(clients.slice(0, 50));
+  });
+
+  it('generates 10,000 clients in well under a second', () => {
+    const started = process.hrtime.bigint();
+    generateDemoClients(10_000, 1);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+  });
+
+  it('makes about 15% of clients legal entities', () => {
+    expect(entities.length / clients.length).toBeGreaterThan(0.11);
+    expect(entities.length / clients.length).toBeLessThan(0.19);
+  });
+
+  it('gives persons a valid IIN and no BIN or legal name', () => {
+    for (const p of persons) {
+      expect(isValidIin(p.iin ?? '')).toBe(true);
+      expect(p.bin).toBeNull();
+      expect(p.legalName).toBeNull();
+      expect(p.surname && p.firstName).toBeTruthy();
+    }
+  });
+
+  it('gives persons birth dates from 1950 to 2005 with a century digit matching the year', () => {
+    for (const p of persons) {
+      const iin = p.iin ?? '';
+      const yy = Number(iin.slice(0, 2));
+      const year = (iin[6] === '3' || iin[6] === '4' ? 1900 : 2000) + yy;
+      expect(year).toBeGreaterThanOrEqual(1950);
+      expect(year).toBeLessThanOrEqual(2005);
+    }
+  });
+
+  it('gives entities a valid BIN, a legal name with a legal form, and no IIN', () => {
+    for (const e of entities) {
+      expect(isValidBin(e.bin ?? '')).toBe(true);
+      expect(e.iin).toBeNull();
+      expect(e.legalName).toMatch(/^(ТОО|АО|ИП) «.+»$/);
+    }
+  });
+
+  it('uses entity type 6 in the BIN of an ИП and 4 otherwise', () => {
+    for (const e of entities) expect(e.bin?.[4]).toBe(e.legalName?.startsWith('ИП') ? '6' : '4');
+  });
+
+  it('gives every ИП a representative, and some companies none', () => {
+    for (const e of entities.filter((x) => x.legalName?.startsWith('ИП'))) expect(e.surname).not.toBeNull();
+    expect(entities.some((e) => e.surname === null)).toBe(true);
+  });
+
+  it('makes every IBAN, BIC, phone and e-mail valid', () => {
+    for (const c of clients) {
+      for (const a of c.bankAccounts) {
+        expect(isValidKzIban(a.iban)).toBe(true);
+        expect(isValidBic(a.bic)).toBe(true);
+      }
+      for (const p of c.phones) expect(isValidKzPhone(p)).toBe(true);
+      for (const e of c.emails) expect(isValidEmail(e)).toBe(true);
+    }
+  });
+
+  it('pairs each IBAN bank code with its bank and BIC', () => {
+    const bicByCode: Record<string, string> = {
+      '722': 'CASPKZKA',
+      '601': 'HSBKKZKX',
+      '998': 'TSESKZKA',
+      '914': 'IRTYKZKA',
+      '826': 'KCJBKZKX',
+    };
+    for (const a of clients.flatMap((c) => c.bankAccounts)) expect(a.bic).toBe(bicByCode[a.iban.slice(4, 7)]);
+  });
+
+  it('keeps counts of phones, e-mails, bank accounts and orders in range', () => {
+    for (const c of clients) {
+      expect(c.phones.length).toBeGreaterThanOrEqual(1);
+      expect(c.phones.length).toBeLessThanOrEqual(3);
+      expect(c.emails.length).toBeGreaterThanOrEqual(1);
+      expect(c.emails.length).toBeLessThanOrEqual(2);
+      expect(c.bankAccounts.length).toBeLessThanOrEqual(2);
+      expect(c.orders.length).toBeLessThanOrEqual(5);
+    }
+    expect(clients.some((c) => c.bankAccounts.length === 0)).toBe(true);
+    expect(clients.some((c) => c.orders.length === 0)).toBe(true);
+    expect(clients.some((c) => c.orders.length === 5)).toBe(true);
+  });
+
+  it('makes logins unique', () => {
+    expect(new Set(clients.map((c) => c.login)).size).toBe(clients.length);
+  });
+
+  it('makes IINs, BINs, IBANs, phones and e-mails unique across the set', () => {
+    const all = (xs: Array<string | null>) => xs.filter((x): x is string => x !== null);
+    for (const values of [
+      all(clients.map((c) => c.iin)),
+      all(clients.map((c) => c.bin)),
+      clients.flatMap((c) => c.bankAccounts.map((a) => a.iban)),
+      clients.flatMap((c) => c.phones),
+      clients.flatMap((c) => c.emails),
+    ]) {
+      expect(new Set(values).size).toBe(values.length);
+    }
+  });
+
+  it('mixes Cyrillic (with Kazakh letters) and Latin names, about 20% Latin', () => {
+    const named = clients.filter((c) => c.surname !== null && c.firstName !== null);
+    const full = (c: DemoClient) => [c.surname, c.firstName, c.patronymic].filter((x) => x !== null).join(' ');
+    const latin = named.filter((c) => LATIN.test(full(c)));
+    const cyrillic = named.filter((c) => CYRILLIC.test(full(c)));
+    expect(latin.length + cyrillic.length).toBe(named.length);
+    expect(latin.length / named.length).toBeGreaterThan(0.15);
+    expect(latin.length / named.length).toBeLessThan(0.25);
+    expect(cyrillic.some((c) => KAZAKH_LETTERS.test(full(c)))).toBe(true);
+    expect(cyrillic.some((c) => c.patronymic?.endsWith('ұлы') || c.patronymic?.endsWith('қызы'))).toBe(true);
+    expect(cyrillic.some((c) => c.patronymic?.endsWith('вна'))).toBe(true);
+  });
+
+  it('gives addresses a region, a city and a 6-digit postal code', () => {
+    for (const a of clients.flatMap(allAddresses)) {
+      expect(a.country).toBe('Казахстан');
+      expect(a.region).not.toBe('');
+      expect(a.city).not.toBe('');
+      expect(a.street).not.toBe('');
+      expect(a.postalCode).toMatch(/^[0-9]{6}$/);
+    }
+  });
+
+  it('makes each order amount the sum of quantity × price, in integer tiyn', () => {
+    for (const o of clients.flatMap((c) => c.orders)) {
+      expect(o.items.length).toBeGreaterThanOrEqual(1);
+      expect(Number.isInteger(o.amountTiyn)).toBe(true);
+      expect(o.amountTiyn).toBe(o.items.reduce((s, i) => s + i.quantity * i.priceTiyn, 0));
+    }
+  });
+
+  it("takes an order's contact phone and e-mail from the client's own", () => {
+    for (const c of clients) {
+      for (const o of c.orders) {
+        expect(c.phones).toContain(o.contactPhone);
+        expect(c.emails).toContain(o.contactEmail);
+        expect(o.createdDaysAgo).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  it('uses every order status', () => {
+    const statuses = new Set(clients.flatMap((c) => c.orders.map((o) => o.status)));
+    expect([...statuses].sort()).toEqual(['CANCELLED', 'COMPLETED', 'NEW', 'PAID']);
+  });
+});
