@@ -12,7 +12,7 @@ import { OPERATION_ACCESS, type OperationAccess } from './operation-access';
 const authenticated = (ctx: RequestContext) => (ctx.principal ? true : unauthenticated());
 
 // graphql-shield wants one instance per rule name.
-const roleRules = new Map<string, ReturnType<typeof rule>>();
+const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
 const hasRole = (role: string) => {
   let r = roleRules.get(role);
   if (!r) {
