@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor } from '../graphql/cursor';
+import { placeholders } from '../db/sql';
 import type { PiiCategory } from '../privacy/categories';
 import type { Basis } from '../privacy/policy';
 import { Client, ClientStatus } from './client.entity';
@@ -72,8 +73,8 @@ export function restrictToConsented(query: ClientQuery, basis: Basis): ClientQue
         sql: `exists (select 1 from (select k.status, k.purposes, k.operations from consent k
                 where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) latest
               where latest.status in ('ACTIVE', 'WITHDRAWAL_PENDING')
-                and latest.purposes @> ?::text[] and latest.operations @> ?::text[])`,
-        params: [[basis.purpose], [...basis.operations]],
+                and latest.purposes @> array[?]::text[] and latest.operations @> array[${placeholders(basis.operations)}]::text[])`,
+        params: [basis.purpose, ...basis.operations],
       },
     ],
   };

@@ -9,6 +9,7 @@ import { Consent } from '../consent/consent.entity';
 import { Order } from '../orders/order.entity';
 import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
 import { NO_CONSENT, type ConsentStatus } from '../privacy/consent-state';
+import { placeholders } from '../db/sql';
 import type { SubjectState } from './request-privacy';
 
 export interface Loaders {
@@ -17,8 +18,6 @@ export interface Loaders {
   readonly consents: DataLoader<string, Consent[]>;
   orders(first: number): DataLoader<string, Order[]>;
 }
-
-const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
   const groups = new Map<string, T[]>(keys.map((k) => [k, []]));

@@ -40,10 +40,11 @@ export function audienceOf(caller: Caller, subjectId: string): Audience {
 const hidden = (reason: RedactionReason): Decision => ({ access: 'HIDDEN', reason });
 
 export function decide(category: PiiCategory, caller: Caller, subject: Subject, consent: ConsentState): Decision {
-  if (subject.erased) return hidden('ERASED');
   const policy = POLICY[audienceOf(caller, subject.id)];
   const access: Access = policy.access[category];
+  // Role first: a caller who could never see the category learns nothing about the subject's state.
   if (access === 'HIDDEN') return hidden('ROLE');
+  if (subject.erased) return hidden('ERASED');
   if (policy.requiresGrant) {
     const grant = caller.grant;
     if (!grant || !grant.subjectIds.has(subject.id) || !grant.categories.has(category)) return hidden('SCOPE');

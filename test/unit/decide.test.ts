@@ -67,9 +67,11 @@ describe('the decision (who may see what)', () => {
   });
 
   it('nobody sees anything of an erased subject (P4)', () => {
-    for (const role of ['operator', 'dpo', 'partner', 'authority', 'analyst'] as const) {
-      expect(decide('PHONE', caller(role), { id: 'subject-1', erased: true }, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
+    const grant = { categories: new Set(PII_CATEGORIES), subjectIds: new Set(['subject-1']) };
+    for (const role of ['operator', 'dpo', 'partner', 'authority'] as const) {
+      expect(decide('PHONE', caller(role, { grant }), { id: 'subject-1', erased: true }, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
     }
+    expect(decide('PHONE', caller('analyst'), { id: 'subject-1', erased: true }, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
   });
 
   it('an analyst sees no personal data at all (P1: anonymous data only)', () => {
