@@ -25,7 +25,8 @@ export interface ClientQuery {
 
 const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
   [ClientSortField.CREATED_AT]: 'c.created_at',
-  [ClientSortField.SURNAME]: "coalesce(c.surname, '')",
+  // Code-point order: the same on every server, whatever its default collation.
+  [ClientSortField.SURNAME]: `coalesce(c.surname, '') collate "C"`,
 };
 
 export function buildClientQuery(filter: ClientFilter | null | undefined, orderBy: ClientOrderBy | null | undefined): ClientQuery {

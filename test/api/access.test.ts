@@ -1,0 +1,122 @@
+import { SignJWT } from 'jose';
+import { seedDemoData } from '../../src/seed/seed';
+import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
+import { REGISTER, registration } from '../support/fixtures';
+
+let server: TestServer;
+let clientId: string;
+let otherClientId: string;
+let otherOrderId: string;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 7 });
+  const registered = await server.gql(REGISTER, { input: registration() });
+  clientId = registered.body.data!.registerClient.clientId;
+  tokens.client = registered.body.data!.registerClient.token;
+  const other = await server.gql(REGISTER, { input: registration() });
+  otherClientId = other.body.data!.registerClient.clientId;
+  const placed = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 2, priceTiyn: 150050 }] }) { id amount } }`, {}, other.body.data!.registerClient.token);
+  otherOrderId = placed.body.data!.placeOrder.id;
+  expect(placed.body.data!.placeOrder.amount).toBe('3001.00');
+  for (const role of ['operator', 'dpo', 'analyst', 'authority'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
+  tokens.partner = await server.token({ sub: 'partner-1', role: 'partner', partner_id: 'p-1', contract_id: 'c-1' });
+});
+afterAll(() => server.close());
+
+const ops: Record<string, () => [string, Record<string, unknown>]> = {
+  privacyPolicy: () => ['{ privacyPolicy { version textHash contacts { phones } } }', {}],
+  me: () => ['{ me { id } }', {}],
+  'client(self)': () => ['query($id: ID!) { client(id: $id) { id } }', { id: clientId }],
+  'client(other)': () => ['query($id: ID!) { client(id: $id) { id } }', { id: otherClientId }],
+  clients: () => ['{ clients(first: 5) { totalCount edges { node { id } } } }', {}],
+  orders: () => ['{ orders(first: 5) { edges { node { id } } } }', {}],
+  statistics: () => ['{ statistics { clientsByKind { key count } } }', {}],
+};
+
+/** [operation, role, expected: 'ok' | error code] */
+const matrix: Array<[string, string, string]> = [
+  ['privacyPolicy', 'anonymous', 'ok'],
+  ['me', 'anonymous', 'UNAUTHENTICATED'],
+  ['clients', 'anonymous', 'UNAUTHENTICATED'],
+  ['me', 'client', 'ok'],
+  ['me', 'operator', 'FORBIDDEN'],
+  ['client(self)', 'client', 'ok'],
+  ['client(other)', 'client', 'FORBIDDEN'],
+  ['client(other)', 'operator', 'ok'],
+  ['client(other)', 'dpo', 'ok'],
+  ['clients', 'client', 'FORBIDDEN'],
+  ['clients', 'operator', 'ok'],
+  ['clients', 'dpo', 'ok'],
+  ['clients', 'analyst', 'FORBIDDEN'],
+  ['clients', 'partner', 'FORBIDDEN'],
+  ['clients', 'authority', 'FORBIDDEN'],
+  ['orders', 'client', 'ok'],
+  ['orders', 'analyst', 'FORBIDDEN'],
+  ['statistics', 'analyst', 'ok'],
+  ['statistics', 'client', 'FORBIDDEN'],
+];
+
+describe('root operations by role (graphql-shield, default deny)', () => {
+  it.each(matrix)('%s as %s → %s', async (op, role, expected) => {
+    const [query, variables] = ops[op]!();
+    const response = await server.gql(query, variables, role === 'anonymous' ? null : tokens[role]);
+    if (expected === 'ok') {
+      expect(response.body.errors).toBeUndefined();
+    } else {
+      expect(codes(response)).toEqual([expected]);
+      expect(response.body.errors![0]!.message).not.toMatch(/Not Authorised/i);
+    }
+  });
+
+  it("a client reads only its own orders: another client's order is null, its list has only its own", async () => {
+    const order = await server.gql('query($id: ID!) { order(id: $id) { id } }', { id: otherOrderId }, tokens.client);
+    expect(order.body.data!.order).toBeNull();
+    const list = await server.gql('{ orders(first: 50) { edges { node { id } } } }', {}, tokens.client);
+    expect(list.body.data!.orders.edges).toEqual([]);
+    const operator = await server.gql('query($id: ID!) { order(id: $id) { id } }', { id: otherOrderId }, tokens.operator);
+    expect(operator.body.data!.order).toEqual({ id: otherOrderId });
+  });
+
+  it('statistics suppress cells smaller than 5 (anonymous data only)', async () => {
+    const response = await server.gql('{ statistics { clientsByStatus { key count } } }', {}, tokens.analyst);
+    const active = response.body.data!.statistics.clientsByStatus.find((c: { key: string }) => c.key === 'ACTIVE');
+    expect(active.count).toBe(7);
+  });
+});
+
+describe('tokens', () => {
+  const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+  const base = () => new SignJWT({ role: 'operator' }).setSubject('op-1').setIssuer('kzpay-privacy-graph').setAudience('kzpay-privacy-graph').setIssuedAt();
+
+  it('an expired token is UNAUTHENTICATED', async () => {
+    const token = await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret);
+    expect(codes(await server.gql('{ clients { totalCount } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a token signed with another key is UNAUTHENTICATED', async () => {
+    const token = await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(48)));
+    expect(codes(await server.gql('{ clients { totalCount } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('an unsigned `alg: none` token is UNAUTHENTICATED', async () => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const token = `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'op-1', role: 'dpo', iss: 'kzpay-privacy-graph', aud: 'kzpay-privacy-graph', iat: now, exp: now + 600 })}.`;
+    const response = await server.gql('{ clients { totalCount } }', {}, token);
+    expect(codes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(response.status).toBe(401);
+  });
+
+  it('a token with an unknown role is UNAUTHENTICATED', async () => {
+    const token = await new SignJWT({ role: 'superuser' }).setSubject('x').setIssuer('kzpay-privacy-graph').setAudience('kzpay-privacy-graph')
+      .setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
+    expect(codes(await server.gql('{ privacyPolicy { version } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a partner token without partner_id and contract_id is UNAUTHENTICATED', async () => {
+    const token = await server.token({ sub: 'p', role: 'partner' });
+    expect(codes(await server.gql('{ privacyPolicy { version } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+});
