@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -16,6 +17,29 @@ export interface Config {
   readonly redisUrl: string | null;
   readonly logLevel: string;
   readonly demo: { readonly seed: number; readonly clients: number };
+  /** Hostile-input limits (docs/hardening.md). */
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+    readonly maxBodyBytes: number;
+    readonly maxPageSize: number;
+    readonly requestTimeoutMs: number;
+  };
+  /** Requests per window per caller; 0 turns that limit off. Shared through Redis when REDIS_URL is set. */
+  readonly rateLimit: {
+    readonly windowSeconds: number;
+    readonly perIp: number;
+    readonly perPrincipal: number;
+    readonly keyPrefix: string;
+  };
+  /** Proxy hops in front of the server whose X-Forwarded-For is trusted for the caller's IP (0: none). */
+  readonly trustProxy: number;
+  readonly retention: RetentionPolicy;
+  /** In-process job runner (withdrawals, expiry, retention purge); 0 turns it off (run `npm run jobs -- --once` from cron). */
+  readonly jobs: { readonly intervalSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -27,6 +51,17 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const DEFAULT_MAX_PAGE_SIZE = 100;
+
+/**
+ * MAX_PAGE_SIZE for module-level use by resolvers; an invalid value falls back to the default
+ * here because `loadConfig` already refuses to start with it.
+ */
+export function maxPageSize(env: Env = process.env): number {
+  const value = Number(env.MAX_PAGE_SIZE);
+  return env.MAX_PAGE_SIZE && Number.isInteger(value) && value >= 1 && value <= 1000 ? value : DEFAULT_MAX_PAGE_SIZE;
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -62,6 +97,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const keyPrefix = (raw: string | undefined): string => {
+    if (raw === undefined || raw === '') return 'kzpay-rl';
+    if (!/^[A-Za-z0-9:_-]{1,64}$/.test(raw)) problems.push('RATE_LIMIT_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 : _ -');
+    return raw;
+  };
+
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push('NODE_ENV must be development, production or test');
@@ -92,6 +133,30 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
     demo: { seed: int('DEMO_SEED', 42, 0, 2 ** 31 - 1), clients: int('DEMO_CLIENTS', 1000, 0, 1_000_000) },
+    limits: {
+      maxDepth: int('QUERY_MAX_DEPTH', 10, 2, 50),
+      maxAliases: int('QUERY_MAX_ALIASES', 15, 0, 500),
+      maxDirectives: int('QUERY_MAX_DIRECTIVES', 20, 0, 500),
+      maxTokens: int('QUERY_MAX_TOKENS', 1000, 50, 100_000),
+      // graphql-armor's cost model: 100 clients with every field and 20 orders each cost about 305,000.
+      maxCost: int('QUERY_MAX_COST', 500_000, 100, 100_000_000),
+      maxBodyBytes: int('REQUEST_MAX_BYTES', 102_400, 1024, 10_485_760),
+      maxPageSize: int('MAX_PAGE_SIZE', DEFAULT_MAX_PAGE_SIZE, 1, 1000),
+      requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, 100, 300_000),
+    },
+    rateLimit: {
+      windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
+      perIp: int('RATE_LIMIT_PER_IP', 600, 0, 10_000_000),
+      perPrincipal: int('RATE_LIMIT_PER_PRINCIPAL', 300, 0, 10_000_000),
+      keyPrefix: keyPrefix(env.RATE_LIMIT_KEY_PREFIX),
+    },
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    retention: {
+      contactDaysAfterConsentEnds: int(RETENTION_ENV.contactDaysAfterConsentEnds, DEFAULT_RETENTION.contactDaysAfterConsentEnds, 0, 3650),
+      orderYearsAfterCompletion: int(RETENTION_ENV.orderYearsAfterCompletion, DEFAULT_RETENTION.orderYearsAfterCompletion, MIN_ORDER_RETENTION_YEARS, 50),
+      consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, 1, 50),
+    },
+    jobs: { intervalSeconds: int('JOBS_INTERVAL_SECONDS', 300, 0, 86400) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

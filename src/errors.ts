@@ -11,6 +11,26 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'INTERNAL_SERVER_ERROR',
+  /** Login with the right password after suspected compromise (P7); carries `extensions.resetToken`. */
+  'PASSWORD_CHANGE_REQUIRED',
+  /** Login refused by brute-force protection, whether or not the login exists. */
+  'TOO_MANY_ATTEMPTS',
+  /** Hostile-input limits (src/http/limits.ts); HTTP 400 unless noted. */
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'TOO_MANY_TOKENS',
+  'QUERY_TOO_COMPLEX',
+  /** HTTP 413. */
+  'PAYLOAD_TOO_LARGE',
+  /** HTTP 429 with Retry-After, per IP and per principal (src/http/rate-limit.ts). */
+  'RATE_LIMITED',
+  /** HTTP 503: the request ran out of time and nothing it tried to write was committed. */
+  'REQUEST_TIMEOUT',
+  /** HTTP 503 with Retry-After: the database cannot be reached. */
+  'SERVICE_UNAVAILABLE',
+  /** HTTP 503: the disclosure log could not be written, so the response carries no personal value (P5). */
+  'DISCLOSURE_LOG_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,27 +1,90 @@
-import pino, { type Logger } from 'pino';
+import type { ApolloServerOptions, BaseContext } from '@apollo/server';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
- * Structured logs that never carry personal data: request bodies and variables are not logged,
- * and anything that slips into these paths is censored.
+ * Structured logs that never carry personal data. By design nothing logs request bodies,
+ * variables, queries or error messages (which may quote SQL and the values in it); redaction and
+ * the serializers below are the net for whatever slips into these paths anyway.
  */
+const PERSONAL_KEYS = [
+  'password',
+  'token',
+  'resetToken',
+  'variables',
+  'query',
+  'body',
+  'input',
+  'login',
+  'iin',
+  'bin',
+  'phone',
+  'phones',
+  'email',
+  'emails',
+  'surname',
+  'firstName',
+  'patronymic',
+  'fullName',
+  'legalName',
+  'iban',
+  'bankAccounts',
+  'contactPhone',
+  'contactEmail',
+  'address',
+  'registrationAddress',
+  'residenceAddress',
+  'deliveryAddress',
+  'ip',
+  'userAgent',
+];
+
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.variables',
-  '*.query',
-  '*.login',
-  '*.iin',
-  '*.bin',
-  '*.phone',
-  '*.email',
-  '*.surname',
-  '*.firstName',
-  '*.patronymic',
+  'headers.authorization',
+  'headers.cookie',
+  ...PERSONAL_KEYS,
+  ...PERSONAL_KEYS.map((key) => `*.${key}`),
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'kzpay-privacy-graph' } });
+/** An error is logged by what it is, never by what it says. */
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const { code, sqlState } = error as Error & { code?: unknown; sqlState?: unknown };
+  return { type: error.name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}), ...(typeof sqlState === 'string' ? { sqlState } : {}) };
+}
+
+/** PostgreSQL's own log lines quote statements and key values after these labels. */
+function scrubPostgresLine(line: string): string {
+  return line.replace(/\b(DETAIL|STATEMENT|CONTEXT|QUERY|HINT|statement|execute [^:]*|parameters):[\s\S]*$/, '$1: [redacted]');
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'kzpay-privacy-graph' },
+      serializers: { err: errorSummary, error: errorSummary },
+      formatters: {
+        log: (object) => (typeof object.postgres === 'string' ? { ...object, postgres: scrubPostgresLine(object.postgres) } : object),
+      },
+    },
+    destination,
+  );
+}
+
+/**
+ * Apollo's own log lines end with an error's text ("Unexpected error processing request: ..."):
+ * keep the event, drop the text.
+ */
+export function apolloLogger(log: Logger): NonNullable<ApolloServerOptions<BaseContext>['logger']> {
+  const event = (message: unknown) => ({ apollo: String(message).split(':')[0]!.slice(0, 120) });
+  return {
+    debug: (message) => log.debug(event(message), 'apollo'),
+    info: (message) => log.info(event(message), 'apollo'),
+    warn: (message) => log.warn(event(message), 'apollo'),
+    error: (message) => log.error(event(message), 'apollo'),
+  };
 }

@@ -5,24 +5,33 @@ import { openConfiguredDatabase, withDevSecret } from './bootstrap';
 import { Client } from './clients/client.entity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startApp } from './http/app';
+import { startJobScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
-import { Partner } from './partners/partner.entity';
+import { LawfulRequest } from './disclosure/lawful-request.entity';
+import { issueAuthorityToken } from './disclosure/lawful-request.service';
+import { Contract } from './partners/contract.entity';
+import { contractInForce, issuePartnerToken } from './partners/partner.service';
 import { DEMO_LOGIN, DEMO_PASSWORD, isEmpty, seedDemoData } from './seed/seed';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { DriverException, type MikroORM } from '@mikro-orm/postgresql';
 
 async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string, string]>> {
   const em = orm.em.fork();
   const client = await em.findOne(Client, { login: DEMO_LOGIN });
-  const partner = await em.findOne(Partner, {}, { orderBy: { createdAt: 'asc' } });
+  // Disclosure tokens go through the DPO's issuing path, so they are registered and revocable.
+  const contract = (await em.find(Contract, {}, { orderBy: { createdAt: 'asc', id: 'asc' } })).find((c) => contractInForce(c));
+  const request = await em.findOne(LawfulRequest, { expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'asc' } });
+  const issued: Array<[string, string]> = [
+    ...(contract ? [['partner', (await issuePartnerToken(em, config.jwt, { contractId: contract.id, scopes: contract.categories, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
+    ...(request ? [['authority', (await issueAuthorityToken(em, config.jwt, { requestId: request.id, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
+  ];
   const claims: TokenClaims[] = [
     ...(client ? [{ sub: client.id, role: 'client' as const }] : []),
     { sub: 'operator-1', role: 'operator' },
     { sub: 'dpo-1', role: 'dpo' },
     { sub: 'analyst-1', role: 'analyst' },
-    ...(partner ? [{ sub: `partner-${partner.id}`, role: 'partner' as const, partner_id: partner.id, contract_id: partner.contractNumber, scope: 'pii:phone pii:order_contact' }] : []),
-    { sub: 'authority-1', role: 'authority' },
   ];
-  return Promise.all(claims.map(async (c) => [c.role, await signToken(config.jwt, c, 12 * 3600)] as [string, string]));
+  const signed = await Promise.all(claims.map(async (c) => [c.role, await signToken(config.jwt, c, 12 * 3600)] as [string, string]));
+  return [...signed, ...issued];
 }
 
 async function main(): Promise<void> {
@@ -35,12 +44,15 @@ async function main(): Promise<void> {
     log.info({ clients: seeded.clients }, 'seeded demo data');
   }
   const app = await startApp({ config, orm, log });
+  // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
+  const stopJobs = config.jobs.intervalSeconds > 0 ? startJobScheduler(orm, log, config.jobs.intervalSeconds * 1000, config.retention) : null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    await stopJobs?.();
     await app.stop();
     await database.close();
     process.exit(0);
@@ -59,7 +71,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
   } else {
-    console.error('Start-up failed:', error instanceof Error ? error.message : error);
+    // A database error's message can quote the SQL with its values: print its kind only.
+    const detail = error instanceof DriverException ? `${error.name} (SQLSTATE ${error.code ?? 'unknown'})` : error instanceof Error ? error.message : 'unknown error';
+    console.error('Start-up failed:', detail);
   }
   process.exit(1);
 });

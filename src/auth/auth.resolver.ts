@@ -2,12 +2,15 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphq
 import { Client, ClientStatus } from '../clients/client.entity';
 import { RegisterClientInput } from '../clients/client.inputs';
 import { registerClient } from '../clients/client.service';
-import { apiError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import { apiError, badInput, forbidden, notFound } from '../errors';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { changePassword, issueResetToken, reportCompromise } from './compromise';
+import { admitLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
+import { clearSessionCookie, revokeSession, startSession } from './sessions';
 import { signToken } from './tokens';
 
-@ObjectType('AuthPayload', { description: 'A bearer token for the client; it carries only ids and the role' })
+@ObjectType('AuthPayload', { description: 'A bearer token for the client; it carries only ids, the role and the token version' })
 class AuthPayload {
   @Field(() => ID) clientId!: string;
   @Field(() => String) token!: string;
@@ -18,10 +21,12 @@ async function issue(ctx: RequestContext, client: Client): Promise<AuthPayload> 
   const ttl = ctx.config.jwt.ttlSeconds;
   return {
     clientId: client.id,
-    token: await signToken(ctx.config.jwt, { sub: client.id, role: 'client' }, ttl),
+    token: await signToken(ctx.config.jwt, { sub: client.id, role: 'client', ver: client.tokenVersion }, ttl),
     expiresAt: new Date(Date.now() + ttl * 1000),
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Resolver()
 export class AuthResolver {
@@ -30,15 +35,71 @@ export class AuthResolver {
     return issue(ctx, await registerClient(ctx.em, input, ctx.origin));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Public: exchange login and password for a token' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Public: exchange login and password for a token, and a session cookie (P6). After suspected compromise (P7) the right password ' +
+      'gets PASSWORD_CHANGE_REQUIRED with a one-time `extensions.resetToken` instead. Repeated failures get TOO_MANY_ATTEMPTS.',
+  })
   async login(@Arg('login', () => String) login: string, @Arg('password', () => String) password: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
-    const client = await ctx.em.findOne(Client, { login: login.trim().toLowerCase() }, { populate: ['passwordHash'] });
+    const normalized = login.trim().toLowerCase();
+    const keys = throttleKeys(ctx.config, normalized, ctx.origin.ip);
+    const retryAfterSeconds = await admitLoginAttempt(ctx.em, keys);
+    if (retryAfterSeconds !== null) throw apiError('TOO_MANY_ATTEMPTS', 'Too many login attempts: try again later', { retryAfterSeconds });
+    const client = await ctx.em.findOne(Client, { login: normalized }, { populate: ['passwordHash'] });
     if (!client) {
       await burnPasswordCheck(password);
     } else if (client.status === ClientStatus.ACTIVE && (await verifyPassword(client.passwordHash, password))) {
+      await loginSucceeded(ctx.em, keys);
+      if (client.passwordChangeRequired) {
+        throw apiError('PASSWORD_CHANGE_REQUIRED', 'The password must be changed: use the reset token with changePassword', {
+          resetToken: await issueResetToken(ctx.em, client),
+        });
+      }
+      await startSession(ctx.em, ctx.http, ctx.config, client);
       return issue(ctx, client);
     }
     // One answer for unknown login, wrong password and a closed account: no account oracle.
     throw apiError('UNAUTHENTICATED', 'Wrong login or password');
+  }
+
+  @Mutation(() => Boolean, { description: 'Client: end the cookie session of this request and clear the cookie; true if a session was ended' })
+  async logout(@Ctx() ctx: RequestContext): Promise<boolean> {
+    const { sessionId } = principalOf(ctx);
+    clearSessionCookie(ctx.http, ctx.config);
+    return sessionId ? revokeSession(ctx.em, sessionId) : false;
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Client (for itself; clientId optional), operator, DPO: report a suspected compromise (P7). At once revokes every token and ' +
+      'session of the account and requires a password change before the next login.',
+  })
+  async reportSuspectedCompromise(
+    @Arg('clientId', () => ID, { nullable: true }) clientId: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    const principal = principalOf(ctx);
+    let target: string;
+    if (principal.role === 'client') {
+      if (clientId && clientId !== principal.clientId) throw forbidden('A client may report only its own account');
+      target = principal.sub;
+    } else {
+      if (!clientId) throw badInput('clientId', 'is required');
+      target = clientId;
+    }
+    if (!UUID.test(target)) throw notFound('Client');
+    await reportCompromise(ctx.em, target, { role: principal.role, sub: principal.sub });
+    if (principal.sessionId) clearSessionCookie(ctx.http, ctx.config);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Public: set a new password with the one-time reset token from login (P7); then log in again' })
+  async changePassword(
+    @Arg('resetToken', () => String) resetToken: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    await changePassword(ctx.em, resetToken, newPassword);
+    return true;
   }
 }

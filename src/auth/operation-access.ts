@@ -11,16 +11,46 @@ export const OPERATION_ACCESS: Readonly<Record<'Query' | 'Mutation', Readonly<Re
   Query: {
     privacyPolicy: 'public',
     me: ['client'],
-    client: ['client:self', 'operator', 'dpo'],
+    // Partners and authorities reach only the clients their contract or request covers (others read as null).
+    client: ['client:self', 'operator', 'dpo', 'partner', 'authority'],
     clients: ['operator', 'dpo'],
     order: ['client', 'operator', 'dpo'],
     orders: ['client', 'operator', 'dpo'],
     statistics: ['analyst', 'operator', 'dpo'],
+    // The right to know (access export): the subject, or the DPO answering a request received off-line.
+    myData: ['client'],
+    clientData: ['dpo'],
+    erasureRequests: ['dpo'],
+    partners: ['dpo'],
+    partnerOrders: ['partner'],
+    lawfulRequests: ['dpo'],
+    authorityRequestSubjects: ['authority'],
+    myDisclosures: ['client'],
+    disclosures: ['dpo'],
   },
   Mutation: {
     registerClient: 'public',
     login: 'public',
+    logout: ['client'],
+    reportSuspectedCompromise: ['client', 'operator', 'dpo'],
+    // The reset token is the credential: the account's own tokens are revoked by then (P7).
+    changePassword: 'public',
     placeOrder: ['client'],
     updateMyContacts: ['client'],
+    // Consent changes (P2, P3): staff may record what a subject asked, with `clientId`; narrowing and
+    // withdrawal only reduce processing, but resuming it (cancel) needs the subject or the DPO.
+    optOutOfMarketing: ['client', 'operator', 'dpo'],
+    requestConsentWithdrawal: ['client', 'operator', 'dpo'],
+    cancelConsentWithdrawal: ['client', 'dpo'],
+    requestErasure: ['client'],
+    eraseClient: ['dpo'],
+    registerPartner: ['dpo'],
+    registerContract: ['dpo'],
+    issuePartnerToken: ['dpo'],
+    revokePartnerToken: ['dpo'],
+    registerLawfulRequest: ['dpo'],
+    issueAuthorityToken: ['dpo'],
+    revokeAuthorityToken: ['dpo'],
+    recordDisclosure: ['dpo'],
   },
 };

@@ -14,6 +14,10 @@ export interface TokenClaims {
   scope?: string;
   partner_id?: string;
   contract_id?: string;
+  lawful_request_id?: string;
+  jti?: string;
+  /** Client tokens only: the account's token version at issue (P7). Absent means 0. */
+  ver?: number;
 }
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -21,12 +25,17 @@ export type TokenVerifier = (token: string) => Promise<Principal>;
 const encoder = new TextEncoder();
 
 export function principalFromClaims(payload: JWTPayload): Principal {
-  const { sub, role, scope } = payload as Record<string, unknown>;
+  const { sub, role, scope, ver } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '' || !isRole(role)) throw unauthenticated('Invalid token');
   if (scope !== undefined && typeof scope !== 'string') throw unauthenticated('Invalid token');
+  if (ver !== undefined && !(Number.isInteger(ver) && (ver as number) >= 0)) throw unauthenticated('Invalid token');
   const partnerId = typeof payload.partner_id === 'string' ? payload.partner_id : null;
   const contractId = typeof payload.contract_id === 'string' ? payload.contract_id : null;
-  if (role === 'partner' && (!partnerId || !contractId)) throw unauthenticated('Invalid token');
+  const tokenId = typeof payload.jti === 'string' && payload.jti !== '' ? payload.jti : null;
+  const lawfulRequestId = typeof payload.lawful_request_id === 'string' ? payload.lawful_request_id : null;
+  // Disclosure tokens are registered by jti (revocable, logged), so they must carry one.
+  if (role === 'partner' && (!partnerId || !contractId || !tokenId)) throw unauthenticated('Invalid token');
+  if (role === 'authority' && (!lawfulRequestId || !tokenId)) throw unauthenticated('Invalid token');
   return {
     role,
     sub,
@@ -34,6 +43,9 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     scopes: new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []),
     partnerId,
     contractId,
+    tokenId,
+    lawfulRequestId,
+    ...(role === 'client' ? { tokenVersion: (ver as number | undefined) ?? 0 } : {}),
   };
 }
 

@@ -1,15 +1,17 @@
 /** Generates a migration from the entities' diff against a fresh database (`npm run migration:create`). */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ormOptions } from '../db/orm';
 import { startEmbeddedPostgres, temporaryDataDir } from '../db/embedded-postgres';
 import { PROJECT_ROOT } from '../paths';
 
 async function main(): Promise<void> {
-  const db = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dataDir: await temporaryDataDir('kzpay-mig-'), persistent: false });
+  const dataDir = process.env.DATABASE_URL ? null : await temporaryDataDir('kzpay-mig-');
+  const db = dataDir
+    ? await startEmbeddedPostgres({ dataDir, persistent: false })
+    : { url: process.env.DATABASE_URL!, stop: async () => undefined };
   try {
     // Apply what is committed (compiled), then diff the entities against that schema.
     const applied = await MikroORM.init(ormOptions(db.url));
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write');
   } finally {
     await db.stop();
+    if (dataDir) await rm(dirname(dataDir), { recursive: true, force: true });
   }
 }
 

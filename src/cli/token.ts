@@ -1,4 +1,8 @@
-/** `npm run token -- --role operator --sub op-7 [--scope "pii:phone"] [--partner ID --contract ID] [--ttl 3600]` */
+/**
+ * `npm run token -- --role operator --sub op-7 [--scope "pii:phone"] [--ttl 3600]`. Partner and
+ * authority tokens come only from the DPO's issuePartnerToken / issueAuthorityToken, which register
+ * them (revocable, logged); a token minted here for those roles would be refused.
+ */
 import { parseArgs } from 'node:util';
 import { signToken } from '../auth/tokens';
 import { withDevSecret } from '../bootstrap';
@@ -11,12 +15,13 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       sub: { type: 'string' },
       scope: { type: 'string' },
-      partner: { type: 'string' },
-      contract: { type: 'string' },
       ttl: { type: 'string', default: '3600' },
     },
   });
-  if (!isRole(values.role) || !values.sub) throw new Error('usage: npm run token -- --role <client|operator|dpo|partner|authority|analyst> --sub <id>');
+  if (!isRole(values.role) || !values.sub) throw new Error('usage: npm run token -- --role <client|operator|dpo|analyst> --sub <id>');
+  if (values.role === 'partner' || values.role === 'authority') {
+    throw new Error('partner and authority tokens are issued by the DPO: mutations issuePartnerToken / issueAuthorityToken');
+  }
   const config = withDevSecret(loadConfig());
   const token = await signToken(
     config.jwt,
@@ -24,8 +29,6 @@ async function main(): Promise<void> {
       sub: values.sub,
       role: values.role,
       ...(values.scope ? { scope: values.scope } : {}),
-      ...(values.partner ? { partner_id: values.partner } : {}),
-      ...(values.contract ? { contract_id: values.contract } : {}),
     },
     Number(values.ttl),
   );

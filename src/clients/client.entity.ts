@@ -33,7 +33,7 @@ export interface BankAccount {
 @Entity({ tableName: 'client' })
 @Index({ properties: ['createdAt', 'id'] })
 export class Client {
-  [OptionalProps]?: 'kind' | 'status' | 'createdAt' | 'updatedAt' | 'phones' | 'emails' | 'bankAccounts';
+  [OptionalProps]?: 'kind' | 'status' | 'createdAt' | 'updatedAt' | 'phones' | 'emails' | 'bankAccounts' | 'tokenVersion' | 'passwordChangeRequired';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -84,6 +84,14 @@ export class Client {
 
   @Enum({ items: () => ClientStatus })
   status: ClientStatus = ClientStatus.ACTIVE;
+
+  /** Every token and session carries the version it was issued under; bumping it revokes them all (P7). */
+  @Property({ type: 'integer', default: 0 })
+  tokenVersion: number = 0;
+
+  /** Set on suspected compromise (P7): login then yields only a one-time reset token. */
+  @Property({ type: 'boolean', default: false })
+  passwordChangeRequired: boolean = false;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

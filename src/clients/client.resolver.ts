@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Consent } from '../consent/consent.entity';
+import { maxPageSize } from '../config';
 import { ConsentType } from '../consent/consent.type';
 import { badInput, forbidden, notFound } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
@@ -15,7 +16,8 @@ import { buildClientQuery, countClients, fetchClientPage, restrictToConsented, s
 import { updateContacts } from './client.service';
 import { ClientConnection, ClientType } from './client.type';
 
-export const MAX_PAGE_SIZE = 100;
+/** From MAX_PAGE_SIZE (default 100), read once: `loadConfig` validates it at start. */
+export const MAX_PAGE_SIZE = maxPageSize();
 
 @ArgsType()
 class ClientsArgs {
@@ -45,6 +47,8 @@ export class ClientResolver {
 
   @Query(() => ClientType, { nullable: true, description: 'A client by id; a client may ask only for itself' })
   async client(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Client | null> {
+    // A partner or authority outside its contract or request learns nothing, not even that the id exists.
+    if (!(await ctx.privacy.reaches(id))) return null;
     return ctx.loaders.client.load(id);
   }
 
@@ -84,7 +88,10 @@ export class ClientResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Order[]> {
-    return ctx.loaders.orders(pageSize(first)).load(client.id);
+    const orders = await ctx.loaders.orders(pageSize(first)).load(client.id);
+    // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
+    const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
+    return partnerId ? orders.filter((o) => o.partner?.id === partnerId) : orders;
   }
 
   @FieldResolver(() => [ConsentType], { description: 'The consent history, oldest first (P2)' })

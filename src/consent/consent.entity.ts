@@ -21,6 +21,8 @@ export enum ConsentChannel {
   PAPER = 'PAPER',
 }
 
+export type ConsentActor = 'SUBJECT' | 'OPERATOR' | 'DPO' | 'SYSTEM';
+
 export interface ConsentEvidence {
   userAgent: string | null;
   /** Truncated to /24 (IPv4) or /48 (IPv6): enough as proof, not enough to identify. */
@@ -34,7 +36,9 @@ export interface ConsentEvidence {
 @Entity({ tableName: 'consent' })
 @Index({ properties: ['client', 'recordedAt'] })
 export class Consent {
-  [OptionalProps]?: 'kind' | 'channel' | 'evidence' | 'actor' | 'givenAt' | 'recordedAt' | 'operations' | 'purposes';
+  [OptionalProps]?:
+    | 'kind' | 'channel' | 'evidence' | 'actor' | 'actorId' | 'givenAt' | 'recordedAt' | 'operations' | 'purposes'
+    | 'withdrawalNoticeAt' | 'withdrawalEffectiveAt' | 'expiresAt' | 'noticeSha256' | 'noticeLength';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -68,7 +72,11 @@ export class Consent {
 
   /** Who acted: SUBJECT, OPERATOR or DPO. */
   @Property({ type: 'text' })
-  actor: 'SUBJECT' | 'OPERATOR' | 'DPO' | 'SYSTEM' = 'SUBJECT';
+  actor: ConsentActor = 'SUBJECT';
+
+  /** The staff account that recorded it for OPERATOR and DPO records; null for the subject and the system. */
+  @Property({ type: 'text', nullable: true })
+  actorId: string | null = null;
 
   /** When consent was first given (carried over by every later record). */
   @Property({ type: 'timestamptz' })
@@ -85,4 +93,14 @@ export class Consent {
 
   @Property({ type: 'timestamptz', nullable: true })
   expiresAt: Date | null = null;
+
+  /**
+   * The written withdrawal notice (P3) may itself hold personal data, so only its SHA-256 (hex, of
+   * the UTF-8 text as sent) and its length in characters are kept: enough to match a copy, not to read it.
+   */
+  @Property({ type: 'text', nullable: true })
+  noticeSha256: string | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  noticeLength: number | null = null;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
 import { CONSENT_STATUSES } from '../privacy/consent-state';
 import { ConsentChannel, ConsentEventKind } from './consent.entity';
@@ -26,10 +26,14 @@ export class ConsentType {
   @Field(() => [ConsentOperationEnum]) operations!: string[];
   @Field(() => [ConsentPurposeEnum]) purposes!: string[];
   @Field(() => ConsentChannel) channel!: ConsentChannel;
-  @Field(() => String) actor!: string;
+  @Field(() => String, { description: 'SUBJECT, OPERATOR, DPO or SYSTEM (the job runner)' }) actor!: string;
+  @Field(() => String, { nullable: true, description: 'The staff account that recorded it (OPERATOR, DPO); null otherwise' }) actorId!: string | null;
   @Field(() => Date) givenAt!: Date;
   @Field(() => Date) recordedAt!: Date;
   @Field(() => Date, { nullable: true }) withdrawalNoticeAt!: Date | null;
   @Field(() => Date, { nullable: true }) withdrawalEffectiveAt!: Date | null;
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 (hex) of the written withdrawal notice as sent; the text itself is not kept' })
+  noticeSha256!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Length of the written notice, in characters' }) noticeLength!: number | null;
 }

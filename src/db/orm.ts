@@ -1,13 +1,23 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
+import { LoginThrottle } from '../auth/login-throttle.entity';
+import { PasswordReset } from '../auth/password-reset.entity';
+import { SecurityEvent } from '../auth/security-event.entity';
+import { Session } from '../auth/session.entity';
 import { Client } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
+import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
 import { Order } from '../orders/order.entity';
+import { AuthorityToken, LawfulRequest } from '../disclosure/lawful-request.entity';
+import { DisclosureEntry } from '../disclosure/disclosure.entity';
+import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
+import { PartnerToken } from '../partners/partner-token.entity';
 import { PROJECT_ROOT } from '../paths';
 
-export const ENTITIES = [Client, Order, Consent, Partner];
+export const ENTITIES = [Client, Order, Consent, Partner, Session, PasswordReset, SecurityEvent, LoginThrottle, ErasureRequest, ErasureReceipt,
+  Contract, PartnerToken, LawfulRequest, AuthorityToken, DisclosureEntry];
 
 
 export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}): Options {

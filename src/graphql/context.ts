@@ -3,12 +3,24 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
 import { createLoaders, type Loaders } from './loaders';
-import { RequestPrivacy } from './request-privacy';
+import { requestPrivacyFor, type RequestPrivacy } from './request-privacy';
 
 /** What the caller's HTTP request tells us, reduced to what consent evidence may keep (P2). */
 export interface RequestOrigin {
   readonly userAgent: string | null;
   readonly ip: string | null;
+}
+
+/** Cookie attributes this API uses (P6): always HttpOnly and SameSite=Strict, so not optional. */
+export interface CookieOptions {
+  readonly path: string;
+  readonly maxAgeSeconds: number;
+  readonly secure: boolean;
+}
+
+/** What a resolver may do to the HTTP response: set a cookie, nothing else. */
+export interface HttpControls {
+  setCookie(name: string, value: string, options: CookieOptions): void;
 }
 
 /** Everything a resolver may use; made fresh for every request. */
@@ -19,23 +31,25 @@ export interface RequestContext {
   readonly privacy: RequestPrivacy;
   readonly requestId: string;
   readonly origin: RequestOrigin;
+  readonly http: HttpControls;
   readonly config: Config;
   readonly log: Logger;
 }
 
-export function createRequestContext(args: {
+export async function createRequestContext(args: {
   principal: Principal | null;
   em: EntityManager;
   requestId: string;
   origin: RequestOrigin;
+  http: HttpControls;
   config: Config;
   log: Logger;
-}): RequestContext {
+}): Promise<RequestContext> {
   const loaders = createLoaders(args.em);
   return {
     ...args,
     loaders,
-    privacy: new RequestPrivacy(args.principal, (id) => loaders.subjectState.load(id)),
+    privacy: await requestPrivacyFor(args.principal, args.em, (id) => loaders.subjectState.load(id)),
   };
 }
 

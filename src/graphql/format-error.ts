@@ -1,13 +1,22 @@
 /**
  * The one place errors leave the server: a stable code, a message without personal values, no
- * stack trace, no SQL. Anything unexpected becomes INTERNAL_SERVER_ERROR and is logged by name only.
+ * stack trace, no SQL. A database outage becomes SERVICE_UNAVAILABLE (HTTP 503); anything else
+ * unexpected becomes INTERNAL_SERVER_ERROR and is logged by name and code only.
  */
-import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Logger } from 'pino';
-import { ERROR_CODES } from '../errors';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { apiError, ERROR_CODES } from '../errors';
 
-const APOLLO_CODES = new Set([
+const APOLLO_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -16,38 +25,184 @@ const APOLLO_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'INTROSPECTION_DISABLED',
-]);
-const KNOWN_CODES = new Set<string>([...ERROR_CODES, ...APOLLO_CODES]);
+] as const;
 
-/** graphql-js echoes offending input in coercion and validation messages; cut the values out. */
-export function withoutValues(message: string): string {
+/** Every `extensions.code` a client can receive. */
+export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...ERROR_CODES, ...APOLLO_CODES]);
+
+const RETRY_AFTER_SECONDS = '5';
+
+/** The error for a database that cannot be reached; HTTP 503 is set by `errorStatusPlugin`. */
+export const databaseUnavailable = (): GraphQLError =>
+  apiError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry later', {
+    http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
+  });
+
+// SQLSTATE classes and codes that mean "the database is not there", not "the query was wrong":
+// 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
+const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|57P0[1-3]|53300)$/;
+// Class 22 (data exception: a malformed uuid, a number out of range) and 08P01 (a NUL inside a
+// parameter) are the caller's value refused by PostgreSQL, not a server fault.
+const BAD_VALUE_SQLSTATE = /^(22...|08P01)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|not currently accepting connections|Client has encountered a connection error|Timeout acquiring a connection|the database system is (starting up|shutting down)/;
+
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current && chain.length < 10 && !chain.includes(current)) {
+    chain.push(current);
+    const next = current as { originalError?: unknown; cause?: unknown; previous?: unknown };
+    current = next.originalError ?? next.cause ?? next.previous;
+  }
+  return chain;
+}
+
+function sqlState(error: unknown): string | null {
+  for (const e of causes(error)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/** True when the error (or what it wraps) says PostgreSQL cannot be reached. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return causes(error).some((e) => {
+    if (!(e instanceof Error)) return false;
+    const { code, name } = e as Error & { code?: unknown };
+    if (name === 'ConnectionException' || name === 'KnexTimeoutError') return true;
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+    return UNAVAILABLE_MESSAGE.test(e.message);
+  });
+}
+
+/**
+ * The names a message may quote: the schema's own vocabulary. graphql-js quotes both schema
+ * names and what the caller sent; only the former survive.
+ */
+export function schemaVocabulary(schema: GraphQLSchema): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    names.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        names.add(field.name);
+        for (const arg of 'args' in field ? field.args : []) names.add(arg.name);
+      }
+    }
+    if (isEnumType(type)) for (const value of type.getValues()) names.add(value.name);
+  }
+  for (const directive of schema.getDirectives()) {
+    names.add(directive.name);
+    for (const arg of directive.args) names.add(arg.name);
+  }
+  return names;
+}
+
+const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+// graphql-js 16 spells it "more that".
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
+
+function safeQuoted(content: string, vocabulary: ReadonlySet<string>): boolean {
+  // A variable reference ("$input") is the caller's code, not data.
+  if (/^\$[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(content)) return true;
+  // A type reference ("[String!]!") or schema coordinate ("Query.clients", "@pii(category:)").
+  const words = content.replace(/^@/, '').replace(/[[\]!():]/g, ' ').split(/[\s.]+/).filter(Boolean);
+  if (words.length === 0 || words.length > 4) return false;
+  return words.every((word) => NAME.test(word) && vocabulary.has(word));
+}
+
+/** A coercion path ("input.phones[0]"): the caller's variable name, then schema fields and indices. */
+function safePath(path: string, vocabulary: ReadonlySet<string>): boolean {
+  const [head, ...rest] = path.match(/[^.[\]]+/g) ?? [];
+  return !!head && NAME.test(head) && rest.every((segment) => /^\d+$/.test(segment) || (NAME.test(segment) && vocabulary.has(segment)));
+}
+
+/**
+ * graphql-js echoes offending input in coercion, validation and syntax messages; cut the values
+ * out. Values follow fixed phrases ("got invalid value", "cannot represent ...:", "found"), and any
+ * other quoted text survives only if it is a name from the schema.
+ */
+export function withoutValues(message: string, vocabulary: ReadonlySet<string> = new Set()): string {
   return message
     .replace(/got invalid value [\s\S]*?(; | at "|$)/g, (_m, tail: string) => `got invalid value${tail === '; ' ? '; ' : tail}`)
     .replace(/(cannot represent[^:]*): [\s\S]*$/i, '$1.')
-    .replace(/(found|value) "(?:[^"\\]|\\.)*"/g, '$1 <value>')
-    .replace(/(found|value) [^\s.;,]+(?=[.;,]|$)/g, '$1 <value>')
+    .replace(/\bfound [\s\S]*$/, 'found <value>.')
+    .replace(/( at )?"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (quoted, at?: string, double?: string, single?: string) => {
+      if (at) return safePath(double ?? '', vocabulary) ? quoted : ' at <value>';
+      return safeQuoted(double ?? single ?? '', vocabulary) ? quoted : '<value>';
+    })
     .slice(0, 300);
 }
 
-export function createFormatError(log: Logger) {
+/** The innermost stable code in an error's chain: a limit error wrapped by Apollo keeps its own. */
+function ownCode(error: unknown): string | null {
+  let code: string | null = null;
+  for (const e of causes(error)) {
+    const candidate = e instanceof GraphQLError ? e.extensions?.code : undefined;
+    if (typeof candidate === 'string' && KNOWN_CODES.has(candidate) && candidate !== 'INTERNAL_SERVER_ERROR') code = candidate;
+  }
+  return code;
+}
+
+export function createFormatError(log: Logger, schema?: GraphQLSchema) {
+  const vocabulary = schema ? schemaVocabulary(schema) : new Set<string>();
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const code = String(formatted.extensions?.code ?? '');
-    if (original instanceof GraphQLError && KNOWN_CODES.has(code)) {
-      const field = formatted.extensions?.field;
+    const formattedCode = String(formatted.extensions?.code ?? '');
+    const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    // graphql-js enforces parseOptions.maxTokens (src/http/limits.ts) with a plain syntax error.
+    const tokens = formattedCode === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT.exec(formatted.message) : null;
+    if (tokens) {
+      return { message: `Query has more than ${tokens[1]} tokens`, ...where, extensions: { code: 'TOO_MANY_TOKENS', limit: Number(tokens[1]) } };
+    }
+    const code = ownCode(error) ?? (formattedCode !== 'INTERNAL_SERVER_ERROR' && KNOWN_CODES.has(formattedCode) ? formattedCode : null);
+    if (code) {
+      const { field, reason, limit, retryAfterSeconds, resetToken } = formatted.extensions ?? {};
       return {
-        message: withoutValues(formatted.message),
-        ...(formatted.locations ? { locations: formatted.locations } : {}),
-        ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { code, ...(typeof field === 'string' ? { field } : {}), ...(formatted.extensions?.reason ? { reason: formatted.extensions.reason } : {}) },
+        message: withoutValues(formatted.message, vocabulary),
+        ...where,
+        extensions: {
+          code,
+          ...(typeof field === 'string' ? { field } : {}),
+          ...(typeof reason === 'string' ? { reason } : {}),
+          ...(typeof limit === 'number' ? { limit } : {}),
+          ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+          // The one-time secret the password holder needs after suspected compromise (P7).
+          ...(code === 'PASSWORD_CHANGE_REQUIRED' && typeof resetToken === 'string' ? { resetToken } : {}),
+        },
       };
     }
-    const name = original instanceof Error ? original.name : typeof original;
-    log.error({ errorName: name, code: (original as { code?: unknown })?.code, path: formatted.path }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    const root = causes(error).at(-1);
+    const name = root instanceof Error ? root.name : typeof root;
+    const rootCode = (root as { code?: unknown } | undefined)?.code;
+    if (BAD_VALUE_SQLSTATE.test(sqlState(error) ?? '')) {
+      log.warn({ errorName: name, code: rootCode, path: formatted.path }, 'value refused by the database');
+      return { message: 'A value is not in an accepted format', ...where, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ errorName: name, code: rootCode, path: formatted.path }, 'database unavailable');
+      return { message: databaseUnavailable().message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
+    log.error({ errorName: name, code: rootCode, path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+/**
+ * Execution errors arrive with HTTP 200; a database outage should read as 503 with Retry-After to
+ * load balancers and clients, whichever resolver met it.
+ */
+export const errorStatusPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        if (response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', RETRY_AFTER_SECONDS);
+        }
+      },
+    };
+  },
+};

@@ -36,43 +36,65 @@ interface SubjectRow {
   purposes: ConsentPurpose[] | null;
 }
 
+const LATEST_CONSENT = `left join lateral (
+         select status, operations, purposes from consent
+          where client_id = c.id order by recorded_at desc, id desc limit 1) k on true`;
+
+function subjectStateOf(row: SubjectRow): SubjectState {
+  return {
+    erased: row.status === ClientStatus.ERASED,
+    consent: row.consent_status
+      ? { status: row.consent_status, operations: new Set(row.operations ?? []), purposes: new Set(row.purposes ?? []) }
+      : NO_CONSENT,
+  };
+}
+
 /** The state the privacy decision needs: erased or not, and the latest consent record. */
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
   const rows: SubjectRow[] = await em.getConnection().execute(
     `select c.id, c.status, k.status as consent_status, k.operations, k.purposes
        from client c
-       left join lateral (
-         select status, operations, purposes from consent
-          where client_id = c.id order by recorded_at desc, id desc limit 1) k on true
+       ${LATEST_CONSENT}
       where c.id in (${placeholders(ids)})`,
     [...ids],
   );
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        erased: row.status === ClientStatus.ERASED,
-        consent: row.consent_status
-          ? { status: row.consent_status, operations: new Set(row.operations ?? []), purposes: new Set(row.purposes ?? []) }
-          : NO_CONSENT,
-      },
-    ]),
+  return new Map(rows.map((row) => [row.id, subjectStateOf(row)]));
+}
+
+/**
+ * Client rows with their privacy state, read in one statement: an erasure or a withdrawal
+ * committing meanwhile is seen wholly or not at all (never a row from before with a state from after).
+ */
+async function loadClientsWithState(em: EntityManager, ids: readonly string[]): Promise<Array<{ client: Client; state: SubjectState }>> {
+  const rows: Array<Record<string, unknown>> = await em.getConnection().execute(
+    `select c.*, k.status as consent_status, k.operations, k.purposes
+       from client c
+       ${LATEST_CONSENT}
+      where c.id in (${placeholders(ids)})`,
+    [...ids],
   );
+  return rows.map(({ consent_status, operations, purposes, password_hash: _hash, ...columns }) => ({
+    client: em.map(Client, columns),
+    state: subjectStateOf({ id: String(columns.id), status: columns.status as ClientStatus, consent_status, operations, purposes } as SubjectRow),
+  }));
 }
 
 export function createLoaders(em: EntityManager): Loaders {
   const ordersByFirst = new Map<number, DataLoader<string, Order[]>>();
+  const subjectState = new DataLoader<string, SubjectState>(async (ids) => {
+    const states = await loadSubjectStates(em, ids);
+    // An id that no longer exists has no one to protect but no one to show either.
+    return ids.map((id) => states.get(id) ?? { erased: true, consent: NO_CONSENT });
+  });
   return {
     client: new DataLoader(async (ids) => {
-      const found = await em.find(Client, { id: { $in: [...ids] } });
-      const byId = new Map(found.map((c) => [c.id, c]));
+      const found = await loadClientsWithState(em, ids);
+      // The @pii guard then decides on the state read with the row.
+      for (const { client, state } of found) subjectState.clear(client.id).prime(client.id, state);
+      const byId = new Map(found.map(({ client }) => [client.id, client]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    subjectState: new DataLoader(async (ids) => {
-      const states = await loadSubjectStates(em, ids);
-      // An id that no longer exists has no one to protect but no one to show either.
-      return ids.map((id) => states.get(id) ?? { erased: true, consent: NO_CONSENT });
-    }),
+    subjectState,
     consents: new DataLoader(async (ids) => {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (c) => c.client?.id ?? null);

@@ -7,6 +7,7 @@ import {
   GraphQLDirective,
   GraphQLEnumType,
   GraphQLNonNull,
+  type GraphQLScalarType,
   defaultFieldResolver,
   responsePathAsArray,
   type GraphQLFieldResolver,
@@ -32,6 +33,16 @@ export const PiiMaskEnum = new GraphQLEnumType({
   values: Object.fromEntries(MASK_KINDS.map((m) => [m, {}])),
 });
 
+/**
+ * Fields typed `PiiCategory` (`@Field(() => [PiiCategoryEnum])`) must reuse this very enum, or
+ * type-graphql would add a second type of the same name. Its `scalarsMap` maps a type to any
+ * named GraphQL type at run time, hence the casts.
+ */
+export const PII_CATEGORY_MAPPING = {
+  type: PiiCategoryEnum as unknown as Function,
+  scalar: PiiCategoryEnum as unknown as GraphQLScalarType,
+};
+
 export const piiDirective = new GraphQLDirective({
   name: PII_DIRECTIVE,
   description: 'Marks a field carrying personal data; its value is served only as the privacy policy allows',
@@ -45,6 +56,18 @@ export const piiDirective = new GraphQLDirective({
 /** `@Directive(pii('PHONE'))` on a type-graphql field. */
 export function pii(category: PiiCategory, mask?: MaskKind): string {
   return mask ? `@pii(category: ${category}, mask: ${mask})` : `@pii(category: ${category})`;
+}
+
+function whenResolved(value: unknown, then: (v: unknown) => unknown): unknown {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+/** Records a value served to a P5 recipient; null and empty lists disclose nothing. */
+function logServed(ctx: RequestContext, subjectId: string, path: string, category: PiiCategory, access: 'FULL' | 'MASKED', value: unknown): unknown {
+  if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+    ctx.privacy.disclosed(subjectId, { path, category, access });
+  }
+  return value;
 }
 
 /** Marks resolvers produced by the guard, so a test can prove every @pii field is wrapped. */
@@ -66,13 +89,20 @@ export function applyPiiGuard(schema: GraphQLSchema, locators: Readonly<Record<s
       const guarded: GraphQLFieldResolver<unknown, RequestContext> = (source, args, ctx, info) => {
         const subjectId = locate(source);
         const serve = (decision: Decision): unknown => {
-          if (decision.access === 'FULL') return resolve(source, args, ctx, info);
+          if (decision.access === 'FULL') {
+            const value = resolve(source, args, ctx, info);
+            // Only logged requests (P5, access exports) pay for it; others keep the plain resolver result.
+            if (!ctx.privacy.logsDisclosures || subjectId === null) return value;
+            const path = responsePathAsArray(info.path).join('.');
+            return whenResolved(value, (v) => logServed(ctx, subjectId, path, category, 'FULL', v));
+          }
           const path = responsePathAsArray(info.path).join('.');
           if (decision.access === 'MASKED' && mask !== 'HIDE') {
             ctx.privacy.redact(path, category, 'MASKED', decision.reason);
-            return Promise.resolve(resolve(source, args, ctx, info)).then((value) =>
-              applyMask(mask, value, source as Record<string, unknown>),
-            );
+            return Promise.resolve(resolve(source, args, ctx, info)).then((value) => {
+              const masked = applyMask(mask, value, source as Record<string, unknown>);
+              return subjectId === null ? masked : logServed(ctx, subjectId, path, category, 'MASKED', masked);
+            });
           }
           ctx.privacy.redact(path, category, 'HIDDEN', decision.reason);
           return null;

@@ -1,8 +1,14 @@
 /**
  * The per-request side of the privacy decision: who is calling, the subjects' states loaded once
- * per request, and the redactions to report in `extensions.redactions`.
+ * per request, the redactions to report in `extensions.redactions`, and, for partners and
+ * authorities (P5), the grant and the disclosures to log.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
+import { DisclosureBatch, type RecipientRef } from '../disclosure/batch';
+import type { DisclosedField } from '../disclosure/disclosure.entity';
+import { loadRecipient, subjectAccessRecipient, type Recipient } from '../disclosure/recipient';
+import { createServedLoader } from '../partners/served';
 import type { PiiCategory } from '../privacy/categories';
 import type { ConsentState } from '../privacy/consent-state';
 import { audienceOf, decide, type Caller, type Decision, type Grant, type RedactionReason } from '../privacy/decide';
@@ -22,17 +28,30 @@ export interface Redaction {
 
 const DEPERSONALISED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
 const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
+const NOTHING = new Set<PiiCategory>();
 
 export class RequestPrivacy {
   readonly redactions: Redaction[] = [];
+  /** Personal values served under P5 (or exported to the subject), written before the response leaves. */
+  readonly disclosures = new DisclosureBatch();
   private readonly states = new Map<string, SubjectState>();
+  /** The partner's served subjects learned so far: the grant's subject set grows as they are looked up. */
+  private readonly served = new Set<string>();
+  private exportRecipient: RecipientRef | null = null;
+  private readonly exported = new Set<string>();
   readonly caller: Caller | null;
 
   constructor(
-    principal: Principal | null,
+    private readonly principal: Principal | null,
     private readonly loadSubject: (id: string) => Promise<SubjectState>,
-    grant: Grant | null = null,
+    /** Set for partners and authorities: the contract or lawful request behind the token. */
+    readonly recipient: Recipient | null = null,
+    /** Partners only: does the partner serve this client (batched per request)? */
+    private readonly serves: ((id: string) => Promise<boolean>) | null = null,
   ) {
+    const grant: Grant | null = recipient
+      ? { categories: recipient.inForce ? recipient.categories : NOTHING, subjectIds: recipient.subjectIds ?? this.served }
+      : null;
     this.caller = principal ? { role: principal.role, clientId: principal.clientId, grant } : null;
   }
 
@@ -44,13 +63,67 @@ export class RequestPrivacy {
     if (POLICY[audienceOf(caller, subjectId)].access[category] === 'HIDDEN') return NO_ROLE;
     const known = this.states.get(subjectId);
     if (known) return decide(category, caller, { id: subjectId, erased: known.erased }, known.consent);
-    return this.loadSubject(subjectId).then((state) => {
-      this.states.set(subjectId, state);
-      return decide(category, caller, { id: subjectId, erased: state.erased }, state.consent);
-    });
+    return this.load(subjectId).then((state) => decide(category, caller, { id: subjectId, erased: state.erased }, state.consent));
+  }
+
+  /**
+   * Whether a partner or authority may reach this subject at all (root lookups answer null
+   * otherwise); other roles are governed by the field decisions alone.
+   */
+  async reaches(subjectId: string): Promise<boolean> {
+    const recipient = this.recipient;
+    if (!recipient) return true;
+    if (!recipient.inForce) return false;
+    if (recipient.subjectIds) return recipient.subjectIds.has(subjectId);
+    await this.lookUpServed(subjectId);
+    return this.served.has(subjectId);
   }
 
   redact(path: string, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason): void {
     this.redactions.push({ path, category, access, reason });
   }
+
+  /** Whether served values must be logged: under P5 (partner or authority), or in an access export. */
+  get logsDisclosures(): boolean {
+    return this.recipient !== null || this.exportRecipient !== null;
+  }
+
+  /**
+   * Marks this request as an access export of the subject: every personal value of it that the
+   * @pii guard serves is logged, with the subject as recipient (and it fails closed like P5).
+   */
+  exporting(subjectId: string): void {
+    if (!this.principal) return;
+    this.exportRecipient ??= subjectAccessRecipient(this.principal);
+    this.exported.add(subjectId);
+  }
+
+  /** A personal value actually served to a P5 recipient or in an access export. */
+  disclosed(subjectId: string, field: DisclosedField): void {
+    if (this.recipient) this.disclosures.add(this.recipient, subjectId, field);
+    else if (this.exportRecipient && this.exported.has(subjectId)) this.disclosures.add(this.exportRecipient, subjectId, field);
+  }
+
+  private load(subjectId: string): Promise<SubjectState> {
+    return Promise.all([this.loadSubject(subjectId), this.lookUpServed(subjectId)]).then(([state]) => {
+      this.states.set(subjectId, state);
+      return state;
+    });
+  }
+
+  private async lookUpServed(subjectId: string): Promise<void> {
+    if (!this.serves || !this.recipient?.inForce || this.served.has(subjectId)) return;
+    if (await this.serves(subjectId)) this.served.add(subjectId);
+  }
+}
+
+/** The request's privacy state; for partners and authorities, one query resolves their grant first. */
+export async function requestPrivacyFor(
+  principal: Principal | null,
+  em: EntityManager,
+  loadSubject: (id: string) => Promise<SubjectState>,
+): Promise<RequestPrivacy> {
+  const recipient = principal ? await loadRecipient(em, principal) : null;
+  const served = recipient?.partnerId ? createServedLoader(em, recipient.partnerId) : null;
+  return new RequestPrivacy(principal, loadSubject, recipient, served ? (id) => served.load(id) : null);
 }

@@ -4,12 +4,18 @@ import { AuthResolver } from '../auth/auth.resolver';
 import { applyShield } from '../auth/shield';
 import type { Client } from '../clients/client.entity';
 import { ClientConnectionResolver, ClientResolver } from '../clients/client.resolver';
+import { ConsentLifecycleResolver } from '../consent/consent-lifecycle.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
+import { ErasureReceiptResolver, ErasureRequestResolver } from '../erasure/erasure.resolver';
+import { DataExportResolver } from '../export/data-export.resolver';
+import { DisclosureResolver } from '../disclosure/disclosure.resolver';
+import { LawfulRequestResolver } from '../disclosure/lawful-request.resolver';
 import type { Order } from '../orders/order.entity';
 import { OrderResolver } from '../orders/order.resolver';
+import { PartnerResolver } from '../partners/partner.resolver';
 import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
 import { StatisticsResolver } from '../statistics/statistics.resolver';
-import { applyPiiGuard, piiDirective, type SubjectLocator } from './pii.directive';
+import { applyPiiGuard, PII_CATEGORY_MAPPING, piiDirective, type SubjectLocator } from './pii.directive';
 
 /** For each type with @pii fields: whose data is it? (null: depersonalised, nobody's any more) */
 export const SUBJECT_LOCATORS: Readonly<Record<string, SubjectLocator>> = {
@@ -32,9 +38,17 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
       ClientConnectionResolver,
       OrderResolver,
       ConsentResolver,
+      ConsentLifecycleResolver,
+      ErasureRequestResolver,
+      ErasureReceiptResolver,
+      DataExportResolver,
       StatisticsResolver,
+      PartnerResolver,
+      LawfulRequestResolver,
+      DisclosureResolver,
     ],
     directives: [...specifiedDirectives, piiDirective],
+    scalarsMap: [PII_CATEGORY_MAPPING],
     validate: false,
     emitSchemaFile: false,
   });

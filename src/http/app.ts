@@ -5,20 +5,22 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createTokenVerifier } from '../auth/tokens';
+import { createAuthenticator } from '../auth/authenticate';
+import { serializeCookie } from '../auth/cookies';
 import type { Config } from '../config';
-import { apiError } from '../errors';
 import { createRequestContext, type RequestContext } from '../graphql/context';
-import { createFormatError } from '../graphql/format-error';
+import { disclosurePlugin } from '../disclosure/disclosure.plugin';
+import { createFormatError, errorStatusPlugin } from '../graphql/format-error';
 import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
+import { apolloLogger } from '../logger';
+import { createHardening } from './limits';
 
 export interface RunningApp {
   readonly url: string;
@@ -44,16 +46,24 @@ export async function startApp(options: {
   const { config, orm, log } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
-  const verify = createTokenVerifier(config.jwt);
+  const hardening = await createHardening({ config, log, orm });
+  const schema = await buildApiSchema(options.schema);
+  const authenticate = createAuthenticator(config);
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildApiSchema(options.schema),
+    schema,
     introspection: config.env !== 'production',
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    formatError: createFormatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), redactionsPlugin],
+    // main.ts owns shutdown (drain, close the ORM, stop the database): Apollo must not race it.
+    stopOnTerminationSignals: false,
+    formatError: createFormatError(log, schema),
+    logger: apolloLogger(log),
+    validationRules: hardening.validationRules,
+    parseOptions: hardening.parseOptions,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), redactionsPlugin, disclosurePlugin, errorStatusPlugin, ...hardening.plugins],
   });
   await apollo.start();
 
@@ -72,24 +82,21 @@ export async function startApp(options: {
       res.set({ 'x-request-id': res.locals.requestId, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
       next();
     },
-    express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, {
+    ...hardening.beforeBody,
+    hardening.bodyParser,
+    hardening.graphql(apollo, {
       context: async ({ req, res }) => {
-        const header = req.get('authorization');
-        let principal = null;
-        if (header) {
-          const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-          if (!match?.[1]) throw apiError('UNAUTHENTICATED', 'Malformed Authorization header', { http: { status: 401 } });
-          principal = await verify(match[1]).catch(() => {
-            throw apiError('UNAUTHENTICATED', 'Invalid or expired token', { http: { status: 401 } });
-          });
-        }
+        const em = orm.em.fork();
+        // Resolvers may set a cookie, nothing else on the response.
+        const http = { setCookie: (...args: Parameters<typeof serializeCookie>) => void res.append('Set-Cookie', serializeCookie(...args)) };
+        const principal = await authenticate({ authorization: req.get('authorization'), cookie: req.get('cookie') }, em, http);
         const requestId = String(res.locals.requestId);
         return createRequestContext({
           principal,
-          em: orm.em.fork(),
+          em,
           requestId,
           origin: { userAgent: req.get('user-agent') ?? null, ip: req.socket.remoteAddress ?? null },
+          http,
           config,
           log: log.child({ requestId }),
         });
@@ -97,11 +104,16 @@ export async function startApp(options: {
     }),
   );
 
+  app.use('/graphql', hardening.errors);
+
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
     server,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await hardening.close();
+    },
   };
 }

@@ -20,7 +20,7 @@ export interface OrderItem {
 @Entity({ tableName: 'client_order' })
 @Index({ properties: ['client', 'createdAt'] })
 export class Order {
-  [OptionalProps]?: 'status' | 'createdAt' | 'items';
+  [OptionalProps]?: 'status' | 'createdAt' | 'items' | 'tombstoneId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -58,4 +58,12 @@ export class Order {
 
   @Property({ type: 'timestamptz', nullable: true })
   completedAt: Date | null = null;
+
+  /**
+   * Set when the client is erased or depersonalised (P4): one random id per erasure, shared by that
+   * client's orders so accounting can still reconcile them together; stored nowhere else, so it
+   * leads back to no one.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  tombstoneId: string | null = null;
 }

@@ -12,13 +12,13 @@ import { placeOrder } from './order.service';
 import { OrderType } from './order.type';
 
 @ObjectType('OrderEdge')
-class OrderEdge {
+export class OrderEdge {
   @Field(() => String) cursor!: string;
   @Field(() => OrderType) node!: OrderType;
 }
 
 @ObjectType('OrderConnection')
-class OrderConnection {
+export class OrderConnection {
   @Field(() => [OrderEdge]) edges!: OrderEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }

@@ -1,7 +1,10 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-/** An agent or third party acting under a contract with the Company (P5.1). */
+/**
+ * An agent or third party working for the Company (P5.1). What it may receive is set by its
+ * contracts (`Contract`), never by the partner record itself.
+ */
 @Entity({ tableName: 'partner' })
 export class Partner {
   [OptionalProps]?: 'createdAt';
@@ -13,16 +16,8 @@ export class Partner {
   name!: string;
 
   @Property({ type: 'text' })
+  @Unique()
   bin!: string;
-
-  @Property({ type: 'text' })
-  contractNumber!: string;
-
-  @Property({ type: 'date' })
-  validFrom!: string;
-
-  @Property({ type: 'date' })
-  validTo!: string;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -8,6 +8,8 @@ import { hashPassword } from '../auth/password';
 import { Client, ClientKind } from '../clients/client.entity';
 import { Consent, ConsentChannel, ConsentEventKind } from '../consent/consent.entity';
 import { Order, OrderStatus } from '../orders/order.entity';
+import { LawfulRequest } from '../disclosure/lawful-request.entity';
+import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
 import { privacyPolicy } from '../privacy-policy/privacy-policy';
@@ -20,6 +22,10 @@ export interface SeedResult {
   readonly clients: number;
   readonly firstClientId: string | null;
   readonly partnerIds: string[];
+  /** One contract per partner, in the order of `partnerIds`. */
+  readonly contractIds: string[];
+  /** A demo lawful request over the first three clients (P5.2). */
+  readonly lawfulRequestId: string | null;
 }
 
 const DAY = 86_400_000;
@@ -36,8 +42,19 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const policy = privacyPolicy();
   const partners = [
-    { id: randomUUID(), name: 'ТОО «Жедел Жеткізу»', bin: '180340021468', contractNumber: 'AG-2025/014', validFrom: '2025-01-01', validTo: '2027-12-31', createdAt: now },
-    { id: randomUUID(), name: 'АО «Алем Логистик»', bin: '050140009875', contractNumber: 'TP-2024/102', validFrom: '2024-03-01', validTo: '2026-02-28', createdAt: now },
+    { id: randomUUID(), name: 'ТОО «Жедел Жеткізу»', bin: '180340021468', createdAt: now },
+    { id: randomUUID(), name: 'АО «Алем Логистик»', bin: '050140009875', createdAt: now },
+  ];
+  // A courier sees what a delivery needs; the logistics contract has lapsed (a partner outside its period).
+  const contracts: RequiredEntityData<Contract>[] = [
+    {
+      id: randomUUID(), partner: partners[0]!.id, number: 'AG-2025/014', validFrom: '2025-01-01', validTo: '2027-12-31',
+      categories: ['FULL_NAME', 'PHONE', 'RESIDENCE_ADDRESS', 'ORDER_CONTACT'], purposes: ['CONTRACT_PERFORMANCE', 'THIRD_PARTY_OBLIGATIONS'], createdAt: now,
+    },
+    {
+      id: randomUUID(), partner: partners[1]!.id, number: 'TP-2024/102', validFrom: '2024-03-01', validTo: '2026-02-28',
+      categories: ['FULL_NAME', 'ORDER_CONTACT'], purposes: ['THIRD_PARTY_OBLIGATIONS'], createdAt: now,
+    },
   ];
   const clients: RequiredEntityData<Client>[] = [];
   const orders: RequiredEntityData<Order>[] = [];
@@ -97,11 +114,33 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
       });
     }
   });
+  const lawfulRequest: RequiredEntityData<LawfulRequest> | null = clients.length > 0
+    ? {
+        id: randomUUID(),
+        issuingBody: 'Агентство по финансовому мониторингу РК (демо)',
+        documentNumber: 'AFM-DEMO-001',
+        documentDate: now.toISOString().slice(0, 10),
+        legalBasis: 'Закон РК «О противодействии легализации (отмыванию) доходов», ст. 13 (демо)',
+        subjectIds: clients.slice(0, 3).map((c) => c.id as string),
+        categories: ['FULL_NAME', 'OFFICIAL_REQUISITES', 'BANK_ACCOUNT'],
+        expiresAt: new Date(now.getTime() + 30 * DAY),
+        registeredBy: 'demo-seed',
+        createdAt: now,
+      }
+    : null;
   await em.transactional(async (tx) => {
     await tx.insertMany(Partner, partners);
+    await tx.insertMany(Contract, contracts);
     for (let i = 0; i < clients.length; i += BATCH) await tx.insertMany(Client, clients.slice(i, i + BATCH));
     for (let i = 0; i < consents.length; i += BATCH) await tx.insertMany(Consent, consents.slice(i, i + BATCH));
     for (let i = 0; i < orders.length; i += BATCH) await tx.insertMany(Order, orders.slice(i, i + BATCH));
+    if (lawfulRequest) await tx.insertMany(LawfulRequest, [lawfulRequest]);
   });
-  return { clients: clients.length, firstClientId: clients[0]?.id ?? null, partnerIds: partners.map((p) => p.id) };
+  return {
+    clients: clients.length,
+    firstClientId: clients[0]?.id ?? null,
+    partnerIds: partners.map((p) => p.id),
+    contractIds: contracts.map((c) => c.id as string),
+    lawfulRequestId: (lawfulRequest?.id as string | undefined) ?? null,
+  };
 }

@@ -1,0 +1,36 @@
+/**
+ * What the benchmark's server processes share: a stats endpoint (statements run, RSS and its
+ * peak since the last reset) on a port of its own, announced to the parent over IPC.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ChildReady {
+  readonly url: string;
+  readonly statsUrl: string;
+}
+
+export interface ChildStats {
+  readonly statements: number;
+  readonly rssBytes: number;
+  readonly peakRssBytes: number;
+}
+
+export async function serveStats(statements: () => number): Promise<string> {
+  let peak = process.memoryUsage.rss();
+  setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50).unref();
+  const server = createServer((req, res) => {
+    if (req.method === 'POST') peak = process.memoryUsage.rss();
+    const stats: ChildStats = { statements: statements(), rssBytes: process.memoryUsage.rss(), peakRssBytes: Math.max(peak, process.memoryUsage.rss()) };
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(stats));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats`;
+}
+
+export function announce(ready: ChildReady): void {
+  process.send?.(ready);
+}

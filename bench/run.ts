@@ -1,0 +1,255 @@
+/**
+ * `npm run bench [-- --duration 10 --connections 10 --soak]`: embedded PostgreSQL seeded with
+ * 10,000 clients, each server in its own process, autocannon against five scenarios side by side.
+ * Prints a table and the ratios, and writes bench/results.json. See docs/bench.md.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client as PgClient } from 'pg';
+import { signToken } from '../src/auth/tokens';
+import { loadConfig } from '../src/config';
+import { startEmbeddedPostgres, temporaryDataDir } from '../src/db/embedded-postgres';
+import { openDatabase } from '../src/db/orm';
+import { PROJECT_ROOT } from '../src/paths';
+import { DEMO_LOGIN, DEMO_PASSWORD, seedDemoData } from '../src/seed/seed';
+import type { ChildReady, ChildStats } from './child';
+import { ME, OPERATOR_LIST, PARTNER_ORDERS } from './queries';
+
+const CLIENTS = 10_000;
+const SOAK_SECONDS = 60;
+const WARMUP_SECONDS = 2;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    soak: { type: 'boolean', default: false },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+
+interface Target {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly ready: ChildReady;
+}
+
+interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly target: Target;
+  /** A GraphQL request, or null for the floor's plain GET. */
+  readonly graphql: { query: string; variables: Record<string, unknown>; token: string } | null;
+  readonly floorFirst?: number;
+}
+
+interface Measured {
+  readonly id: string;
+  readonly title: string;
+  readonly requestsPerSecond: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly peakRssMb: number;
+  readonly statementsPerRequest: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+function spawnChild(name: string, script: string, env: Record<string, string>): Promise<Target> {
+  const child = fork(join(__dirname, script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (ready: ChildReady) => resolve({ name, process: child, ready }));
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
+  });
+}
+
+async function stats(target: Target, reset = false): Promise<ChildStats> {
+  const response = await fetch(target.ready.statsUrl, { method: reset ? 'POST' : 'GET' });
+  return (await response.json()) as ChildStats;
+}
+
+function request(scenario: Scenario): { url: string; method: string; headers: Record<string, string>; body?: string } {
+  if (!scenario.graphql) return { url: `${scenario.target.ready.url}?first=${scenario.floorFirst ?? 100}`, method: 'GET', headers: {} };
+  const { query, variables, token } = scenario.graphql;
+  return {
+    url: scenario.target.ready.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  };
+}
+
+/** One request first: a scenario that answers errors would measure nothing worth printing. */
+async function check(scenario: Scenario): Promise<void> {
+  const { url, method, headers, body } = request(scenario);
+  const response = await fetch(url, { method, headers, body });
+  const json = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; data?: unknown };
+  if (response.status !== 200 || json.errors) {
+    throw new Error(`scenario ${scenario.id} answers ${response.status} ${JSON.stringify(json.errors?.map((e) => e.extensions?.code))}`);
+  }
+}
+
+async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured> {
+  await check(scenario);
+  await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: WARMUP_SECONDS });
+  const before = await stats(scenario.target, true);
+  const result = await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: seconds });
+  const after = await stats(scenario.target);
+  const requests = result.requests.total;
+  const measured: Measured = {
+    id: scenario.id,
+    title: scenario.title,
+    requestsPerSecond: Math.round(result.requests.average * 10) / 10,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    peakRssMb: Math.round((after.peakRssBytes / 2 ** 20) * 10) / 10,
+    statementsPerRequest: requests > 0 ? Math.round(((after.statements - before.statements) / requests) * 100) / 100 : 0,
+    requests,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+  console.log(
+    `  ${scenario.id.padEnd(14)} ${String(measured.requestsPerSecond).padStart(8)} req/s  p50 ${String(measured.latencyP50Ms).padStart(4)} ms  ` +
+      `p99 ${String(measured.latencyP99Ms).padStart(4)} ms  peak RSS ${String(measured.peakRssMb).padStart(6)} MB  SQL/req ${measured.statementsPerRequest}` +
+      (measured.non2xx + measured.errors > 0 ? `  (non-2xx ${measured.non2xx}, errors ${measured.errors})` : ''),
+  );
+  return measured;
+}
+
+/** RSS of the enforcing server every 2 s through a long scenario-1 run. */
+async function soak(scenario: Scenario): Promise<{ seconds: number; samplesMb: number[]; growthMb: number; flat: boolean }> {
+  await check(scenario);
+  const samples: number[] = [];
+  const sampler = setInterval(() => {
+    void stats(scenario.target).then((s) => samples.push(Math.round((s.rssBytes / 2 ** 20) * 10) / 10));
+  }, 2000);
+  await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: SOAK_SECONDS });
+  clearInterval(sampler);
+  // Flat: after the first 10 s of warm-up, RSS grows by less than 10% of its value then.
+  const settled = samples.slice(5);
+  const growthMb = Math.round(((settled.at(-1) ?? 0) - (settled[0] ?? 0)) * 10) / 10;
+  return { seconds: SOAK_SECONDS, samplesMb: samples, growthMb, flat: growthMb < 0.1 * (settled[0] ?? 0) };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`Starting embedded PostgreSQL and seeding ${CLIENTS} clients...`);
+  const pg = await startEmbeddedPostgres({ dataDir: await temporaryDataDir('kzpay-bench-'), persistent: false });
+  const children: ChildProcess[] = [];
+  try {
+    const admin = new PgClient({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('create database bench');
+    await admin.end();
+    const url = new URL(pg.url);
+    url.pathname = '/bench';
+    const orm = await openDatabase(url.toString());
+    const seeded = await seedDemoData(orm.em.fork(), { count: CLIENTS, seed: 42 });
+    await orm.em.getConnection().execute('analyze');
+    await orm.close(true);
+
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: url.toString(),
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      // The limiter stays in the path; its budget is out of the benchmark's reach.
+      RATE_LIMIT_PER_IP: '10000000',
+      RATE_LIMIT_PER_PRINCIPAL: '10000000',
+    };
+    const config = loadConfig(env);
+    const [enforced, baseline, floor] = await Promise.all([
+      spawnChild('api', 'server.js', env),
+      spawnChild('api-no-enforcement', 'server.js', { ...env, BENCH_ENFORCEMENT: 'off' }),
+      spawnChild('floor', 'floor.js', { DATABASE_URL: url.toString() }),
+    ]);
+    children.push(enforced.process, baseline.process, floor.process);
+
+    const operator = await signToken(config.jwt, { sub: 'operator-bench', role: 'operator' });
+    const dpo = await signToken(config.jwt, { sub: 'dpo-bench', role: 'dpo' });
+    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
+      const response = await fetch(enforced.ready.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data?: any; errors?: unknown[] };
+    };
+    const login = await gql('mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', { l: DEMO_LOGIN, p: DEMO_PASSWORD });
+    const client: string = login.data.login.token;
+    // Scenario 3 needs the disclosure engineer's partner API: a token issued for the courier's contract.
+    const issued = await gql(
+      'mutation($c: ID!, $s: [PiiCategory!]!) { issuePartnerToken(contractId: $c, scopes: $s, ttl: 86400) { token } }',
+      { c: seeded.contractIds[0], s: ['FULL_NAME', 'PHONE', 'RESIDENCE_ADDRESS', 'ORDER_CONTACT'] },
+      dpo,
+    );
+    const partner: string | null = issued.data?.issuePartnerToken?.token ?? null;
+    if (!partner) console.warn(`Scenario 3 skipped: no partner token (${JSON.stringify(issued.errors)})`);
+
+    const scenario = (id: string, title: string, target: Target, graphql: Scenario['graphql'], floorFirst?: number): Scenario => ({ id, title, target, graphql, floorFirst });
+    const list = (first: number) => ({ query: OPERATOR_LIST, variables: { first }, token: operator });
+    const scenarios: Scenario[] = [
+      scenario('1-operator', 'operator lists 100 clients, every personal field and orders (masking on)', enforced, list(100)),
+      scenario('2-baseline', 'the same, enforcement off (no shield, no @pii guard)', baseline, list(100)),
+      ...(partner ? [scenario('3-partner', 'partner reads 100 served orders, disclosure logged', enforced, { query: PARTNER_ORDERS, variables: { first: 100 }, token: partner })] : []),
+      scenario('4-me', 'client reads `me` with orders', enforced, { query: ME, variables: {}, token: client }),
+      scenario('5-floor', 'floor: the same SQL as (1) with pg, JSON out', floor, null, 100),
+    ];
+    console.log(`\nScenarios: ${DURATION} s each after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections`);
+    const results: Measured[] = [];
+    for (const s of scenarios) results.push(await measure(s));
+
+    console.log('\nSQL statements per request against page size (scenario 1):');
+    const pageSizes: Array<{ first: number; statementsPerRequest: number }> = [];
+    for (const first of [10, 100]) {
+      const m = await measure(scenario(`1-page-${first}`, `scenario 1 with first: ${first}`, enforced, list(first)), Math.min(DURATION, 5));
+      pageSizes.push({ first, statementsPerRequest: m.statementsPerRequest });
+    }
+    const constant = pageSizes.every((p) => p.statementsPerRequest === pageSizes[0]!.statementsPerRequest);
+
+    const soaked = args.soak ? await (console.log(`\nSoak: scenario 1 for ${SOAK_SECONDS} s...`), soak(scenarios[0]!)) : null;
+    if (soaked) console.log(`  RSS ${soaked.samplesMb.join(' ')} MB; growth after warm-up ${soaked.growthMb} MB: ${soaked.flat ? 'flat' : 'NOT flat'}`);
+
+    const rps = (id: string) => results.find((r) => r.id.startsWith(id))?.requestsPerSecond ?? null;
+    const ratio = (a: string, b: string) => {
+      const x = rps(a);
+      const y = rps(b);
+      return x !== null && y ? Math.round((x / y) * 1000) / 1000 : null;
+    };
+    const ratios = { '1/2': ratio('1-', '2-'), '3/2': ratio('3-', '2-'), '1/5': ratio('1-', '5-') };
+    console.log(`\nRatios (requests/s): (1)/(2) ${ratios['1/2']} [target >= 0.90]  (3)/(2) ${ratios['3/2'] ?? 'n/a'} [target >= 0.70]  (1)/(5) ${ratios['1/5']}`);
+    console.log(`SQL statements per request constant in the page size: ${constant ? 'yes' : 'NO'} (${pageSizes.map((p) => `first ${p.first}: ${p.statementsPerRequest}`).join(', ')})`);
+
+    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${release()}` };
+    const output = {
+      at: new Date().toISOString(),
+      machine,
+      settings: { clients: CLIENTS, durationSeconds: DURATION, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS },
+      scenarios: results,
+      ratios,
+      statementsByPageSize: { constant, pageSizes },
+      soak: soaked,
+      skipped: partner ? [] : ['3-partner: partner token could not be issued'],
+      wallSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    writeFileSync(join(PROJECT_ROOT, 'bench', 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
+    console.log(`\nWrote bench/results.json (${machine.cpus} cores, Node ${machine.node}, ${output.wallSeconds} s)`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await pg.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('Benchmark failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * The hash chain of the disclosure log. An entry's hash covers its every column and the previous
+ * entry's hash, so changing, removing or reordering any entry breaks every later link.
+ */
+import { createHash } from 'node:crypto';
+import type { DisclosedField, RecipientKind } from './disclosure.entity';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The chained content of an entry: every column except `hash`. */
+export interface ChainedEntry {
+  readonly seq: number;
+  readonly id: string;
+  readonly at: Date;
+  readonly recipientKind: RecipientKind;
+  readonly recipient: string;
+  readonly partnerId: string | null;
+  readonly contractId: string | null;
+  readonly lawfulRequestId: string | null;
+  readonly tokenId: string | null;
+  readonly actor: string;
+  readonly subjectId: string;
+  readonly fields: readonly DisclosedField[];
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly operationName: string | null;
+  readonly queryHash: string | null;
+  readonly requestId: string | null;
+  readonly prevHash: string;
+}
+
+/**
+ * A fixed-order JSON array, so the serialisation does not depend on key order (jsonb reorders
+ * object keys) or on how a driver returns a type (bigint as string, timestamps as Date).
+ */
+export function canonical(entry: ChainedEntry): string {
+  return JSON.stringify([
+    'kzpay-disclosure-v1',
+    Number(entry.seq),
+    entry.id,
+    new Date(entry.at).toISOString(),
+    entry.recipientKind,
+    entry.recipient,
+    entry.partnerId,
+    entry.contractId,
+    entry.lawfulRequestId,
+    entry.tokenId,
+    entry.actor,
+    entry.subjectId,
+    entry.fields.map((f) => [f.path, f.category, f.access]),
+    entry.purpose,
+    entry.legalBasis,
+    entry.operationName,
+    entry.queryHash,
+    entry.requestId,
+    entry.prevHash,
+  ]);
+}
+
+export function entryHash(entry: ChainedEntry): string {
+  return createHash('sha256').update(canonical(entry), 'utf8').digest('hex');
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

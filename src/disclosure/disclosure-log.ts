@@ -1,0 +1,194 @@
+/**
+ * Writing, reading and verifying the disclosure log. Appends take a transaction-scoped advisory
+ * lock, so concurrent requests extend the chain one after another and it stays linear.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { PendingDisclosure } from './batch';
+import { entryHash, GENESIS_HASH, type ChainedEntry } from './chain';
+import type { DisclosedField, RecipientKind } from './disclosure.entity';
+
+/** Arbitrary but fixed: the one advisory lock key that serialises appends to the chain. */
+const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
+
+export interface RequestFacts {
+  readonly operationName: string | null;
+  readonly queryHash: string | null;
+  readonly requestId: string | null;
+}
+
+const COLUMNS = [
+  'seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
+  'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
+] as const;
+const ROW = `(${COLUMNS.map((c) => (c === 'fields' ? '?::jsonb' : '?')).join(', ')})`;
+
+/** Appends a request's disclosures as one INSERT, chained after the current head. Throws if it cannot. */
+export async function appendDisclosures(
+  em: EntityManager,
+  pending: readonly PendingDisclosure[],
+  facts: RequestFacts,
+  at = new Date(),
+): Promise<LoggedDisclosure[]> {
+  if (pending.length === 0) return [];
+  return em.fork().transactional(async (tx) => {
+    // Fail fast rather than hold a response: an unavailable log withholds the data instead.
+    await tx.execute(`set local lock_timeout = '5s'`);
+    await tx.execute(`set local statement_timeout = '10s'`);
+    await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+    const [head]: Array<{ seq: string; hash: string }> = await tx.execute(`select seq, hash from disclosure_log order by seq desc limit 1`);
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const params: unknown[] = [];
+    const written: LoggedDisclosure[] = [];
+    for (const p of pending) {
+      seq += 1;
+      const entry: ChainedEntry = {
+        seq,
+        id: randomUUID(),
+        at,
+        recipientKind: p.recipient.kind,
+        recipient: p.recipient.label,
+        partnerId: p.recipient.partnerId,
+        contractId: p.recipient.contractId,
+        lawfulRequestId: p.recipient.lawfulRequestId,
+        tokenId: p.recipient.tokenId,
+        actor: p.recipient.actor,
+        subjectId: p.subjectId,
+        fields: p.fields,
+        purpose: p.recipient.purpose,
+        legalBasis: p.recipient.legalBasis,
+        ...facts,
+        prevHash,
+      };
+      const hash = entryHash(entry);
+      params.push(
+        entry.seq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId, entry.lawfulRequestId,
+        entry.tokenId, entry.actor, entry.subjectId, JSON.stringify(entry.fields), entry.purpose, entry.legalBasis,
+        entry.operationName, entry.queryHash, entry.requestId, entry.prevHash, hash,
+      );
+      written.push({ ...entry, hash });
+      prevHash = hash;
+    }
+    await tx.execute(`insert into disclosure_log (${COLUMNS.join(', ')}) values ${pending.map(() => ROW).join(', ')}`, params);
+    return written;
+  });
+}
+
+interface LogRow {
+  seq: string;
+  id: string;
+  at: Date;
+  recipient_kind: RecipientKind;
+  recipient: string;
+  partner_id: string | null;
+  contract_id: string | null;
+  lawful_request_id: string | null;
+  token_id: string | null;
+  actor: string;
+  subject_id: string;
+  fields: DisclosedField[];
+  purpose: string;
+  legal_basis: string;
+  operation_name: string | null;
+  query_hash: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface LoggedDisclosure extends ChainedEntry {
+  readonly hash: string;
+}
+
+function fromRow(row: LogRow): LoggedDisclosure {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: new Date(row.at),
+    recipientKind: row.recipient_kind,
+    recipient: row.recipient,
+    partnerId: row.partner_id,
+    contractId: row.contract_id,
+    lawfulRequestId: row.lawful_request_id,
+    tokenId: row.token_id,
+    actor: row.actor,
+    subjectId: row.subject_id,
+    fields: row.fields,
+    purpose: row.purpose,
+    legalBasis: row.legal_basis,
+    operationName: row.operation_name,
+    queryHash: row.query_hash,
+    requestId: row.request_id,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export interface DisclosureSearch {
+  readonly subjectId?: string | null;
+  /** A partner, contract or lawful request id. */
+  readonly recipientId?: string | null;
+  readonly recipientKind?: RecipientKind | null;
+  readonly from?: Date | null;
+  readonly to?: Date | null;
+  /** Keyset: entries with a smaller seq than this (newest first). */
+  readonly before?: number | null;
+  /** Absent: every matching entry (the subject's access export). */
+  readonly limit?: number;
+}
+
+/** Newest first. */
+export async function searchDisclosures(em: EntityManager, search: DisclosureSearch): Promise<LoggedDisclosure[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  if (search.subjectId) add('subject_id = ?', search.subjectId);
+  if (search.recipientId) add('(partner_id = ? or contract_id = ? or lawful_request_id = ?)', search.recipientId, search.recipientId, search.recipientId);
+  if (search.recipientKind) add('recipient_kind = ?', search.recipientKind);
+  if (search.from) add('at >= ?', search.from);
+  if (search.to) add('at < ?', search.to);
+  if (search.before) add('seq < ?', search.before);
+  const rows: LogRow[] = await em.getConnection().execute(
+    `select * from disclosure_log ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc ${search.limit ? 'limit ?' : ''}`,
+    search.limit ? [...params, search.limit] : params,
+  );
+  return rows.map(fromRow);
+}
+
+export type ChainVerdict =
+  | { readonly ok: true; readonly entries: number; readonly head: string }
+  | { readonly ok: false; readonly entries: number; readonly brokenAt: { readonly seq: number; readonly id: string | null; readonly reason: string } };
+
+const PAGE = 1000;
+
+/**
+ * Walks the whole chain in order and names the first broken link: a gap in `seq` (an entry
+ * removed), a `prev_hash` that is not the previous entry's hash (removed or reordered), or a
+ * `hash` that does not match the entry's content (changed).
+ */
+export async function verifyChain(em: EntityManager): Promise<ChainVerdict> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let entries = 0;
+  for (;;) {
+    const rows: LogRow[] = await em.getConnection().execute(
+      `select * from disclosure_log where seq >= ? order by seq limit ${PAGE}`,
+      [expectedSeq],
+    );
+    for (const row of rows) {
+      const entry = fromRow(row);
+      const broken = (reason: string): ChainVerdict => ({ ok: false, entries, brokenAt: { seq: entry.seq, id: entry.id, reason } });
+      if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (next entry is ${entry.seq})`);
+      if (entry.prevHash !== prevHash) return broken('prev_hash is not the hash of the previous entry');
+      if (entryHash(entry) !== entry.hash) return broken("hash does not match the entry's content");
+      prevHash = entry.hash;
+      expectedSeq += 1;
+      entries += 1;
+    }
+    if (rows.length < PAGE) return { ok: true, entries, head: prevHash };
+  }
+}

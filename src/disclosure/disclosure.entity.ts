@@ -1,0 +1,97 @@
+import { BigIntType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { PiiCategory } from '../privacy/categories';
+
+export enum RecipientKind {
+  PARTNER = 'PARTNER',
+  AUTHORITY = 'AUTHORITY',
+  /** The subject itself, through an access export. */
+  SUBJECT = 'SUBJECT',
+  /** Recorded by the DPO for a disclosure made outside the system (a paper request). */
+  OTHER = 'OTHER',
+}
+
+export interface DisclosedField {
+  /** Response path (`partnerOrders.edges.0.node.client.phones`) or, off-system, a description. */
+  readonly path: string;
+  readonly category: PiiCategory;
+  readonly access: 'FULL' | 'MASKED';
+}
+
+/**
+ * One entry of the disclosure log (P5): what of one subject went to one recipient, never the
+ * values. Append-only (database triggers refuse UPDATE, DELETE and TRUNCATE) and hash-chained
+ * by `seq`: `hash` = SHA-256 of the canonical entry including `prevHash` (see chain.ts).
+ * Ids are plain columns, not foreign keys, so no cascade can ever rewrite an entry.
+ */
+@Entity({ tableName: 'disclosure_log' })
+@Index({ properties: ['subjectId', 'at'] })
+@Index({ properties: ['at'] })
+export class DisclosureEntry {
+  [OptionalProps]?: never;
+
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: false })
+  seq!: number;
+
+  @Property({ type: 'uuid' })
+  @Unique()
+  id!: string;
+
+  @Property({ type: 'timestamptz' })
+  at!: Date;
+
+  @Enum({ items: () => RecipientKind })
+  recipientKind!: RecipientKind;
+
+  /** How the recipient was named when the entry was written (partner and contract, body and document). */
+  @Property({ type: 'text' })
+  recipient!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  @Index()
+  partnerId!: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  @Index()
+  contractId!: string | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  @Index()
+  lawfulRequestId!: string | null;
+
+  /** The acting token's jti (partner and authority requests). */
+  @Property({ type: 'text', nullable: true })
+  tokenId!: string | null;
+
+  /** Who acted: the token subject (the DPO for an off-system record). */
+  @Property({ type: 'text' })
+  actor!: string;
+
+  @Property({ type: 'uuid' })
+  subjectId!: string;
+
+  @Property({ type: 'json' })
+  fields!: DisclosedField[];
+
+  @Property({ type: 'text' })
+  purpose!: string;
+
+  @Property({ type: 'text' })
+  legalBasis!: string;
+
+  @Property({ type: 'text', nullable: true })
+  operationName!: string | null;
+
+  /** SHA-256 of the query text, so the exact query can be proven without storing it. */
+  @Property({ type: 'text', nullable: true })
+  queryHash!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  requestId!: string | null;
+
+  @Property({ type: 'text' })
+  prevHash!: string;
+
+  @Property({ type: 'text' })
+  @Unique()
+  hash!: string;
+}

@@ -1,0 +1,48 @@
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { uuid } from '../partners/partner.service';
+import { RecipientKind } from './disclosure.entity';
+import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
+import { disclosurePage, recordDisclosure } from './disclosure.service';
+import { DisclosureType, RecordDisclosureInput } from './disclosure.type';
+
+@ArgsType()
+class MyDisclosuresArgs {
+  @Field(() => Int, { defaultValue: 50 }) first!: number;
+  @Field(() => Int, { nullable: true, description: 'Entries before this seq (the last seq of the previous page)' }) before?: number | null;
+}
+
+@ArgsType()
+class DisclosuresArgs extends MyDisclosuresArgs {
+  @Field(() => ID, { nullable: true }) subjectId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'A partner, contract or lawful request id' }) recipient?: string | null;
+  @Field(() => RecipientKind, { nullable: true }) recipientKind?: RecipientKind | null;
+  @Field(() => Date, { nullable: true, description: 'Included' }) from?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Excluded' }) to?: Date | null;
+}
+
+@Resolver(() => DisclosureType)
+export class DisclosureResolver {
+  @Query(() => [DisclosureType], { description: 'Who received my personal data, newest first (P5)' })
+  myDisclosures(@Args() args: MyDisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
+    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: disclosurePage(args.first) });
+  }
+
+  @Query(() => [DisclosureType], { description: 'Search the disclosure log by subject, recipient and period, newest first (DPO)' })
+  disclosures(@Args() args: DisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
+    return searchDisclosures(ctx.em, {
+      subjectId: args.subjectId ? uuid('subjectId', args.subjectId) : null,
+      recipientId: args.recipient ? uuid('recipient', args.recipient) : null,
+      recipientKind: args.recipientKind,
+      from: args.from,
+      to: args.to,
+      before: args.before,
+      limit: disclosurePage(args.first),
+    });
+  }
+
+  @Mutation(() => DisclosureType, { description: 'Record a disclosure made outside the system (DPO)' })
+  recordDisclosure(@Arg('input', () => RecordDisclosureInput) input: RecordDisclosureInput, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure> {
+    return recordDisclosure(ctx.em, principalOf(ctx), input, ctx.requestId);
+  }
+}

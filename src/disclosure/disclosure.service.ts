@@ -1,0 +1,62 @@
+/** Off-system disclosures recorded by the DPO, and the log's search paths. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal';
+import { Client } from '../clients/client.entity';
+import { badInput, notFound } from '../errors';
+import { Contract } from '../partners/contract.entity';
+import { categoryList, uuid } from '../partners/partner.service';
+import * as v from '../validation/validate';
+import { RecipientKind } from './disclosure.entity';
+import { appendDisclosures, type LoggedDisclosure } from './disclosure-log';
+import { LawfulRequest } from './lawful-request.entity';
+import { OffSystemRecipientKind, type RecordDisclosureInput } from './disclosure.type';
+
+export async function recordDisclosure(em: EntityManager, principal: Principal, input: RecordDisclosureInput, requestId: string, now = new Date()): Promise<LoggedDisclosure> {
+  const subjectId = uuid('subjectId', input.subjectId);
+  if (!(await em.count(Client, { id: subjectId }))) throw notFound('Client');
+  let partnerId: string | null = null;
+  let contractId: string | null = null;
+  let lawfulRequestId: string | null = null;
+  if (input.recipientKind === OffSystemRecipientKind.PARTNER) {
+    if (!input.contractId) throw badInput('contractId', 'is required for a partner');
+    const contract = await em.findOne(Contract, { id: uuid('contractId', input.contractId) });
+    if (!contract) throw notFound('Contract');
+    contractId = contract.id;
+    partnerId = contract.partner.id;
+  }
+  if (input.recipientKind === OffSystemRecipientKind.AUTHORITY && input.lawfulRequestId) {
+    const request = await em.findOne(LawfulRequest, { id: uuid('lawfulRequestId', input.lawfulRequestId) });
+    if (!request) throw notFound('Lawful request');
+    lawfulRequestId = request.id;
+  }
+  const at = input.disclosedAt ?? now;
+  if (Number.isNaN(at.getTime()) || at > now) throw badInput('disclosedAt', 'must not be in the future');
+  const [entry] = await appendDisclosures(
+    em,
+    [{
+      recipient: {
+        kind: RecipientKind[input.recipientKind],
+        label: v.text('recipient', input.recipient, 1, 300),
+        partnerId,
+        contractId,
+        lawfulRequestId,
+        tokenId: principal.tokenId,
+        actor: principal.sub,
+        purpose: v.text('purpose', input.purpose, 1, 200),
+        legalBasis: v.text('legalBasis', input.legalBasis, 1, 500),
+      },
+      subjectId,
+      fields: categoryList('categories', input.categories).map((category) => ({ path: 'off-system', category, access: 'FULL' as const })),
+    }],
+    { operationName: 'recordDisclosure', queryHash: null, requestId },
+    at,
+  );
+  return entry!;
+}
+
+export const MAX_DISCLOSURE_PAGE = 500;
+
+export function disclosurePage(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_DISCLOSURE_PAGE) throw badInput('first', `must be between 1 and ${MAX_DISCLOSURE_PAGE}`);
+  return first;
+}

@@ -1,0 +1,51 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { pageSize } from '../clients/client.resolver';
+import { evidenceOf } from '../consent/consent.service';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
+import { eraseClient, requestErasure } from './erasure.service';
+import { ErasureReceiptType, ErasureRequestType } from './erasure.type';
+
+@Resolver(() => ErasureRequestType)
+export class ErasureRequestResolver {
+  @Mutation(() => ErasureRequestType, { description: 'P4: ask for all your data to be deleted; the DPO executes it. Repeating returns the pending request.' })
+  requestErasure(@Ctx() ctx: RequestContext): Promise<ErasureRequest> {
+    return requestErasure(ctx.em, principalOf(ctx).sub, evidenceOf(ctx.origin), new Date());
+  }
+
+  @Query(() => [ErasureRequestType], { description: 'Erasure requests, oldest first (DPO)' })
+  erasureRequests(
+    @Arg('status', () => ErasureRequestStatus, { defaultValue: ErasureRequestStatus.PENDING }) status: ErasureRequestStatus,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ErasureRequest[]> {
+    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSize(first) });
+  }
+
+  @FieldResolver(() => ID)
+  clientId(@Root() request: ErasureRequest): string {
+    return request.client.id;
+  }
+}
+
+@Resolver(() => ErasureReceiptType)
+export class ErasureReceiptResolver {
+  @Mutation(() => ErasureReceiptType, {
+    description: 'P4 (DPO): deletes every personal value of the client in one transaction and returns the receipt. Idempotent.',
+  })
+  eraseClient(
+    @Arg('clientId', () => ID) clientId: string,
+    @Arg('basis', () => ErasureBasis) basis: ErasureBasis,
+    @Arg('reference', () => String, { nullable: true, description: 'Registry number of a written request; for SUBJECT_REQUEST, the request id (defaults to the pending one)' })
+    reference: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ErasureReceipt> {
+    const principal = principalOf(ctx);
+    return eraseClient(ctx.em, clientId, { basis, reference: reference ?? null, actor: { role: 'DPO', id: principal.sub }, now: new Date() });
+  }
+
+  @FieldResolver(() => ID)
+  clientId(@Root() receipt: ErasureReceipt): string {
+    return receipt.client.id;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Erasure (P4) and depersonalisation when retention ends (P3): one code path, one transaction.
+ * Personal values go (client columns, credentials, sessions, the contact copy in orders); orders
+ * stay for accounting, cut from the client and tagged with a random tombstone; consent records and
+ * the receipt stay as proof and name only the client's random id.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PasswordReset } from '../auth/password-reset.entity';
+import { Session } from '../auth/session.entity';
+import { ClientStatus, type Client } from '../clients/client.entity';
+import { appendConsent, latestConsent, lockClient, type ConsentAct } from '../consent/consent-lifecycle';
+import { ConsentChannel, ConsentEventKind, type ConsentEvidence } from '../consent/consent.entity';
+import { apiError, badInput, notFound } from '../errors';
+import { consentInForce, NO_CONSENT } from '../privacy/consent-state';
+import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
+
+export interface ErasureActor {
+  readonly role: 'DPO' | 'SYSTEM';
+  /** The DPO's account id, or `jobs`. */
+  readonly id: string;
+}
+
+export interface ErasureOrder {
+  readonly basis: ErasureBasis;
+  /** Required for WRITTEN_REQUEST_OFFLINE (registry number); for SUBJECT_REQUEST, the request id (defaults to the pending one). */
+  readonly reference: string | null;
+  readonly actor: ErasureActor;
+  readonly now: Date;
+}
+
+/** A letter's registry number: no spaces or Cyrillic, so a name does not slip in as a "reference". */
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/;
+
+const conflict = (reason: string, message: string) => apiError('CONFLICT', message, { reason });
+
+/** P4: the subject asks; the DPO executes. One pending request at a time. */
+export async function requestErasure(em: EntityManager, clientId: string, evidence: ConsentEvidence, now: Date): Promise<ErasureRequest> {
+  return em.transactional(async (tx) => {
+    const client = await lockClient(tx, clientId);
+    if (!client) throw notFound('Client');
+    if (client.status === ClientStatus.ERASED) throw conflict('ERASED', 'This client has been erased');
+    const pending = await tx.findOne(ErasureRequest, { client: clientId, status: ErasureRequestStatus.PENDING });
+    if (pending) return pending;
+    const request = tx.create(ErasureRequest, { client, evidence, requestedAt: now });
+    await tx.flush();
+    return request;
+  });
+}
+
+/** Which kinds of data hold a value now: the receipt lists them, never the values. */
+async function categoriesHeld(tx: EntityManager, client: Client, sessions: number): Promise<ErasedCategory[]> {
+  const [orderContact] = await tx.execute<{ n: number }[]>(
+    `select count(*)::int as n from client_order
+      where client_id = ? and (contact_phone is not null or contact_email is not null or delivery_address is not null)`,
+    [client.id],
+  );
+  const held: Record<ErasedCategory, boolean> = {
+    FULL_NAME: Boolean(client.surname || client.firstName || client.patronymic),
+    OFFICIAL_REQUISITES: Boolean(client.iin || client.bin || client.legalName),
+    REGISTRATION_ADDRESS: client.registrationAddress !== null,
+    RESIDENCE_ADDRESS: client.residenceAddress !== null,
+    PHONE: client.phones.length > 0,
+    EMAIL: client.emails.length > 0,
+    BANK_ACCOUNT: client.bankAccounts.length > 0,
+    LOGIN: client.login !== null,
+    PASSWORD: client.passwordHash !== null,
+    SESSIONS: sessions > 0,
+    ORDER_CONTACT: (orderContact?.n ?? 0) > 0,
+  };
+  return (Object.keys(held) as ErasedCategory[]).filter((c) => held[c]);
+}
+
+async function checkBasis(tx: EntityManager, clientId: string, order: ErasureOrder): Promise<{ reference: string | null; requests: ErasureRequest[] }> {
+  const requests = await tx.find(ErasureRequest, { client: clientId, status: ErasureRequestStatus.PENDING }, { orderBy: { requestedAt: 'asc' } });
+  switch (order.basis) {
+    case ErasureBasis.SUBJECT_REQUEST: {
+      const request = order.reference ? requests.find((r) => r.id === order.reference) : requests[0];
+      if (!request) throw conflict('NO_ERASURE_REQUEST', 'This client has no pending erasure request');
+      return { reference: request.id, requests };
+    }
+    case ErasureBasis.WRITTEN_REQUEST_OFFLINE:
+      if (!order.reference || !REFERENCE.test(order.reference)) {
+        throw badInput('reference', 'must be the registry number of the letter: 1-64 latin letters, digits, / . _ -');
+      }
+      return { reference: order.reference, requests };
+    case ErasureBasis.RETENTION_ENDED:
+      if (order.actor.role !== 'SYSTEM') throw badInput('basis', 'RETENTION_ENDED is applied by the job runner only');
+      return { reference: null, requests };
+  }
+}
+
+/**
+ * Inside the caller's transaction, with the client row locked. Idempotent: an erased client with
+ * a receipt gets that receipt back and nothing is written.
+ */
+export async function eraseLockedClient(tx: EntityManager, client: Client, order: ErasureOrder): Promise<ErasureReceipt> {
+  if (client.status === ClientStatus.ERASED) {
+    const done = await tx.findOne(ErasureReceipt, { client: client.id }, { orderBy: { erasedAt: 'desc' } });
+    if (done) return done;
+  }
+  const { reference, requests } = await checkBasis(tx, client.id, order);
+  const sessions = await tx.count(Session, { client: client.id });
+  const categories = await categoriesHeld(tx, client, sessions);
+
+  const orders = await tx.execute<{ affectedRows: number }>(
+    `update client_order set client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null
+      where client_id = ?`,
+    [randomUUID(), client.id],
+    'run',
+  );
+  await tx.nativeDelete(Session, { client: client.id });
+  await tx.nativeDelete(PasswordReset, { client: client.id });
+  tx.assign(client, {
+    surname: null,
+    firstName: null,
+    patronymic: null,
+    iin: null,
+    bin: null,
+    legalName: null,
+    registrationAddress: null,
+    residenceAddress: null,
+    phones: [],
+    emails: [],
+    bankAccounts: [],
+    login: null,
+    passwordHash: null,
+    status: ClientStatus.ERASED,
+    // Every token issued before this moment stops working (P7's revocation mechanism).
+    tokenVersion: client.tokenVersion + 1,
+  });
+
+  // Erasure ends consent at once (P4 overrides P3's notice period): the record marks when it ended.
+  const latest = await latestConsent(tx, client.id);
+  if (latest && consentInForce({ ...NO_CONSENT, status: latest.status })) {
+    const act: ConsentAct = {
+      actor: order.actor.role,
+      actorId: order.actor.role === 'DPO' ? order.actor.id : null,
+      channel: ConsentChannel.OPERATOR,
+      evidence: { userAgent: null, ipPrefix: null },
+      now: order.now,
+    };
+    appendConsent(tx, latest, act, { kind: ConsentEventKind.WITHDRAWN, status: 'WITHDRAWN', withdrawalEffectiveAt: order.now });
+  }
+
+  const receipt = tx.create(ErasureReceipt, {
+    client,
+    basis: order.basis,
+    reference,
+    categories,
+    ordersDepersonalised: orders.affectedRows,
+    sessionsRevoked: sessions,
+    actorRole: order.actor.role,
+    actorId: order.actor.id,
+    erasedAt: order.now,
+  });
+  for (const request of requests) tx.assign(request, { status: ErasureRequestStatus.DONE, receiptId: receipt.id });
+  await tx.flush();
+  return receipt;
+}
+
+/** P4, executed by the DPO (or the job runner when retention ended), in one transaction. */
+export async function eraseClient(em: EntityManager, clientId: string, order: ErasureOrder): Promise<ErasureReceipt> {
+  return em.transactional(async (tx) => {
+    const client = await lockClient(tx, clientId);
+    if (!client) throw notFound('Client');
+    return eraseLockedClient(tx, client, order);
+  });
+}

@@ -1,0 +1,55 @@
+import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
+import { Client } from '../clients/client.entity';
+import { ClientType } from '../clients/client.type';
+import { Consent } from '../consent/consent.entity';
+import { ConsentType } from '../consent/consent.type';
+import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
+import { ErasureReceiptType, ErasureRequestType } from '../erasure/erasure.type';
+import { notFound } from '../errors';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { Order } from '../orders/order.entity';
+import { OrderType } from '../orders/order.type';
+import { searchDisclosures, type LoggedDisclosure } from '../disclosure/disclosure-log';
+import { DisclosureType } from '../disclosure/disclosure.type';
+import { exportClientData, type DataExport } from './data-export';
+
+/**
+ * Everything held about one client. Personal fields go through the same Client and Order types,
+ * so the @pii guard applies as everywhere else. The export is itself logged as a disclosure to the
+ * subject, and lists the earlier disclosures (who received which fields).
+ */
+@ObjectType('DataExport')
+class DataExportType {
+  @Field(() => Date) generatedAt!: Date;
+  @Field(() => ClientType) client!: Client;
+  @Field(() => [OrderType], { description: 'Orders linked to the client, newest first' }) orders!: Order[];
+  @Field(() => [ConsentType], { description: 'The consent history, oldest first (P2)' }) consents!: Consent[];
+  @Field(() => [ErasureRequestType]) erasureRequests!: ErasureRequest[];
+  @Field(() => [ErasureReceiptType]) erasureReceipts!: ErasureReceipt[];
+  @Field(() => [DisclosureType], { description: 'Who received which personal data (P5), newest first' }) disclosures!: LoggedDisclosure[];
+}
+
+type ExportWithDisclosures = DataExport & { readonly disclosures: LoggedDisclosure[] };
+
+async function exportFor(ctx: RequestContext, clientId: string): Promise<ExportWithDisclosures> {
+  const data = await exportClientData(ctx.em, clientId, new Date());
+  if (!data) throw notFound('Client');
+  // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
+  ctx.loaders.client.clear(clientId).prime(clientId, data.client);
+  ctx.loaders.subjectState.clear(clientId).prime(clientId, data.subjectState);
+  ctx.privacy.exporting(clientId);
+  return { ...data, disclosures: await searchDisclosures(ctx.em, { subjectId: clientId }) };
+}
+
+@Resolver()
+export class DataExportResolver {
+  @Query(() => DataExportType, { description: 'Everything held about the calling client (the right to know)' })
+  myData(@Ctx() ctx: RequestContext): Promise<ExportWithDisclosures> {
+    return exportFor(ctx, principalOf(ctx).sub);
+  }
+
+  @Query(() => DataExportType, { description: 'Everything held about a client (DPO, to answer a request received off-line)' })
+  clientData(@Arg('clientId', () => ID) clientId: string, @Ctx() ctx: RequestContext): Promise<ExportWithDisclosures> {
+    return exportFor(ctx, clientId);
+  }
+}

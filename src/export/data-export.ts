@@ -1,0 +1,45 @@
+/**
+ * The subject's right to know: everything held about one client, read from one database snapshot
+ * so that an erasure or a withdrawal running at the same time is seen wholly or not at all.
+ */
+import { IsolationLevel } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client, ClientStatus } from '../clients/client.entity';
+import { Consent } from '../consent/consent.entity';
+import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
+import type { SubjectState } from '../graphql/request-privacy';
+import { Order } from '../orders/order.entity';
+import { NO_CONSENT } from '../privacy/consent-state';
+
+export interface DataExport {
+  readonly generatedAt: Date;
+  readonly client: Client;
+  /** Orders still linked to the client, newest first (depersonalised ones link to no one). */
+  readonly orders: Order[];
+  /** The consent history, oldest first. */
+  readonly consents: Consent[];
+  readonly erasureRequests: ErasureRequest[];
+  readonly erasureReceipts: ErasureReceipt[];
+  /** The privacy state in the same snapshot, for the @pii guard. */
+  readonly subjectState: SubjectState;
+}
+
+export async function exportClientData(em: EntityManager, clientId: string, now: Date): Promise<DataExport | null> {
+  return em.fork().transactional(
+    async (tx) => {
+      const client = await tx.findOne(Client, { id: clientId });
+      if (!client) return null;
+      const orders = await tx.find(Order, { client: clientId }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+      const consents = await tx.find(Consent, { client: clientId }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
+      const erasureRequests = await tx.find(ErasureRequest, { client: clientId }, { orderBy: { requestedAt: 'asc', id: 'asc' } });
+      const erasureReceipts = await tx.find(ErasureReceipt, { client: clientId }, { orderBy: { erasedAt: 'asc', id: 'asc' } });
+      const latest = consents.at(-1);
+      const subjectState: SubjectState = {
+        erased: client.status === ClientStatus.ERASED,
+        consent: latest ? { status: latest.status, operations: new Set(latest.operations), purposes: new Set(latest.purposes) } : NO_CONSENT,
+      };
+      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, subjectState };
+    },
+    { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Per-request scope: a deadline, the outcome of its writes, and one access-log line. The scope
+ * lives in AsyncLocalStorage, so the ORM's transaction hooks see the request they belong to
+ * without every resolver passing it along.
+ *
+ * The deadline's promise: REQUEST_TIMEOUT means nothing was written. Once the deadline passes, no
+ * transaction of the request may start or commit (the ORM rolls it back); if a commit was already
+ * under way or done, the caller must learn its outcome, so the real answer is awaited instead.
+ */
+import type { EventSubscriber } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { RequestHandler, Response } from 'express';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { apiError } from '../errors';
+import { sendError } from './limits-response';
+
+interface RequestScope {
+  timedOut: boolean;
+  writes: 'none' | 'committing' | 'committed';
+  operationName: string | null;
+}
+
+const scopes = new AsyncLocalStorage<RequestScope>();
+const SCOPE = 'requestScope';
+
+const timedOut = () => apiError('REQUEST_TIMEOUT', 'The request ran out of time; nothing was written');
+
+/** Refuses to start or commit a transaction for a request past its deadline. */
+const deadlineSubscriber: EventSubscriber = {
+  beforeTransactionStart() {
+    if (scopes.getStore()?.timedOut) throw timedOut();
+  },
+  beforeTransactionCommit() {
+    const scope = scopes.getStore();
+    if (!scope) return;
+    if (scope.timedOut) throw timedOut();
+    scope.writes = 'committing';
+  },
+  afterTransactionCommit() {
+    const scope = scopes.getStore();
+    if (scope) scope.writes = 'committed';
+  },
+  afterTransactionRollback() {
+    const scope = scopes.getStore();
+    if (scope?.writes === 'committing') scope.writes = 'none';
+  },
+};
+
+const guarded = new WeakSet<object>();
+
+export function guardTransactions(orm: MikroORM): void {
+  const events = orm.em.getEventManager();
+  if (guarded.has(events)) return;
+  events.registerSubscriber(deadlineSubscriber);
+  guarded.add(events);
+}
+
+/** Records the resolved operation name (a GraphQL Name, so no free text) for the access log. */
+export const operationNamePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName }) {
+        const scope = scopes.getStore();
+        if (scope) scope.operationName = operationName?.slice(0, 64) ?? null;
+      },
+    };
+  },
+};
+
+export function requestScope(options: { timeoutMs: number; log: Logger }): RequestHandler {
+  const { timeoutMs, log } = options;
+  return (req, res, next) => {
+    const scope: RequestScope = { timedOut: false, writes: 'none', operationName: null };
+    const started = performance.now();
+    const timer = setTimeout(() => {
+      scope.timedOut = true;
+      if (scope.writes === 'none') {
+        sendError(res, 503, 'REQUEST_TIMEOUT', `The request took longer than ${timeoutMs} ms; nothing was written`, { limit: timeoutMs });
+      }
+    }, timeoutMs);
+    res.on('close', () => {
+      clearTimeout(timer);
+      log.info(
+        {
+          requestId: res.locals.requestId,
+          method: req.method,
+          operation: scope.operationName,
+          status: res.writableFinished ? res.statusCode : null,
+          aborted: !res.writableFinished,
+          timedOut: scope.timedOut,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      );
+    });
+    res.locals[SCOPE] = scope;
+    next();
+  };
+}
+
+/**
+ * Runs `work` inside the request's scope. Entered at the GraphQL handler, not in `requestScope`:
+ * body-parser resumes the chain from a stream event, which would have lost the scope.
+ */
+export function withinScope<T>(res: Response, work: () => Promise<T>): Promise<T> {
+  const scope = res.locals[SCOPE] as RequestScope | undefined;
+  return scope ? scopes.run(scope, work) : work();
+}

@@ -1,0 +1,224 @@
+/**
+ * Hostile-input limits around /graphql (docs/hardening.md): document size (tokens, depth,
+ * aliases, directives, cost), body size, a deadline per request, rate limits per IP and per
+ * principal. Every refusal carries a stable `extensions.code`.
+ */
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import {
+  Kind,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type ArgumentNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { parse as parseUrl } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { apiError, type ErrorCode } from '../errors';
+import { databaseUnavailable, isDatabaseUnavailable } from '../graphql/format-error';
+import { guardTransactions, operationNamePlugin, requestScope, withinScope } from './limits-request';
+import { sendError } from './limits-response';
+import { createRateLimiter } from './rate-limit';
+
+type Limits = Config['limits'];
+
+const refuse = (code: ErrorCode, message: string, limit: number) => (context: ValidationContext | null) =>
+  context?.reportError(apiError(code, message, { limit, http: { status: 400 } }));
+
+/** Depth, aliases and directives as validation rules; field suggestions hidden in production. */
+function armor(limits: Limits, production: boolean): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
+  const { validationRules, plugins } = new ApolloArmor({
+    maxDepth: {
+      n: limits.maxDepth,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [refuse('QUERY_TOO_DEEP', `Query depth exceeds the limit of ${limits.maxDepth}`, limits.maxDepth)],
+    },
+    maxAliases: {
+      n: limits.maxAliases,
+      propagateOnRejection: false,
+      onReject: [refuse('TOO_MANY_ALIASES', `Query has more than ${limits.maxAliases} aliases`, limits.maxAliases)],
+    },
+    maxDirectives: {
+      n: limits.maxDirectives,
+      propagateOnRejection: false,
+      onReject: [refuse('TOO_MANY_DIRECTIVES', `Query has more than ${limits.maxDirectives} directives`, limits.maxDirectives)],
+    },
+    // Cost needs the variables (`first: $n`), so it runs once the operation is known: costPlugin.
+    costLimit: { enabled: false },
+    // graphql-js counts tokens while it parses (parseOptions.maxTokens): one parse, not two.
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  return { validationRules: validationRules as ValidationRule[], plugins: plugins as ApolloServerPlugin[] };
+}
+
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+/**
+ * The document with every page-size argument spelled out as a literal: from the variables, the
+ * variable's default, or the field's default. graphql-armor's cost rule multiplies by literal
+ * `first` only, so `first: $n` or an omitted `first` would otherwise count as 1.
+ */
+export function withPageSizesInlined(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  maxPageSize: number,
+): DocumentNode {
+  // What is served, not what is asked: resolvers refuse pages over the maximum, and a value that
+  // is no Int fails coercion after this check.
+  const literal = (value: unknown): ArgumentNode['value'] | null =>
+    Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1 ? { kind: Kind.INT, value: String(Math.min(value as number, maxPageSize)) } : null;
+  const defaults = new Map(
+    (operation.variableDefinitions ?? []).flatMap((d) => (d.defaultValue?.kind === Kind.INT ? [[d.variable.name.value, Number(d.defaultValue.value)] as const] : [])),
+  );
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const definition = typeInfo.getFieldDef();
+        if (!definition) return undefined;
+        const args: ArgumentNode[] = [];
+        for (const arg of definition.args.filter((a) => PAGE_ARGUMENTS.has(a.name))) {
+          const given = node.arguments?.find((a) => a.name.value === arg.name)?.value;
+          const asked =
+            given === undefined ? arg.defaultValue
+            : given.kind === Kind.INT ? Number(given.value)
+            : given.kind === Kind.VARIABLE ? (variables[given.name.value] ?? defaults.get(given.name.value))
+            : null;
+          const value = literal(asked);
+          if (value) args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: arg.name }, value });
+        }
+        if (args.length === 0) return undefined;
+        const kept = (node.arguments ?? []).filter((a) => !args.some((b) => b.name.value === a.name.value));
+        return { ...node, arguments: [...kept, ...args] };
+      },
+    }),
+  );
+}
+
+function costPlugin(maxCost: number, maxPageSize: number): ApolloServerPlugin {
+  // graphql-armor exposes its cost rule through ApolloArmor only: ask for that one rule.
+  const off = { enabled: false };
+  const [rule] = new ApolloArmor({
+    costLimit: {
+      maxCost,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [refuse('QUERY_TOO_COMPLEX', `Query cost exceeds the limit of ${maxCost}`, maxCost)],
+    },
+    maxDepth: off,
+    maxAliases: off,
+    maxDirectives: off,
+    maxTokens: off,
+    blockFieldSuggestion: off,
+  }).protect().validationRules as ValidationRule[];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const inlined = withPageSizesInlined(schema, document, operation, request.variables ?? {}, maxPageSize);
+          const [error] = validate(schema, inlined, [rule!]);
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}
+
+/** body-parser's own messages quote the body; answer with fixed ones. */
+function bodyErrors(log: Logger): ErrorRequestHandler {
+  return (error: { type?: unknown; status?: unknown }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.too.large') {
+      const limit = Number((error as { limit?: unknown }).limit);
+      sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limit });
+    } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+      sendError(res, error.status, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
+    } else {
+      log.error({ err: error }, 'request failed before GraphQL');
+      sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    }
+  };
+}
+
+interface Principal {
+  readonly role: string;
+  readonly sub: string;
+}
+
+export interface Hardening {
+  /** Spread into the ApolloServer options. */
+  readonly validationRules: ValidationRule[];
+  readonly parseOptions: { maxTokens: number };
+  readonly plugins: ApolloServerPlugin[];
+  /** Before the body parser: request scope (deadline, access log), then the per-IP limit. */
+  readonly beforeBody: RequestHandler[];
+  readonly bodyParser: RequestHandler;
+  /** Serves /graphql (in place of expressMiddleware), adding the per-principal limit. */
+  graphql<T extends BaseContext & { principal: Principal | null }>(
+    apollo: ApolloServer<T>,
+    options: { context: (args: { req: Request; res: Response }) => Promise<T> },
+  ): RequestHandler;
+  readonly errors: ErrorRequestHandler;
+  close(): Promise<void>;
+}
+
+export async function createHardening(options: { config: Config; log: Logger; orm: MikroORM }): Promise<Hardening> {
+  const { config, log, orm } = options;
+  const limits = config.limits;
+  const rateLimiter = await createRateLimiter(config, log);
+  guardTransactions(orm);
+  const { validationRules, plugins } = armor(limits, config.env === 'production');
+  return {
+    validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), operationNamePlugin],
+    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp],
+    bodyParser: express.json({ limit: limits.maxBodyBytes }),
+    graphql(apollo, { context }) {
+      return async (req, res) => {
+        if (res.headersSent) return;
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const response = await withinScope(res, () => apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: parseUrl(req.url).search ?? '', body: req.body },
+          context: async () => {
+            const value = await context({ req, res }).catch((error: unknown) => {
+              throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+            });
+            if (value.principal) await rateLimiter.consume('principal', `${value.principal.role}:${value.principal.sub}`);
+            return value;
+          },
+        }));
+        // The deadline may have answered already; this late result then has nowhere to go.
+        if (res.headersSent) return;
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.send(response.body.string);
+          return;
+        }
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      };
+    },
+    errors: bodyErrors(log),
+    close: () => rateLimiter.close(),
+  };
+}

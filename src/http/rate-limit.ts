@@ -1,0 +1,107 @@
+/**
+ * Rate limits per IP (before the body is read) and per principal (once the caller is known).
+ * In-process by default; with REDIS_URL every instance shares one count, and if Redis fails each
+ * instance falls back to its own in-memory count rather than to no limit at all.
+ */
+import { HeaderMap } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import { apiError } from '../errors';
+import { sendError } from './limits-response';
+
+export type LimitKind = 'ip' | 'principal';
+
+export interface RateLimiter {
+  /** Resolves, or rejects with a RATE_LIMITED GraphQL error (HTTP 429, Retry-After). */
+  consume(kind: LimitKind, id: string): Promise<void>;
+  /** The per-IP limit as express middleware, answering 429 itself. */
+  readonly perIp: RequestHandler;
+  close(): Promise<void>;
+}
+
+export class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate limited');
+  }
+}
+
+const message = (seconds: number) => `Too many requests; retry after ${seconds} s`;
+
+export function rateLimitedError(retryAfterSeconds: number) {
+  return apiError('RATE_LIMITED', message(retryAfterSeconds), {
+    retryAfterSeconds,
+    http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+  });
+}
+
+/** Keys are hashed: Redis need not hold callers' IP addresses or subject ids in clear. */
+const keyOf = (kind: LimitKind, id: string) => `${kind}:${createHash('sha256').update(`${kind}\0${id}`).digest('base64url').slice(0, 22)}`;
+
+const REDIS_START_WAIT_MS = 2000;
+
+/** With Redis, waits briefly for it at start so the shared count applies from the first request. */
+export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redisUrl'>, log: Logger): Promise<RateLimiter> {
+  const { windowSeconds, perIp, perPrincipal, keyPrefix } = config.rateLimit;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
+  if (redis) {
+    let healthy = true;
+    redis.on('error', (error: Error & { code?: string }) => {
+      if (healthy) log.warn({ code: error.code, errorName: error.name }, 'rate limit store unreachable: limiting per instance');
+      healthy = false;
+    });
+    redis.on('ready', () => {
+      if (!healthy) log.info('rate limit store reachable again');
+      healthy = true;
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, REDIS_START_WAIT_MS);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  const build = (kind: LimitKind, points: number): RateLimiterAbstract | null => {
+    if (points === 0) return null;
+    const options = { keyPrefix: `${keyPrefix}:${kind}`, points, duration: windowSeconds };
+    const memory = new RateLimiterMemory(options);
+    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
+  };
+  const limiters: Record<LimitKind, RateLimiterAbstract | null> = { ip: build('ip', perIp), principal: build('principal', perPrincipal) };
+
+  const check = async (kind: LimitKind, id: string): Promise<void> => {
+    const limiter = limiters[kind];
+    if (!limiter) return;
+    try {
+      await limiter.consume(keyOf(kind, id));
+    } catch (outcome) {
+      if (outcome instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
+      // Both stores failed: serving without a limit beats refusing everyone.
+      log.error({ errorName: outcome instanceof Error ? outcome.name : typeof outcome }, 'rate limiter failed');
+    }
+  };
+
+  return {
+    async consume(kind, id) {
+      await check(kind, id).catch((error: unknown) => {
+        throw error instanceof RateLimited ? rateLimitedError(error.retryAfterSeconds) : error;
+      });
+    },
+    perIp: (req, res, next) => {
+      check('ip', req.ip ?? req.socket.remoteAddress ?? 'unknown').then(
+        () => next(),
+        (error: unknown) => {
+          if (!(error instanceof RateLimited)) return next(error);
+          sendError(res, 429, 'RATE_LIMITED', message(error.retryAfterSeconds), { retryAfterSeconds: error.retryAfterSeconds }, { 'retry-after': String(error.retryAfterSeconds) });
+        },
+      );
+    },
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The time-driven part of the lifecycle (P3): pending withdrawals take effect, consents expire,
+ * data past retention is depersonalised or purged. Idempotent, and safe with several instances:
+ * each client is handled in its own transaction under `FOR UPDATE SKIP LOCKED`, and the state is
+ * checked again after the lock, so a transition happens once whoever gets there first.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '../clients/client.entity';
+import { applyDueWithdrawal, applyExpiry, lockClient, type Transition } from '../consent/consent-lifecycle';
+import { DEFAULT_RETENTION, retentionCutoffs, type RetentionPolicy } from '../consent/retention';
+import { ErasureBasis } from '../erasure/erasure.entity';
+import { eraseLockedClient } from '../erasure/erasure.service';
+
+export interface JobOptions {
+  readonly em: EntityManager;
+  /** Injectable clock: tests move time, production passes nothing. */
+  readonly now?: () => Date;
+  readonly retention?: RetentionPolicy;
+  readonly batchSize?: number;
+}
+
+export interface JobReport {
+  withdrawalsApplied: number;
+  /** Due, but open orders hold them back (P3). */
+  withdrawalsWaiting: number;
+  consentsExpired: number;
+  clientsDepersonalised: number;
+  ordersPurged: number;
+  consentRecordsPurged: number;
+}
+
+export const JOBS_ACTOR = { role: 'SYSTEM', id: 'jobs' } as const;
+
+/** The latest consent record of each client, matching `condition` (on `k`), keyset-paged by client id. */
+function latestRecordsWhere(condition: string): string {
+  return `select k.client_id as id from consent k join client c on c.id = k.client_id
+           where c.status <> 'ERASED' and ${condition} and k.client_id > ?
+             and not exists (select 1 from consent l where l.client_id = k.client_id and (l.recorded_at, l.id) > (k.recorded_at, k.id))
+           order by k.client_id limit ?`;
+}
+
+const DUE_WITHDRAWALS = latestRecordsWhere(`k.status = 'WITHDRAWAL_PENDING' and k.withdrawal_effective_at <= ?`);
+const DUE_EXPIRIES = latestRecordsWhere(`k.status in ('ACTIVE', 'WITHDRAWAL_PENDING') and k.expires_at <= ?`);
+const CONTACT_RETENTION_ENDED = latestRecordsWhere(`k.status in ('WITHDRAWN', 'EXPIRED') and k.recorded_at <= ?`);
+
+type Step = (tx: EntityManager, client: Client) => Promise<Transition>;
+
+/** Runs `step` once for every candidate, each in its own transaction; a client locked elsewhere is left to that holder. */
+async function forEachCandidate(em: EntityManager, sql: string, at: Date, batchSize: number, step: Step): Promise<Record<Transition, number>> {
+  const counts: Record<Transition, number> = { APPLIED: 0, WAITING: 0, NOT_DUE: 0 };
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await em.fork().execute<{ id: string }[]>(sql, [at, after, batchSize]);
+    for (const { id } of rows) {
+      const outcome = await em.fork().transactional(async (tx) => {
+        const client = await lockClient(tx, id, { skipLocked: true });
+        return client ? step(tx, client) : 'NOT_DUE';
+      });
+      counts[outcome] += 1;
+    }
+    if (rows.length < batchSize) return counts;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+async function purgeOrders(em: EntityManager, completedBefore: Date, batchSize: number): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const result = await em.fork().execute<{ affectedRows: number }>(
+      `delete from client_order where id in (
+         select id from client_order
+          where status in ('COMPLETED', 'CANCELLED') and coalesce(completed_at, created_at) < ?
+          limit ? for update skip locked)`,
+      [completedBefore, batchSize],
+      'run',
+    );
+    purged += result.affectedRows;
+    if (result.affectedRows < batchSize) return purged;
+  }
+}
+
+export async function runJobs(options: JobOptions): Promise<JobReport> {
+  const now = (options.now ?? (() => new Date()))();
+  const retention = options.retention ?? DEFAULT_RETENTION;
+  const batchSize = options.batchSize ?? 200;
+  const cutoffs = retentionCutoffs(now, retention);
+  const { em } = options;
+  // With no grace period, consent ending and depersonalisation are one transaction: no window
+  // in which a withdrawn client's data is still held.
+  const depersonaliseAtOnce = async (tx: EntityManager, client: Client, outcome: Transition): Promise<Transition> => {
+    if (outcome === 'APPLIED' && retention.contactDaysAfterConsentEnds === 0) {
+      await eraseLockedClient(tx, client, { basis: ErasureBasis.RETENTION_ENDED, reference: null, actor: JOBS_ACTOR, now });
+    }
+    return outcome;
+  };
+
+  const withdrawals = await forEachCandidate(em, DUE_WITHDRAWALS, now, batchSize, async (tx, client) =>
+    depersonaliseAtOnce(tx, client, await applyDueWithdrawal(tx, client, now)),
+  );
+  const expiries = await forEachCandidate(em, DUE_EXPIRIES, now, batchSize, async (tx, client) =>
+    depersonaliseAtOnce(tx, client, await applyExpiry(tx, client, now)),
+  );
+  const depersonalised = await forEachCandidate(em, CONTACT_RETENTION_ENDED, cutoffs.contactConsentEndedBefore, batchSize, async (tx, client) => {
+    // Re-checked under the lock: the client may have been erased, or consent given again, meanwhile.
+    const [latest] = await tx.execute<{ status: string; recorded_at: Date }[]>(
+      `select status, recorded_at from consent where client_id = ? order by recorded_at desc, id desc limit 1`,
+      [client.id],
+    );
+    if (client.status === 'ERASED' || !latest || !['WITHDRAWN', 'EXPIRED'].includes(latest.status)) return 'NOT_DUE';
+    if (new Date(latest.recorded_at) > cutoffs.contactConsentEndedBefore) return 'NOT_DUE';
+    await eraseLockedClient(tx, client, { basis: ErasureBasis.RETENTION_ENDED, reference: null, actor: JOBS_ACTOR, now });
+    return 'APPLIED';
+  });
+  const ordersPurged = await purgeOrders(em, cutoffs.ordersCompletedBefore, batchSize);
+  const [consentPurge] = await em.fork().execute<{ purged: number }[]>(`select purge_consent_records(?) as purged`, [cutoffs.consentEndedBefore]);
+
+  return {
+    withdrawalsApplied: withdrawals.APPLIED,
+    withdrawalsWaiting: withdrawals.WAITING,
+    consentsExpired: expiries.APPLIED,
+    clientsDepersonalised: depersonalised.APPLIED + (retention.contactDaysAfterConsentEnds === 0 ? withdrawals.APPLIED + expiries.APPLIED : 0),
+    ordersPurged,
+    consentRecordsPurged: consentPurge?.purged ?? 0,
+  };
+}

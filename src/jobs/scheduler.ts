@@ -1,0 +1,30 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../consent/retention';
+import { runJobs } from './run-jobs';
+
+/**
+ * Runs the jobs now and then every `intervalMs`, never two at once in this process (other
+ * instances may run theirs: the runner is safe with that). Returns a stop function that waits
+ * for a run in progress.
+ */
+export function startJobScheduler(orm: MikroORM, log: Logger, intervalMs: number, retention: RetentionPolicy = DEFAULT_RETENTION): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = runJobs({ em: orm.em, retention })
+      .then((report) => log.info({ jobs: report }, 'lifecycle jobs ran'))
+      .catch((error: unknown) => log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'lifecycle jobs failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  setImmediate(tick);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

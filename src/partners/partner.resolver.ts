@@ -1,0 +1,88 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { pageSize } from '../clients/client.resolver';
+import { apiError } from '../errors';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { decodeCursor, encodeCursor } from '../graphql/cursor';
+import { PiiCategoryEnum } from '../graphql/pii.directive';
+import { Order } from '../orders/order.entity';
+import { OrderConnection, type OrderEdge } from '../orders/order.resolver';
+import type { PiiCategory } from '../privacy/categories';
+import { Contract } from './contract.entity';
+import { Partner } from './partner.entity';
+import { contractInForce, issuePartnerToken, registerContract, registerPartner, revokePartnerToken, type IssuedToken } from './partner.service';
+import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput } from './partner.type';
+
+@ArgsType()
+class PartnerOrdersArgs {
+  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string | null;
+}
+
+const contractView = (c: Contract): ContractType => ({
+  id: c.id,
+  partnerId: c.partner.id,
+  number: c.number,
+  validFrom: c.validFrom,
+  validTo: c.validTo,
+  categories: c.categories,
+  purposes: c.purposes,
+  inForce: contractInForce(c),
+});
+
+@Resolver(() => PartnerType)
+export class PartnerResolver {
+  @Query(() => [PartnerType], { description: 'Registered partners (DPO)' })
+  partners(@Ctx() ctx: RequestContext): Promise<Partner[]> {
+    return ctx.em.find(Partner, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  @FieldResolver(() => [ContractType])
+  async contracts(@Root() partner: Partner, @Ctx() ctx: RequestContext): Promise<ContractType[]> {
+    const contracts = await ctx.em.find(Contract, { partner: partner.id }, { orderBy: { validFrom: 'asc', id: 'asc' } });
+    return contracts.map(contractView);
+  }
+
+  @Mutation(() => PartnerType, { description: 'Register a partner (DPO, P5.1)' })
+  registerPartner(@Arg('input', () => RegisterPartnerInput) input: RegisterPartnerInput, @Ctx() ctx: RequestContext): Promise<Partner> {
+    return registerPartner(ctx.em, input);
+  }
+
+  @Mutation(() => ContractType, { description: "Register a partner's contract: categories, purposes, validity (DPO, P5.1)" })
+  async registerContract(@Arg('input', () => RegisterContractInput) input: RegisterContractInput, @Ctx() ctx: RequestContext): Promise<ContractType> {
+    return contractView(await registerContract(ctx.em, input));
+  }
+
+  @Mutation(() => IssuedTokenType, { description: 'Issue a short-lived partner token bound to one contract, scoped to some of its categories (DPO)' })
+  issuePartnerToken(
+    @Arg('contractId', () => ID) contractId: string,
+    @Arg('scopes', () => [PiiCategoryEnum]) scopes: PiiCategory[],
+    @Arg('ttl', () => Int, { defaultValue: 3600, description: 'Seconds (60 to 86400); never beyond the contract' }) ttl: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<IssuedToken> {
+    return issuePartnerToken(ctx.em, ctx.config.jwt, { contractId, scopes, ttl, issuedBy: principalOf(ctx).sub });
+  }
+
+  @Mutation(() => Boolean, { description: 'Revoke a partner token; its next request is refused (DPO)' })
+  revokePartnerToken(@Arg('tokenId', () => ID) tokenId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return revokePartnerToken(ctx.em, tokenId);
+  }
+
+  @Query(() => OrderConnection, { description: "The calling partner's assigned orders, newest first; personal fields as its contract and the clients' consent allow" })
+  async partnerOrders(@Args() args: PartnerOrdersArgs, @Ctx() ctx: RequestContext): Promise<OrderConnection> {
+    const principal = principalOf(ctx);
+    if (!ctx.privacy.recipient?.inForce) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
+    const first = pageSize(args.first);
+    const where: FilterQuery<Order> = { partner: principal.partnerId };
+    if (args.after) {
+      const [createdAt, id] = decodeCursor(args.after);
+      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
+    }
+    const rows = await ctx.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
+    const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(node.createdAt.toISOString(), node.id) }));
+    return {
+      edges: edges as unknown as OrderEdge[],
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+}

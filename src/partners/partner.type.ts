@@ -1,0 +1,49 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ConsentPurposeEnum } from '../consent/consent.type';
+import { PiiCategoryEnum } from '../graphql/pii.directive';
+import type { ConsentPurpose, PiiCategory } from '../privacy/categories';
+
+@ObjectType('Partner', { description: 'An agent or third party under contract with the Company (P5.1)' })
+export class PartnerType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'BIN of the partner (a legal entity)' }) bin!: string;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType('Contract', { description: 'What a partner may receive, for which purposes, and when (P5.1)' })
+export class ContractType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) partnerId!: string;
+  @Field(() => String) number!: string;
+  @Field(() => String, { description: 'First valid day (YYYY-MM-DD, Kazakhstan time)' }) validFrom!: string;
+  @Field(() => String, { description: 'Last valid day (YYYY-MM-DD, Kazakhstan time)' }) validTo!: string;
+  @Field(() => [PiiCategoryEnum]) categories!: PiiCategory[];
+  @Field(() => [ConsentPurposeEnum]) purposes!: ConsentPurpose[];
+  @Field(() => Boolean, { description: 'Whether today is within the validity period' }) inForce!: boolean;
+}
+
+@ObjectType('IssuedToken', { description: 'A short-lived bearer token for a partner or an authority; shown once' })
+export class IssuedTokenType {
+  @Field(() => String) token!: string;
+  @Field(() => ID, { description: 'The token id (jti), to revoke it' }) tokenId!: string;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => String, { description: 'Space-separated scopes, e.g. "pii:phone pii:residence_address"' }) scope!: string;
+}
+
+@InputType('RegisterPartnerInput')
+export class RegisterPartnerInput {
+  @Field(() => String) name!: string;
+  @Field(() => String) bin!: string;
+}
+
+@InputType('RegisterContractInput')
+export class RegisterContractInput {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => String) number!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD' }) validFrom!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD, included' }) validTo!: string;
+  @Field(() => [PiiCategoryEnum]) categories!: PiiCategory[];
+  @Field(() => [ConsentPurposeEnum], { description: 'Must include THIRD_PARTY_OBLIGATIONS, the purpose of every disclosure to a partner' })
+  purposes!: ConsentPurpose[];
+}

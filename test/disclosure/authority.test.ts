@@ -1,0 +1,112 @@
+/**
+ * P5.2 end to end: an authority token sees exactly its lawful request's subjects and categories,
+ * consent or not (also after withdrawal), until the request expires; each value is logged.
+ */
+import { createCanaryClient, type Canary } from '../support/canaries';
+import { codes, startTestServer, type TestServer } from '../support/harness';
+import { dpoToken, gqlOk, logRows, requestIdHeader } from './support';
+
+const SUBJECTS = `query AuthorityView { authorityRequestSubjects { id fullName phones emails iin } }`;
+const CLIENT = `query($id: ID!) { client(id: $id) { id fullName phones emails } }`;
+
+let server: TestServer;
+let dpo: string;
+let active: Canary;
+let withdrawn: Canary;
+let outsider: Canary;
+let requestId: string;
+let token: string;
+let tokenId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await dpoToken(server);
+  const em = server.db.orm.em.fork();
+  active = await createCanaryClient(em, 'ACTIVE');
+  withdrawn = await createCanaryClient(em, 'WITHDRAWN');
+  outsider = await createCanaryClient(em, 'ACTIVE');
+  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id subjectIds categories } }`, {
+    input: {
+      issuingBody: 'Агентство по финансовому мониторингу РК',
+      documentNumber: 'AFM-2026/77',
+      documentDate: '2026-11-01',
+      legalBasis: 'Закон РК о ПОД/ФТ, ст. 13',
+      subjectIds: [active.client.id, withdrawn.client.id],
+      categories: ['FULL_NAME', 'PHONE'],
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
+  }, dpo);
+  requestId = registerLawfulRequest.id;
+  ({ issueAuthorityToken: { token, tokenId } } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token tokenId } }`, { r: requestId }, dpo));
+});
+afterAll(() => server.close());
+
+const em = () => server.db.orm.em.fork();
+const fullName = (c: Canary) => `${c.client.surname} ${c.client.firstName} ${c.client.patronymic}`;
+
+describe('an authority with a lawful request (P5.2)', () => {
+  it("sees exactly the request's subjects and categories, the withdrawn subject included, and each is logged", async () => {
+    const { id: httpRequestId, headers } = requestIdHeader();
+    const response = await server.gql(SUBJECTS, {}, token, headers);
+    expect(response.body.errors).toBeUndefined();
+    const byId = new Map(response.body.data!.authorityRequestSubjects.map((c: any) => [c.id, c]));
+    expect([...byId.keys()].sort()).toEqual([active.client.id, withdrawn.client.id].sort());
+    for (const canary of [active, withdrawn]) {
+      expect(byId.get(canary.client.id)).toEqual({ id: canary.client.id, fullName: fullName(canary), phones: canary.client.phones, emails: null, iin: null });
+    }
+    const rows = await logRows(em(), 'request_id = ?', [httpRequestId]);
+    expect(rows.map((r) => r.subject_id).sort()).toEqual([active.client.id, withdrawn.client.id].sort());
+    for (const row of rows) {
+      expect(row).toMatchObject({ recipient_kind: 'AUTHORITY', lawful_request_id: requestId, token_id: tokenId, purpose: 'LAWFUL_REQUEST', operation_name: 'AuthorityView' });
+      expect(row.legal_basis).toContain('AFM-2026/77');
+      expect(row.fields.map((f) => f.category).sort()).toEqual(['FULL_NAME', 'PHONE']);
+    }
+  });
+
+  it('a client outside the request reads as null, and nothing is logged', async () => {
+    const { id: httpRequestId, headers } = requestIdHeader();
+    const response = await server.gql(CLIENT, { id: outsider.client.id }, token, headers);
+    expect(response.body.data).toEqual({ client: null });
+    expect(await logRows(em(), 'request_id = ?', [httpRequestId])).toEqual([]);
+  });
+
+  it('the subject finds the authority in myDisclosures', async () => {
+    const subject = await server.token({ sub: withdrawn.client.id, role: 'client' });
+    const mine = await server.gql(`{ myDisclosures { recipientKind recipient lawfulRequestId fields { category } } }`, {}, subject);
+    expect(mine.body.data!.myDisclosures[0]).toMatchObject({ recipientKind: 'AUTHORITY', lawfulRequestId: requestId });
+    expect(mine.body.data!.myDisclosures[0].recipient).toContain('AFM-2026/77');
+  });
+
+  it("the subject's access export lists the disclosure, and is itself logged as a disclosure to the subject", async () => {
+    const subject = await server.token({ sub: active.client.id, role: 'client' });
+    const { id: httpRequestId, headers } = requestIdHeader();
+    const response = await server.gql(`query MyExport { myData { client { phones } disclosures { recipientKind lawfulRequestId } } }`, {}, subject, headers);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.myData.client.phones).toEqual(active.client.phones);
+    expect(response.body.data!.myData.disclosures).toEqual(expect.arrayContaining([{ recipientKind: 'AUTHORITY', lawfulRequestId: requestId }]));
+    const rows = await logRows(em(), 'request_id = ?', [httpRequestId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ recipient_kind: 'SUBJECT', subject_id: active.client.id, purpose: 'SUBJECT_ACCESS', operation_name: 'MyExport' });
+    expect(rows[0]!.fields).toEqual([{ path: 'myData.client.phones', category: 'PHONE', access: 'FULL' }]);
+  });
+
+  it('after the request expires it sees nothing: FORBIDDEN for the list, null for client(id), nothing logged', async () => {
+    await em().getConnection().execute(`update lawful_request set expires_at = now() - interval '1 second' where id = ?`, [requestId]);
+    const { id: httpRequestId, headers } = requestIdHeader();
+    const list = await server.gql(SUBJECTS, {}, token, headers);
+    expect(codes(list)).toEqual(['FORBIDDEN']);
+    expect(list.body.errors![0]!.extensions!.reason).toBe('REQUEST_EXPIRED');
+    const client = await server.gql(CLIENT, { id: active.client.id }, token, headers);
+    expect(client.body.data).toEqual({ client: null });
+    expect(await logRows(em(), 'request_id = ?', [httpRequestId])).toEqual([]);
+    const reissue = await server.gql(`mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: requestId }, dpo);
+    expect(codes(reissue)).toEqual(['CONFLICT']);
+  });
+
+  it('an authority token without a registered request is refused', async () => {
+    const forged = await server.token({ sub: 'authority-x', role: 'authority', lawful_request_id: requestId, jti: '00000000-0000-4000-8000-000000000001' });
+    expect(codes(await server.gql(CLIENT, { id: active.client.id }, forged))).toEqual(['UNAUTHENTICATED']);
+    const bare = await server.token({ sub: 'authority-1', role: 'authority' });
+    expect(codes(await server.gql(CLIENT, { id: active.client.id }, bare))).toEqual(['UNAUTHENTICATED']);
+  });
+});

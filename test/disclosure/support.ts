@@ -1,0 +1,106 @@
+/** Partner and authority set-up through the DPO's own mutations, and readers of the disclosure log. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
+import { iinCheckDigit } from '../../src/kz/identifiers';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type PiiCategory } from '../../src/privacy/categories';
+import type { Canary } from '../support/canaries';
+import type { TestServer } from '../support/harness';
+
+let serial = 0;
+
+/** A valid BIN (registered 2018-04, a legal entity), unique per call. */
+function uniqueBin(): string {
+  for (let bump = 0; bump < 1000; bump++) {
+    serial += 1;
+    const first11 = `18044${String((serial * 7919 + Math.floor(Math.random() * 1_000_000)) % 1_000_000).padStart(6, '0')}`;
+    const check = iinCheckDigit(first11);
+    if (check !== null) return `${first11}${check}`;
+  }
+  throw new Error('no BIN found');
+}
+
+export async function dpoToken(server: TestServer): Promise<string> {
+  return server.token({ sub: 'dpo-test', role: 'dpo' });
+}
+
+export async function gqlOk<T = any>(server: TestServer, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  const response = await server.gql(query, variables, token);
+  if (response.body.errors) throw new Error(`unexpected errors: ${JSON.stringify(response.body.errors)}`);
+  return response.body.data as T;
+}
+
+export interface PartnerSetup {
+  readonly partnerId: string;
+  readonly contractId: string;
+}
+
+export async function registerPartnerWithContract(
+  server: TestServer,
+  dpo: string,
+  categories: PiiCategory[],
+  period: { validFrom: string; validTo: string } = { validFrom: '2020-01-01', validTo: '2099-12-31' },
+): Promise<PartnerSetup> {
+  const { registerPartner } = await gqlOk(server, `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`,
+    { input: { name: `Courier ${randomUUID().slice(0, 8)}`, bin: uniqueBin() } }, dpo);
+  const { registerContract } = await gqlOk(server, `mutation($input: RegisterContractInput!) { registerContract(input: $input) { id inForce } }`, {
+    input: { partnerId: registerPartner.id, number: `AG-${randomUUID().slice(0, 6)}`, ...period, categories, purposes: ['CONTRACT_PERFORMANCE', 'THIRD_PARTY_OBLIGATIONS'] },
+  }, dpo);
+  return { partnerId: registerPartner.id, contractId: registerContract.id };
+}
+
+export async function issuePartnerToken(server: TestServer, dpo: string, contractId: string, scopes: PiiCategory[], ttl = 600): Promise<{ token: string; tokenId: string }> {
+  const { issuePartnerToken: issued } = await gqlOk(server, `mutation($c: ID!, $s: [PiiCategory!]!, $ttl: Int!) { issuePartnerToken(contractId: $c, scopes: $s, ttl: $ttl) { token tokenId scope expiresAt } }`,
+    { c: contractId, s: scopes, ttl }, dpo);
+  return issued;
+}
+
+export async function assignOrder(em: EntityManager, canary: Canary, partnerId: string): Promise<void> {
+  await em.getConnection().execute('update client_order set partner_id = ? where id = ?', [partnerId, canary.order.id]);
+}
+
+/** A later consent record that keeps every purpose but P2.6 (obligations to third parties). */
+export async function narrowConsentWithoutTransfer(em: EntityManager, canary: Canary): Promise<void> {
+  em.create(Consent, {
+    client: canary.client,
+    kind: ConsentEventKind.PURPOSES_NARROWED,
+    status: 'ACTIVE',
+    policyVersion: 'test',
+    policyTextHash: 'test',
+    operations: CONSENT_OPERATIONS.filter((o) => o !== 'TRANSFER_TO_THIRD_PARTIES'),
+    purposes: CONSENT_PURPOSES.filter((p) => p !== 'THIRD_PARTY_OBLIGATIONS'),
+    recordedAt: new Date(Date.now() + 1000),
+  });
+  await em.flush();
+}
+
+export interface LogRow {
+  seq: string;
+  id: string;
+  at: Date;
+  recipient_kind: string;
+  recipient: string;
+  partner_id: string | null;
+  contract_id: string | null;
+  lawful_request_id: string | null;
+  token_id: string | null;
+  actor: string;
+  subject_id: string;
+  fields: Array<{ path: string; category: string; access: string }>;
+  purpose: string;
+  legal_basis: string;
+  operation_name: string | null;
+  query_hash: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export async function logRows(em: EntityManager, where = 'true', params: unknown[] = []): Promise<LogRow[]> {
+  return em.getConnection().execute(`select * from disclosure_log where ${where} order by seq`, params);
+}
+
+export const requestIdHeader = () => {
+  const id = `req-${randomUUID()}`;
+  return { id, headers: { 'x-request-id': id } };
+};

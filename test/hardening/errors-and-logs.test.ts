@@ -1,0 +1,169 @@
+/**
+ * Error and log hygiene: the whole API flow runs with canary values at log level debug; no error
+ * message and no log line carries any of them, nor a stack trace or SQL. GraphQL's own coercion,
+ * validation and syntax messages, which quote what the caller sent, are included.
+ */
+import { randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { createFormatError, withoutValues } from '../../src/graphql/format-error';
+import { createLogger } from '../../src/logger';
+import { validIban, validIin } from '../support/fixtures';
+import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+
+const letters = (n: number) => Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz'[b % 26]).join('');
+const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+
+const tag = letters(10);
+const canary = {
+  surname: `Zsur${tag}`,
+  firstName: `Zfirst${tag}`,
+  patronymic: `Zpatr${tag}`,
+  iin: validIin(Number(digits(4))),
+  phone: `+7701${digits(7)}`,
+  phone2: `+7705${digits(7)}`,
+  email: `zmail${tag}@mail.kz`,
+  email2: `zmailtwo${tag}@inbox.kz`,
+  iban: validIban(digits(13)),
+  login: `zlogin.${tag}`,
+  password: `zpassword-${tag}-secret`,
+  street: `Zstreet${tag}`,
+  orderStreet: `Zdelivery${tag}`,
+  orderPhone: `+7707${digits(7)}`,
+  /** Sent where a value does not fit, to be echoed by GraphQL's own messages. */
+  wrongType: `Zwrong${tag}`,
+  unknownKey: `Zkey${tag}`,
+  enumLiteral: `Zenum${tag}`,
+  syntax: `Zsyntax${tag}`,
+};
+const CANARIES = Object.values(canary);
+
+const address = (street: string) => ({ country: 'KZ', region: 'Алматы', city: 'Алматы', street, building: '1', apartment: '2', postalCode: '050000' });
+const REGISTER = `mutation Register($input: RegisterClientInput!) { registerClient(input: $input) { clientId token } }`;
+const ALL_CLIENT_FIELDS = `id surname firstName patronymic fullName iin login phones emails bankAccounts { iban bankName bic }
+  residenceAddress { country city street } orders { id contactPhone contactEmail deliveryAddress { street } }`;
+
+let server: HardenedServer;
+const { log, lines } = captureLog('debug');
+const errorBodies: string[] = [];
+
+async function call(query: string, variables: Record<string, unknown> = {}, token?: string | null) {
+  const response = await server.gql(query, variables, token);
+  if (response.body?.errors) errorBodies.push(JSON.stringify(response.body.errors));
+  return response;
+}
+
+beforeAll(async () => {
+  server = await startHardenedServer({ env: { LOG_LEVEL: 'debug' }, log });
+});
+afterAll(() => server.close());
+
+describe('the whole flow with canary values', () => {
+  let token: string;
+  let operator: string;
+
+  it('register, log in, read, update contacts, order, list: works', async () => {
+    const input = {
+      kind: 'PERSON',
+      surname: canary.surname,
+      firstName: canary.firstName,
+      patronymic: canary.patronymic,
+      iin: canary.iin,
+      residenceAddress: address(canary.street),
+      phones: [canary.phone],
+      emails: [canary.email],
+      bankAccounts: [{ iban: canary.iban, bankName: 'Kaspi Bank', bic: 'CASPKZKA' }],
+      login: canary.login,
+      password: canary.password,
+    };
+    const registered = await call(REGISTER, { input });
+    expect(registered.body.errors).toBeUndefined();
+    const login = await call('mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', { l: canary.login, p: canary.password });
+    expect(login.body.errors).toBeUndefined();
+    token = login.body.data!.login.token;
+    expect((await call(`{ me { ${ALL_CLIENT_FIELDS} } }`, {}, token)).body.data!.me.surname).toBe(canary.surname);
+    const updated = await call('mutation($i: UpdateContactsInput!) { updateMyContacts(input: $i) { phones emails } }', { i: { phones: [canary.phone, canary.phone2], emails: [canary.email2] } }, token);
+    expect(updated.body.errors).toBeUndefined();
+    const order = await call(
+      'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id contactPhone } }',
+      { i: { items: [{ name: 'Кофе', quantity: 1, priceTiyn: 100000 }], contactPhone: canary.orderPhone, deliveryAddress: address(canary.orderStreet) } },
+      token,
+    );
+    expect(order.body.errors).toBeUndefined();
+    operator = await server.token({ sub: 'operator-1', role: 'operator' });
+    const list = await call(`query($s: String) { clients(first: 10, filter: { surname: $s }) { edges { node { ${ALL_CLIENT_FIELDS} } } } }`, { s: canary.surname }, operator);
+    expect(list.body.errors).toBeUndefined();
+    expect(list.body.data!.clients.edges).toHaveLength(1);
+  });
+
+  it('errors on the way: every one has a stable code and none quotes what was sent', async () => {
+    const expectCodes = async (expected: string[], query: string, variables: Record<string, unknown> = {}, as?: string | null) =>
+      expect(errorCodes((await call(query, variables, as)).body)).toEqual(expected);
+    // Duplicate login; a wrong password; a value our validators refuse.
+    const again = { kind: 'PERSON', surname: canary.surname, firstName: canary.firstName, iin: validIin(Number(digits(4))), phones: [canary.phone], login: canary.login, password: canary.password };
+    await expectCodes(['CONFLICT'], REGISTER, { input: again });
+    await expectCodes(['UNAUTHENTICATED'], 'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', { l: canary.login, p: `${canary.password}x` });
+    await expectCodes(['BAD_USER_INPUT'], 'mutation($i: UpdateContactsInput!) { updateMyContacts(input: $i) { id } }', { i: { phones: [canary.wrongType] } }, token);
+    // GraphQL's own variable coercion: wrong type, unknown input field, a personal value where an Int goes.
+    await expectCodes(['BAD_USER_INPUT'], 'query($n: Int!) { clients(first: $n) { totalCount } }', { n: canary.wrongType }, operator);
+    await expectCodes(['BAD_USER_INPUT'], 'query($n: Int!) { clients(first: $n) { totalCount } }', { n: Number(canary.iin) }, operator);
+    await expectCodes(['BAD_USER_INPUT'], REGISTER, { input: { ...again, [canary.unknownKey]: canary.email } });
+    await expectCodes(['BAD_USER_INPUT'], REGISTER, { input: { ...again, phones: canary.iin, surname: 7 } });
+    await expectCodes(['BAD_USER_INPUT'], 'query($f: ClientFilter) { clients(filter: $f) { totalCount } }', { f: { status: canary.enumLiteral } }, operator);
+    // Literals in the document: validation and syntax messages.
+    await expectCodes(['GRAPHQL_VALIDATION_FAILED'], `{ clients(first: "${canary.wrongType}") { totalCount } }`, {}, operator);
+    await expectCodes(['GRAPHQL_VALIDATION_FAILED'], `{ clients(filter: { surname: ${canary.iin} }) { totalCount } }`, {}, operator);
+    await expectCodes(['GRAPHQL_VALIDATION_FAILED'], `{ clients(filter: { status: ${canary.enumLiteral} }) { totalCount } }`, {}, operator);
+    await expectCodes(['GRAPHQL_VALIDATION_FAILED'], `{ ${canary.unknownKey} }`);
+    await expectCodes(['GRAPHQL_PARSE_FAILED'], `{ me { id "${canary.syntax}" } }`, {}, token);
+    await expectCodes(['GRAPHQL_PARSE_FAILED'], `{ me { id ${canary.phone} } }`, {}, token);
+    // A token that is not one.
+    await expectCodes(['UNAUTHENTICATED'], '{ me { id } }', {}, `${token.slice(0, -4)}AAAA`);
+    expect(errorBodies.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('no error message carries a canary, a stack trace or SQL', () => {
+    const errors = errorBodies.join('\n');
+    for (const value of CANARIES) expect(errors).not.toContain(value);
+    expect(errors).not.toMatch(/\bat .+\.(js|ts):\d+|stacktrace|select |insert into|update "|client_order/i);
+  });
+
+  it('no log line carries a canary or the bearer token, at level debug', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.length).toBeGreaterThan(10);
+    const text = lines.join('\n');
+    for (const value of [...CANARIES, token, operator]) expect(text).not.toContain(value);
+  });
+});
+
+describe('withoutValues and the formatter', () => {
+  const vocabulary = new Set(['Query', 'clients', 'Client', 'String', 'Int', 'ClientStatus', 'RegisterClientInput', 'input', 'phones']);
+
+  it('keeps schema names and variable references, cuts every value', () => {
+    expect(withoutValues('Variable "$input" got invalid value "Zsecret" at "input.phones[0]"; String cannot represent a non string value: 870412300123', vocabulary))
+      .toBe('Variable "$input" got invalid value at "input.phones[0]"; String cannot represent a non string value.');
+    expect(withoutValues('Field "Zsecret" is not defined by type "RegisterClientInput".', vocabulary)).toBe('Field <value> is not defined by type "RegisterClientInput".');
+    expect(withoutValues('Value "Zsecret" does not exist in "ClientStatus" enum.', vocabulary)).toBe('Value <value> does not exist in "ClientStatus" enum.');
+    expect(withoutValues('Expected value of type "Int", found {iin: 870412300123}; oops', vocabulary)).toBe('Expected value of type "Int", found <value>.');
+    expect(withoutValues("Unable to parse 'Zsecret' as DateTime", vocabulary)).toBe('Unable to parse <value> as DateTime');
+    expect(withoutValues('Cannot query field "Zsecret" on type "Query".', vocabulary)).toBe('Cannot query field <value> on type "Query".');
+  });
+
+  it('an unexpected error is INTERNAL_SERVER_ERROR with a fixed message; its text goes neither out nor to the log', () => {
+    const { log: captured, lines: logged } = captureLog('debug');
+    const format = createFormatError(captured);
+    const inner = new Error(`insert into "client" values ('${canary.surname}')`);
+    const wrapped = new GraphQLError(`Context creation failed: ${inner.message}`, { originalError: inner });
+    const out = format({ message: wrapped.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped);
+    expect(out).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logged.join('\n')).not.toContain(canary.surname);
+  });
+
+  it('the logger censors personal keys and error messages wherever a caller puts them', () => {
+    const { log: captured, lines: logged } = captureLog('debug');
+    captured.info({ input: { surname: canary.surname }, client: { phone: canary.phone, iin: canary.iin }, err: new Error(canary.email) }, 'oops');
+    captured.debug({ postgres: `ERROR: duplicate key value violates unique constraint DETAIL: Key (login)=(${canary.login}) already exists.` });
+    const text = logged.join('\n');
+    for (const value of [canary.surname, canary.phone, canary.iin, canary.email, canary.login]) expect(text).not.toContain(value);
+    expect(createLogger('silent')).toBeDefined();
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Hostile-input limits: each refusal is a GraphQL error with a stable code, decided before any
+ * resolver runs; the deadline answers REQUEST_TIMEOUT and then nothing of the request is written.
+ */
+import { Client as PgClient } from 'pg';
+import { createCanaryClient, type Canary } from '../support/canaries';
+import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+
+const LIMITS = {
+  QUERY_MAX_DEPTH: '6',
+  QUERY_MAX_ALIASES: '5',
+  QUERY_MAX_DIRECTIVES: '4',
+  QUERY_MAX_TOKENS: '300',
+  QUERY_MAX_COST: '5000',
+  REQUEST_MAX_BYTES: '4096',
+  REQUEST_TIMEOUT_MS: '600',
+};
+
+let server: HardenedServer;
+let canary: Canary;
+let operator: string;
+let client: string;
+const { log, lines } = captureLog('info');
+
+beforeAll(async () => {
+  server = await startHardenedServer({ env: LIMITS, log });
+  canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
+  operator = await server.token({ sub: 'operator-1', role: 'operator' });
+  client = await server.token({ sub: canary.client.id, role: 'client' });
+});
+afterAll(() => server.close());
+
+describe('document limits', () => {
+  it('a query deeper than QUERY_MAX_DEPTH is QUERY_TOO_DEEP (400), fragments flattened or not', async () => {
+    const deep = `{ order(id: "x") { client { orders { client { orders { client { id } } } } } } }`;
+    const response = await server.gql(deep, {}, operator);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response.body)).toEqual(['QUERY_TOO_DEEP']);
+    expect(response.body.errors![0]!.extensions!.limit).toBe(6);
+    const viaFragments = `{ order(id: "x") { ...A } } fragment A on Order { client { ...B } } fragment B on Client { orders { client { orders { client { id } } } } }`;
+    expect(errorCodes((await server.gql(viaFragments, {}, operator)).body)).toEqual(['QUERY_TOO_DEEP']);
+    const shallow = `{ order(id: "00000000-0000-0000-0000-000000000000") { client { orders { id } } } }`;
+    expect((await server.gql(shallow, {}, operator)).body.errors).toBeUndefined();
+  });
+
+  it('more than QUERY_MAX_ALIASES aliases is TOO_MANY_ALIASES', async () => {
+    const aliases = Array.from({ length: 6 }, (_, i) => `a${i}: privacyPolicy { version }`).join(' ');
+    const response = await server.gql(`{ ${aliases} }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response.body)).toEqual(['TOO_MANY_ALIASES']);
+  });
+
+  it('more than QUERY_MAX_DIRECTIVES directives is TOO_MANY_DIRECTIVES', async () => {
+    const fields = Array.from({ length: 5 }, () => `version @include(if: true)`).join(' ');
+    expect(errorCodes((await server.gql(`{ privacyPolicy { ${fields} } }`)).body)).toEqual(['TOO_MANY_DIRECTIVES']);
+  });
+
+  it('more than QUERY_MAX_TOKENS tokens is TOO_MANY_TOKENS, before the document is fully parsed', async () => {
+    const response = await server.gql(`{ privacyPolicy { ${'version '.repeat(400)} } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response.body)).toEqual(['TOO_MANY_TOKENS']);
+    expect(response.body.errors![0]!.extensions!.limit).toBe(300);
+  });
+
+  it('cost counts page sizes from literals, variables, variable defaults and field defaults: QUERY_TOO_COMPLEX', async () => {
+    const nested = (first: string) => `clients(first: ${first}) { edges { node { id orders { id amount contactPhone } } } }`;
+    // 100 clients x 20 orders (the field's default) is over 5000; 2 clients is not.
+    expect(errorCodes((await server.gql(`{ ${nested('100')} }`, {}, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(errorCodes((await server.gql(`query($n: Int!) { ${nested('$n')} }`, { n: 100 }, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(errorCodes((await server.gql(`query($n: Int! = 100) { ${nested('$n')} }`, {}, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
+    const small = await server.gql(`query($n: Int!) { ${nested('$n')} }`, { n: 2 }, operator);
+    expect(small.body.errors).toBeUndefined();
+  });
+
+  it('a page larger than MAX_PAGE_SIZE is BAD_USER_INPUT naming the argument', async () => {
+    const response = await server.gql(`{ clients(first: 101) { edges { node { id } } } }`, {}, operator);
+    expect(errorCodes(response.body)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.extensions!.field).toBe('first');
+  });
+});
+
+describe('HTTP limits', () => {
+  it('a body over REQUEST_MAX_BYTES is PAYLOAD_TOO_LARGE (413), as a GraphQL error', async () => {
+    const response = await server.raw({ query: '{ privacyPolicy { version } }', variables: { pad: 'x'.repeat(5000) } });
+    expect(response.status).toBe(413);
+    expect(errorCodes(response.json)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('a body that is not JSON is BAD_REQUEST (400) and its text is not echoed', async () => {
+    const response = await server.raw('{"query": "{ me { id } }", "secretvalue');
+    expect(response.status).toBe(400);
+    expect(errorCodes(response.json)).toEqual(['BAD_REQUEST']);
+    expect(response.text).not.toContain('secretvalue');
+  });
+
+  it('batched requests are refused', async () => {
+    const response = await server.raw([{ query: '{ privacyPolicy { version } }' }, { query: '{ privacyPolicy { version } }' }]);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response.json)).toEqual(['BAD_REQUEST']);
+  });
+
+  it('CSRF prevention: a simple cross-site request (text/plain, or GET without a preflight header) is refused', async () => {
+    const plain = await server.raw(JSON.stringify({ query: '{ privacyPolicy { version } }' }), { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(400);
+    expect(errorCodes(plain.json)).toEqual(['BAD_REQUEST']);
+    const get = await fetch(`${server.app.url}?query=${encodeURIComponent('{ privacyPolicy { version } }')}`);
+    expect(get.status).toBe(400);
+    const allowed = await fetch(`${server.app.url}?query=${encodeURIComponent('{ privacyPolicy { version } }')}`, { headers: { 'apollo-require-preflight': '1' } });
+    expect(allowed.status).toBe(200);
+  });
+});
+
+describe('production mode', () => {
+  let production: HardenedServer;
+  beforeAll(async () => {
+    production = await startHardenedServer({ env: { NODE_ENV: 'production' }, db: server.db });
+  });
+  afterAll(() => production.close());
+
+  it('introspection is off', async () => {
+    const response = await production.gql('{ __schema { types { name } } }');
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toHaveLength(1);
+    expect(errorCodes(response.body)[0]).toMatch(/GRAPHQL_VALIDATION_FAILED|INTROSPECTION_DISABLED/);
+  });
+
+  it('field suggestions are off (they would map the schema for an attacker)', async () => {
+    const typo = await production.gql('{ privacyPolicy { versio } }');
+    expect(errorCodes(typo.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(typo.body.errors![0]!.message).not.toMatch(/Did you mean/);
+    const development = await server.gql('{ privacyPolicy { versio } }');
+    expect(development.body.errors![0]!.message).toMatch(/Did you mean "version"/);
+  });
+});
+
+describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
+  async function admin(): Promise<PgClient> {
+    const pg = new PgClient({ connectionString: server.db.url });
+    await pg.connect();
+    return pg;
+  }
+
+  it('a read stuck behind a lock is answered REQUEST_TIMEOUT (503) at the deadline', async () => {
+    const pg = await admin();
+    try {
+      await pg.query('begin');
+      await pg.query('lock table client in access exclusive mode');
+      const started = Date.now();
+      const response = await server.gql('{ me { id surname } }', {}, client);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(response.status).toBe(503);
+      expect(errorCodes(response.body)).toEqual(['REQUEST_TIMEOUT']);
+    } finally {
+      await pg.query('rollback');
+      await pg.end();
+    }
+  });
+
+  it('a write past the deadline is rolled back: REQUEST_TIMEOUT means nothing was written', async () => {
+    const pg = await admin();
+    const phone = '+77015550001';
+    try {
+      await pg.query('begin');
+      await pg.query('select 1 from client where id = $1 for update', [canary.client.id]);
+      const response = await server.gql('mutation($p: [String!]) { updateMyContacts(input: { phones: $p }) { id } }', { p: [phone] }, client);
+      expect(response.status).toBe(503);
+      expect(errorCodes(response.body)).toEqual(['REQUEST_TIMEOUT']);
+    } finally {
+      await pg.query('rollback');
+    }
+    try {
+      // The blocked transaction now proceeds to its commit, which the deadline refuses.
+      await new Promise((r) => setTimeout(r, 500));
+      const { rows } = await pg.query('select phones from client where id = $1', [canary.client.id]);
+      expect(rows[0].phones).toEqual(canary.client.phones);
+      const again = await server.gql('{ me { phones } }', {}, client);
+      expect(again.body.data!.me.phones).toEqual(canary.client.phones);
+    } finally {
+      await pg.end();
+    }
+  });
+
+  it('within the deadline, the same write succeeds', async () => {
+    const response = await server.gql('mutation($p: [String!]) { updateMyContacts(input: { phones: $p }) { phones } }', { p: ['+77015550002'] }, client);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.updateMyContacts.phones).toEqual(['+77015550002']);
+  });
+});
+
+describe('the access log', () => {
+  it('has one line per request: method, operation, status, duration, request id; never variables', async () => {
+    lines.length = 0;
+    await server.raw(
+      { query: 'query FindBySurname($s: String) { clients(filter: { surname: $s }) { totalCount } }', variables: { s: 'variable-value-canary' }, operationName: 'FindBySurname' },
+      { 'x-request-id': 'req-abcdef-123', authorization: `Bearer ${operator}` },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ method: 'POST', operation: 'FindBySurname', status: 200, requestId: 'req-abcdef-123', aborted: false });
+    expect(typeof entries[0]!.durationMs).toBe('number');
+    expect(lines.join('\n')).not.toContain('variable-value-canary');
+  });
+});

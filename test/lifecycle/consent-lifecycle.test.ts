@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { cancelWithdrawal, requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
+import { ConsentChannel } from '../../src/consent/consent.entity';
+import { earliestWithdrawalDay, formatDay } from '../../src/consent/withdrawal-dates';
+import { codes, startTestServer, type TestServer } from '../support/harness';
+import { CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
+
+let server: TestServer;
+let operator: string;
+let dpo: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+  dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+});
+afterAll(() => server.close());
+
+const OPT_OUT = `mutation($clientId: ID) { optOutOfMarketing(clientId: $clientId) { ${CONSENT_FIELDS} } }`;
+const REQUEST = `mutation($notice: String!, $date: Date, $clientId: ID) {
+  requestConsentWithdrawal(notice: $notice, requestedDate: $date, clientId: $clientId) {
+    status effectiveDate effectiveAt waitsForObligations openObligations { orderId status } consent { ${CONSENT_FIELDS} }
+  }
+}`;
+const CANCEL = `mutation($clientId: ID) { cancelConsentWithdrawal(clientId: $clientId) { ${CONSENT_FIELDS} } }`;
+const PHONES = `query($id: ID!) { client(id: $id) { phones } }`;
+
+const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
+
+describe('opting out of marketing (P2 purpose 7)', () => {
+  it('appends a PURPOSES_NARROWED record without MARKETING, keeps everything else, and hides nothing', async () => {
+    const client = await registerClient(server, { marketing: true });
+    const response = await server.gql(OPT_OUT, {}, client.token);
+    expect(response.body.errors).toBeUndefined();
+    const record = response.body.data!.optOutOfMarketing;
+    expect(record).toMatchObject({ kind: 'PURPOSES_NARROWED', status: 'ACTIVE', actor: 'SUBJECT', actorId: null });
+    expect(record.purposes).toEqual(['CONTRACT_CONCLUSION', 'CONTRACT_PERFORMANCE', 'SETTLEMENTS', 'LEGAL_DECISIONS', 'SERVICE_INFORMATION', 'THIRD_PARTY_OBLIGATIONS']);
+    expect(record.operations).toHaveLength(11);
+
+    const history = await consentHistory(server.db.orm.em, client.clientId);
+    expect(history.map((r) => r.kind)).toEqual(['GIVEN', 'PURPOSES_NARROWED']);
+    expect(history[1].evidence.userAgent).toBeTruthy();
+
+    const seen = await server.gql(PHONES, { id: client.clientId }, operator);
+    expect(seen.body.data!.client.phones).toEqual(client.input.phones);
+    expect(seen.body.extensions!.redactions).toEqual([]);
+  });
+
+  it('is idempotent: opting out again writes no record', async () => {
+    const client = await registerClient(server, { marketing: true });
+    await server.gql(OPT_OUT, {}, client.token);
+    const again = await server.gql(OPT_OUT, {}, client.token);
+    expect(again.body.data!.optOutOfMarketing.kind).toBe('PURPOSES_NARROWED');
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(2);
+  });
+
+  it('an operator may record it for a client (actor OPERATOR, with its account id); a client only for itself', async () => {
+    const client = await registerClient(server, { marketing: true });
+    const other = await registerClient(server, { marketing: true });
+    const byOperator = await server.gql(OPT_OUT, { clientId: client.clientId }, operator);
+    expect(byOperator.body.data!.optOutOfMarketing).toMatchObject({ actor: 'OPERATOR', actorId: 'op-1', channel: 'OPERATOR' });
+    expect(codes(await server.gql(OPT_OUT, { clientId: other.clientId }, client.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.gql(OPT_OUT, {}, operator))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('withdrawal with 3 months notice (P3)', () => {
+  it('is WITHDRAWAL_PENDING until the effective date, 3 calendar months after the notice at the earliest', async () => {
+    const client = await registerClient(server);
+    const response = await server.gql(REQUEST, { notice: 'I withdraw my consent.' }, client.token);
+    expect(response.body.errors).toBeUndefined();
+    const result = response.body.data!.requestConsentWithdrawal;
+    expect(result).toMatchObject({ status: 'WITHDRAWAL_PENDING', waitsForObligations: false, openObligations: [] });
+    const noticeAt = new Date(result.consent.withdrawalNoticeAt);
+    expect(result.effectiveDate).toBe(formatDay(earliestWithdrawalDay(noticeAt)));
+    expect(result.consent).toMatchObject({ kind: 'WITHDRAWAL_REQUESTED', status: 'WITHDRAWAL_PENDING', withdrawalEffectiveAt: result.effectiveAt });
+    expect(new Date(result.effectiveAt).getTime() - noticeAt.getTime()).toBeGreaterThan(88 * 86_400_000);
+  });
+
+  it('keeps a requested date later than the notice period, and moves an earlier one to its end', async () => {
+    const later = await registerClient(server);
+    const kept = await server.gql(REQUEST, { notice: 'Please stop.', date: '2099-01-15' }, later.token);
+    expect(kept.body.data!.requestConsentWithdrawal.effectiveDate).toBe('2099-01-15');
+    expect(kept.body.data!.requestConsentWithdrawal.effectiveAt).toBe('2099-01-14T19:00:00.000Z');
+
+    const early = await registerClient(server);
+    const moved = await server.gql(REQUEST, { notice: 'Please stop.', date: '2000-01-01' }, early.token);
+    const result = moved.body.data!.requestConsentWithdrawal;
+    expect(result.effectiveDate).toBe(formatDay(earliestWithdrawalDay(new Date(result.consent.withdrawalNoticeAt))));
+  });
+
+  it('keeps only the SHA-256 and length of the written notice, never its text', async () => {
+    const client = await registerClient(server);
+    const notice = 'Я, Нұрланов Әлібек, отзываю согласие. Телефон NOTICECANARYqwzx.';
+    const response = await server.gql(REQUEST, { notice }, client.token);
+    expect(response.body.data!.requestConsentWithdrawal.consent).toMatchObject({
+      noticeSha256: createHash('sha256').update(notice, 'utf8').digest('hex'),
+      noticeLength: [...notice].length,
+    });
+    expect(await scanDatabase(server.db.orm.em, ['NOTICECANARYqwzx', 'отзываю согласие'])).toEqual([]);
+  });
+
+  it('lists open obligations (unfinished orders: ids and status only) and says the date waits for them', async () => {
+    const client = await registerClient(server);
+    const orderId = await placeOrder(server, client.token, { contactPhone: client.input.phones[0] });
+    const response = await server.gql(REQUEST, { notice: 'Stop, please.' }, client.token);
+    const result = response.body.data!.requestConsentWithdrawal;
+    expect(result.waitsForObligations).toBe(true);
+    expect(result.openObligations).toEqual([{ orderId, status: 'NEW' }]);
+  });
+
+  it('a second request while one is pending is a CONFLICT and writes nothing', async () => {
+    const client = await registerClient(server);
+    await server.gql(REQUEST, { notice: 'Stop.' }, client.token);
+    const again = await server.gql(REQUEST, { notice: 'Stop again.' }, client.token);
+    expect(codes(again)).toEqual(['CONFLICT']);
+    expect(again.body.errors![0]!.extensions!.reason).toBe('WITHDRAWAL_PENDING');
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(2);
+  });
+
+  it('a blank notice is refused without writing', async () => {
+    const client = await registerClient(server);
+    const response = await server.gql(REQUEST, { notice: '   ' }, client.token);
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
+  });
+
+  it('the client may cancel before the effective date: back to ACTIVE, as a new record', async () => {
+    const client = await registerClient(server);
+    await server.gql(REQUEST, { notice: 'Stop.' }, client.token);
+    const cancelled = await server.gql(CANCEL, {}, client.token);
+    expect(cancelled.body.errors).toBeUndefined();
+    expect(cancelled.body.data!.cancelConsentWithdrawal).toMatchObject({
+      kind: 'WITHDRAWAL_CANCELLED', status: 'ACTIVE', withdrawalNoticeAt: null, withdrawalEffectiveAt: null,
+    });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).map((r) => r.kind)).toEqual(['GIVEN', 'WITHDRAWAL_REQUESTED', 'WITHDRAWAL_CANCELLED']);
+    const again = await server.gql(CANCEL, {}, client.token);
+    expect(again.body.errors![0]!.extensions!.reason).toBe('NO_PENDING_WITHDRAWAL');
+  });
+
+  it('an operator may register a written notice but not cancel one; the DPO may do both', async () => {
+    const client = await registerClient(server);
+    const registered = await server.gql(REQUEST, { notice: 'Letter received 1 Dec', clientId: client.clientId }, operator);
+    expect(registered.body.data!.requestConsentWithdrawal.consent).toMatchObject({ actor: 'OPERATOR', actorId: 'op-1' });
+    expect(codes(await server.gql(CANCEL, { clientId: client.clientId }, operator))).toEqual(['FORBIDDEN']);
+    const byDpo = await server.gql(CANCEL, { clientId: client.clientId }, dpo);
+    expect(byDpo.body.data!.cancelConsentWithdrawal).toMatchObject({ actor: 'DPO', actorId: 'dpo-1', status: 'ACTIVE' });
+  });
+
+  it('can be cancelled until its date (fake clock), not from then on, unless open obligations still hold it back', async () => {
+    const em = server.db.orm.em.fork();
+    const noticeAt = new Date('2030-01-10T08:00:00Z');
+
+    const due = await registerClient(server);
+    const dueAt = (await requestWithdrawal(em, due.clientId, { notice: 'Stop.', requestedDay: null }, act(noticeAt))).consent.withdrawalEffectiveAt!;
+    await expect(cancelWithdrawal(em, due.clientId, act(dueAt))).rejects.toMatchObject({ extensions: { code: 'CONFLICT', reason: 'WITHDRAWAL_DUE' } });
+    await expect(cancelWithdrawal(em, due.clientId, act(new Date(dueAt.getTime() - 1)))).resolves.toMatchObject({ status: 'ACTIVE' });
+
+    const held = await registerClient(server);
+    await placeOrder(server, held.token);
+    const heldAt = (await requestWithdrawal(em, held.clientId, { notice: 'Stop.', requestedDay: null }, act(noticeAt))).consent.withdrawalEffectiveAt!;
+    await expect(cancelWithdrawal(em, held.clientId, act(new Date(heldAt.getTime() + 86_400_000)))).resolves.toMatchObject({ status: 'ACTIVE' });
+  });
+});
+
+describe('the consent history is append-only in the database', () => {
+  const attempt = async (sql: string) => {
+    try {
+      await server.db.orm.em.fork().getConnection().execute(sql);
+      return 'allowed';
+    } catch (error) {
+      return String((error as Error).message).includes('append-only') ? 'refused' : `failed: ${(error as Error).message}`;
+    }
+  };
+
+  it('a plain UPDATE, DELETE or TRUNCATE of consent records is refused', async () => {
+    const client = await registerClient(server);
+    expect(await attempt(`update consent set purposes = '{}' where client_id = '${client.clientId}'`)).toBe('refused');
+    expect(await attempt(`delete from consent where client_id = '${client.clientId}'`)).toBe('refused');
+    expect(await attempt(`truncate consent`)).toBe('refused');
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
+  });
+
+  it('the purge function closes its bypass again: a DELETE later in the same transaction is refused', async () => {
+    const client = await registerClient(server);
+    const knex = server.db.orm.em.fork().getConnection().getKnex();
+    const outcome = await knex.transaction(async (trx) => {
+      await trx.raw(`select purge_consent_records(now())`);
+      return trx.raw(`delete from consent where client_id = ?`, [client.clientId]).then(() => 'allowed', (e: Error) => (e.message.includes('append-only') ? 'refused' : e.message));
+    });
+    expect(outcome).toBe('refused');
+  });
+
+  it('the purge function deletes only histories that ended before the cutoff, of erased clients', async () => {
+    const em = server.db.orm.em.fork();
+    const active = await registerClient(server);
+    const ended = await registerClient(server);
+    await em.getConnection().execute(`update client set surname = null, first_name = null, patronymic = null, iin = null, phones = '{}', emails = '{}', bank_accounts = '[]', login = null, password_hash = null, residence_address = null, status = 'ERASED' where id = ?`, [ended.clientId]);
+    await em.getConnection().execute(
+      `insert into consent (id, client_id, kind, status, policy_version, policy_text_hash, operations, purposes, channel, evidence, actor, given_at, recorded_at)
+       select gen_random_uuid(), client_id, 'WITHDRAWN', 'WITHDRAWN', policy_version, policy_text_hash, operations, purposes, channel, evidence, 'SYSTEM', given_at, now() + interval '1 second'
+         from consent where client_id = ?`,
+      [ended.clientId],
+    );
+    const [early] = await em.getConnection().execute(`select purge_consent_records(now() - interval '1 day') as n`);
+    expect(early.n).toBe(0);
+    const [purged] = await em.getConnection().execute(`select purge_consent_records(now() + interval '1 day') as n`);
+    expect(purged.n).toBe(2);
+    expect(await consentHistory(server.db.orm.em, ended.clientId)).toHaveLength(0);
+    expect(await consentHistory(server.db.orm.em, active.clientId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,72 @@
+import { codes, startTestServer, type TestServer } from '../support/harness';
+import { placeOrder, registerClient } from './lifecycle-support';
+
+let server: TestServer;
+let dpo: string;
+let operator: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+});
+afterAll(() => server.close());
+
+const SELECTION = `
+  generatedAt
+  client { id status surname firstName iin phones emails login residenceAddress { city street } bankAccounts { iban } }
+  orders { id status amount contactPhone contactEmail }
+  consents { kind status purposes actor noticeSha256 }
+  erasureRequests { id status }
+  erasureReceipts { id basis categories }`;
+const MY_DATA = `{ myData { ${SELECTION} } }`;
+const CLIENT_DATA = `query($id: ID!) { clientData(clientId: $id) { ${SELECTION} } }`;
+
+describe('access export: the right to know', () => {
+  it('myData returns the whole profile in full, the orders, the consent history and erasure requests', async () => {
+    const client = await registerClient(server, { marketing: true });
+    const orderId = await placeOrder(server, client.token, { contactEmail: client.input.emails[0] });
+    await server.gql(`mutation { optOutOfMarketing { id } }`, {}, client.token);
+    await server.gql(`mutation { requestErasure { id } }`, {}, client.token);
+
+    const response = await server.gql(MY_DATA, {}, client.token);
+    expect(response.body.errors).toBeUndefined();
+    const data = response.body.data!.myData;
+    expect(data.client).toMatchObject({
+      id: client.clientId, status: 'ACTIVE', surname: client.input.surname, iin: client.input.iin,
+      phones: client.input.phones, emails: client.input.emails, login: client.input.login,
+      bankAccounts: [{ iban: client.input.bankAccounts[0].iban }],
+    });
+    expect(data.orders).toEqual([{ id: orderId, status: 'NEW', amount: '30.00', contactPhone: client.input.phones[0], contactEmail: client.input.emails[0] }]);
+    expect(data.consents.map((c: { kind: string }) => c.kind)).toEqual(['GIVEN', 'PURPOSES_NARROWED']);
+    expect(data.erasureRequests).toEqual([{ id: expect.any(String), status: 'PENDING' }]);
+    expect(data.erasureReceipts).toEqual([]);
+    expect(response.body.extensions!.redactions).toEqual([]);
+  });
+
+  it('clientData is for the DPO only', async () => {
+    const client = await registerClient(server);
+    expect(codes(await server.gql(CLIENT_DATA, { id: client.clientId }, operator))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.gql(CLIENT_DATA, { id: client.clientId }, client.token))).toEqual(['FORBIDDEN']);
+    const byDpo = await server.gql(CLIENT_DATA, { id: client.clientId }, dpo);
+    expect(byDpo.body.data!.clientData.client.phones).toEqual(client.input.phones);
+    expect(codes(await server.gql(CLIENT_DATA, { id: '00000000-0000-4000-8000-000000000000' }, dpo))).toEqual(['NOT_FOUND']);
+  });
+
+  it('after erasure the DPO export shows the tombstone, no personal value, no orders, and the receipt', async () => {
+    const client = await registerClient(server);
+    await placeOrder(server, client.token);
+    await server.gql(
+      `mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/12") { id } }`,
+      { id: client.clientId },
+      dpo,
+    );
+    const response = await server.gql(CLIENT_DATA, { id: client.clientId }, dpo);
+    const data = response.body.data!.clientData;
+    expect(data.client).toMatchObject({ id: client.clientId, status: 'ERASED', surname: null, phones: null, login: null, residenceAddress: null });
+    expect(data.orders).toEqual([]);
+    expect(data.consents.at(-1)).toMatchObject({ kind: 'WITHDRAWN', actor: 'DPO' });
+    expect(data.erasureReceipts).toEqual([{ id: expect.any(String), basis: 'WRITTEN_REQUEST_OFFLINE', categories: expect.arrayContaining(['FULL_NAME', 'LOGIN']) }]);
+    expect(JSON.stringify(data)).not.toContain(client.input.login);
+    expect(response.body.extensions!.redactions.every((r: { reason: string }) => r.reason === 'ERASED')).toBe(true);
+  });
+});

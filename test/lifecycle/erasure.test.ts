@@ -1,0 +1,178 @@
+import { hashPassword } from '../../src/auth/password';
+import { createCanaryClient, type Canary } from '../support/canaries';
+import { codes, startTestServer, type TestServer } from '../support/harness';
+import { registerClient } from './lifecycle-support';
+import { scanDatabase } from './lifecycle-support';
+
+let server: TestServer;
+let dpo: string;
+let operator: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+});
+afterAll(() => server.close());
+
+const sql = <T = any>(query: string, params: unknown[] = []) => server.db.orm.em.fork().getConnection().execute<T[]>(query, params);
+
+const REQUEST_ERASURE = `mutation { requestErasure { id clientId status requestedAt receiptId } }`;
+const ERASE = `mutation($id: ID!, $basis: ErasureBasis!, $ref: String) {
+  eraseClient(clientId: $id, basis: $basis, reference: $ref) {
+    id clientId basis reference categories ordersDepersonalised sessionsRevoked actorRole actorId erasedAt
+  }
+}`;
+const LOGIN = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
+const PASSWORD = 'canary password 42';
+
+/** A canary client (every personal value unique) that can log in, with a second order placed through the API. */
+async function loggedInCanary(): Promise<{ canary: Canary; token: string; secrets: string[] }> {
+  const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
+  const passwordHash = await hashPassword(PASSWORD);
+  await sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
+  const login = await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD });
+  expect(login.body.errors).toBeUndefined();
+  const token = login.body.data!.login.token;
+  const address = canary.client.residenceAddress!;
+  const placed = await server.gql(
+    `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+    { input: { items: [{ name: 'Tea', quantity: 1, priceTiyn: 100 }], contactEmail: canary.client.emails[0], deliveryAddress: { ...address, street: `${address.street}x` } } },
+    token,
+  );
+  expect(placed.body.errors).toBeUndefined();
+  // A failed login too, so brute-force bookkeeping has rows for this login.
+  await server.gql(LOGIN, { l: canary.client.login, p: 'wrong password here' });
+  return { canary, token, secrets: [...canary.values, passwordHash, canary.client.firstName!, canary.client.patronymic!] };
+}
+
+describe('erasure on request (P4)', () => {
+  it('the subject asks, the DPO executes; the receipt lists categories, never values, and is returned again on repeat', async () => {
+    const { canary, token } = await loggedInCanary();
+    const request = await server.gql(REQUEST_ERASURE, {}, token);
+    expect(request.body.data!.requestErasure).toMatchObject({ clientId: canary.client.id, status: 'PENDING', receiptId: null });
+    const repeated = await server.gql(REQUEST_ERASURE, {}, token);
+    expect(repeated.body.data!.requestErasure.id).toBe(request.body.data!.requestErasure.id);
+
+    expect(codes(await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, operator))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, token))).toEqual(['FORBIDDEN']);
+
+    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
+    expect(erased.body.errors).toBeUndefined();
+    const receipt = erased.body.data!.eraseClient;
+    expect(receipt).toMatchObject({
+      clientId: canary.client.id,
+      basis: 'SUBJECT_REQUEST',
+      reference: request.body.data!.requestErasure.id,
+      ordersDepersonalised: 2,
+      actorRole: 'DPO',
+      actorId: 'dpo-1',
+    });
+    expect(receipt.categories).toEqual(expect.arrayContaining([
+      'FULL_NAME', 'OFFICIAL_REQUISITES', 'REGISTRATION_ADDRESS', 'RESIDENCE_ADDRESS', 'PHONE', 'EMAIL', 'BANK_ACCOUNT', 'LOGIN', 'PASSWORD', 'ORDER_CONTACT',
+    ]));
+    for (const value of canary.values) expect(JSON.stringify(receipt)).not.toContain(value);
+
+    const again = await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/77' }, dpo);
+    expect(again.body.data!.eraseClient.id).toBe(receipt.id);
+    const [count] = await sql(`select count(*)::int as n from erasure_receipt where client_id = ?`, [canary.client.id]);
+    expect(count.n).toBe(1);
+    const [done] = await sql(`select status, receipt_id from erasure_request where client_id = ?`, [canary.client.id]);
+    expect(done).toEqual({ status: 'DONE', receipt_id: receipt.id });
+  });
+
+  it('leaves no canary value in any text, varchar, json, jsonb or text[] column of any table', async () => {
+    const { canary, token, secrets } = await loggedInCanary();
+    const notice = `Withdrawal from ${canary.client.surname} NOTICE${canary.client.firstName}`;
+    await server.gql(`mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }`, { n: notice }, token);
+    await server.gql(REQUEST_ERASURE, {}, token);
+    // The test proves the scan finds them before erasure, so an empty result after means something.
+    expect((await scanDatabase(server.db.orm.em, secrets)).length).toBeGreaterThan(secrets.length);
+
+    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
+    expect(erased.body.errors).toBeUndefined();
+    expect(await scanDatabase(server.db.orm.em, [...secrets, `NOTICE${canary.client.firstName}`])).toEqual([]);
+
+    // Orders are kept for accounting, depersonalised: amount, status, date and one tombstone id.
+    const orders = await sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where id = ?`, [canary.order.id]);
+    expect(orders).toEqual([{ client_id: null, tombstone_id: expect.any(String), amount_tiyn: '123456', status: 'PAID' }]);
+    const tombstones = await sql(`select distinct tombstone_id from client_order where tombstone_id = ?`, [orders[0].tombstone_id]);
+    expect(tombstones).toHaveLength(1);
+    // Consent history stays as proof, ended by the erasure.
+    const [last] = await sql(`select kind, status, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
+    expect(last).toEqual({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'DPO' });
+  });
+
+  it('the erased subject can no longer log in, nor place orders with an old token', async () => {
+    const { canary, token } = await loggedInCanary();
+    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0815' }, dpo);
+    expect(codes(await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
+    expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(codes(order)[0]);
+    const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
+    expect(sessions.n).toBe(0);
+  });
+
+  it('the database refuses to put personal data back into an erased client, or to restore it', async () => {
+    const { canary } = await loggedInCanary();
+    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0816' }, dpo);
+    await expect(sql(`update client set phones = '{"+77010000001"}' where id = ?`, [canary.client.id])).rejects.toThrow(/holds no personal data/);
+    await expect(sql(`update client set status = 'ACTIVE' where id = ?`, [canary.client.id])).rejects.toThrow(/cannot be restored/);
+  });
+
+  it.each([
+    ['a written request without a registry number', { basis: 'WRITTEN_REQUEST_OFFLINE' }, 'BAD_USER_INPUT'],
+    ['a reference that reads like a name', { basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'Иванов И.И.' }, 'BAD_USER_INPUT'],
+    ['RETENTION_ENDED, which only the job runner applies', { basis: 'RETENTION_ENDED' }, 'BAD_USER_INPUT'],
+    ['SUBJECT_REQUEST when the subject asked for nothing', { basis: 'SUBJECT_REQUEST' }, 'CONFLICT'],
+  ])('refuses %s, and erases nothing', async (_name, args, code) => {
+    const client = await registerClient(server);
+    const response = await server.gql(ERASE, { id: client.clientId, ...args }, dpo);
+    expect(codes(response)).toEqual([code]);
+    const [row] = await sql(`select status, login from client where id = ?`, [client.clientId]);
+    expect(row).toEqual({ status: 'ACTIVE', login: client.input.login });
+  });
+});
+
+describe('erasure during concurrent reads', () => {
+  const CLIENT = `query($id: ID!) { client(id: $id) { status surname phones emails iin login residenceAddress { street } } }`;
+  const EXPORT = `query($id: ID!) { clientData(clientId: $id) { client { status surname phones emails iin login } orders { id contactPhone contactEmail } consents { status } erasureReceipts { id } } }`;
+
+  it('a reader sees the client wholly before or wholly after the erasure, never half of it', async () => {
+    const { canary } = await loggedInCanary();
+    const before = { status: 'ACTIVE', surname: canary.client.surname, phones: canary.client.phones, emails: canary.client.emails, iin: canary.client.iin, login: canary.client.login };
+    const after = { status: 'ERASED', surname: null, phones: null, emails: null, iin: null, login: null };
+
+    const reads: Array<Promise<{ kind: string; body: any }>> = [];
+    for (let i = 0; i < 40; i++) {
+      reads.push(server.gql(CLIENT, { id: canary.client.id }, dpo).then((r) => ({ kind: 'client', body: r.body })));
+      reads.push(server.gql(EXPORT, { id: canary.client.id }, dpo).then((r) => ({ kind: 'export', body: r.body })));
+      if (i === 10) reads.push(server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0900' }, dpo).then((r) => ({ kind: 'erase', body: r.body })));
+    }
+    const results = await Promise.all(reads);
+    const seen = { before: 0, after: 0 };
+    for (const { kind, body } of results) {
+      if (kind === 'erase') {
+        expect(body.errors).toBeUndefined();
+        continue;
+      }
+      expect(body.errors).toBeUndefined();
+      const client = kind === 'client' ? body.data.client : body.data.clientData.client;
+      const { residenceAddress: _address, ...view } = client;
+      const state = view.status === 'ACTIVE' ? before : after;
+      expect({ kind, view }).toEqual({ kind, view: state });
+      if (kind === 'export') {
+        const exported = body.data.clientData;
+        if (state === before) {
+          expect(exported.orders.length).toBe(2);
+          expect(exported.erasureReceipts).toEqual([]);
+        } else {
+          expect(exported.orders).toEqual([]);
+          expect(exported.erasureReceipts).toHaveLength(1);
+          expect(exported.consents.at(-1).status).toBe('WITHDRAWN');
+        }
+      }
+      seen[state === before ? 'before' : 'after'] += 1;
+    }
+    expect(seen.after).toBeGreaterThan(0);
+  });
+});

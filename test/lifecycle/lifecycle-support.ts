@@ -1,0 +1,60 @@
+/** Shared by the lifecycle tests: registering clients through the API, and scanning the whole database. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { REGISTER, registration } from '../support/fixtures';
+import type { TestServer } from '../support/harness';
+
+export interface Registered {
+  readonly clientId: string;
+  readonly token: string;
+  readonly input: Record<string, any>;
+}
+
+export async function registerClient(server: TestServer, overrides: Record<string, unknown> = {}): Promise<Registered> {
+  const input = registration(overrides);
+  const response = await server.gql(REGISTER, { input });
+  if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
+  const { clientId, token } = response.body.data!.registerClient;
+  return { clientId, token, input };
+}
+
+export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }`;
+
+export async function placeOrder(server: TestServer, token: string, input: Record<string, unknown> = {}): Promise<string> {
+  const response = await server.gql(PLACE_ORDER, { input: { items: [{ name: 'Tea', quantity: 2, priceTiyn: 1500 }], ...input } }, token);
+  if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
+  return response.body.data!.placeOrder.id;
+}
+
+export const CONSENT_FIELDS = 'id kind status purposes operations actor actorId channel recordedAt withdrawalNoticeAt withdrawalEffectiveAt noticeSha256 noticeLength';
+
+export async function consentHistory(em: EntityManager, clientId: string): Promise<Array<Record<string, any>>> {
+  return em.fork().getConnection().execute(`select * from consent where client_id = ? order by recorded_at, id`, [clientId]);
+}
+
+/** Every text, varchar, json, jsonb and text[] column of every table in the public schema. */
+export async function textColumns(em: EntityManager): Promise<Array<{ table: string; column: string }>> {
+  const rows: Array<{ table_name: string; column_name: string }> = await em.fork().getConnection().execute(
+    `select c.table_name, c.column_name from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+        and (c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb') or c.udt_name in ('_text', '_varchar'))
+      order by 1, 2`,
+  );
+  return rows.map((r) => ({ table: r.table_name, column: r.column_name }));
+}
+
+/** Where any of `needles` occurs (case-insensitively) in the database: `table.column: needle` entries. */
+export async function scanDatabase(em: EntityManager, needles: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  const lowered = needles.map((n) => n.toLowerCase());
+  for (const { table, column } of await textColumns(em)) {
+    const values: Array<{ v: string }> = await em.fork().getConnection().execute(
+      `select "${column}"::text as v from "${table}" where "${column}" is not null`,
+    );
+    for (const { v } of values) {
+      const text = v.toLowerCase();
+      for (const [i, needle] of lowered.entries()) if (text.includes(needle)) found.push(`${table}.${column}: ${needles[i]}`);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,86 @@
+/**
+ * /healthz (liveness: the process answers) and /readyz (readiness: the database answers), and
+ * recovery without a restart when the database drops the pool's connections.
+ */
+import { Client as PgClient } from 'pg';
+import { startTestServer, type TestServer } from '../support/harness';
+
+let server: TestServer;
+let database: string;
+beforeAll(async () => {
+  // knex reports each connection the database kills with console.log; expected here, so kept quiet.
+  const log = console.log.bind(console);
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    if (!/^Connection Error: Connection (ended unexpectedly|terminated)/.test(String(args[0]))) log(...args);
+  });
+  server = await startTestServer();
+  database = new URL(server.db.url).pathname.slice(1);
+});
+afterAll(async () => {
+  await admin(`alter database ${database} with allow_connections true`).catch(() => undefined);
+  await server.close();
+  jest.restoreAllMocks();
+});
+
+/** A query on the run's PostgreSQL as the admin; returns the rows. */
+async function admin(sql: string): Promise<Array<Record<string, unknown>>> {
+  const pg = new PgClient({ connectionString: process.env.TEST_SERVER_URL });
+  await pg.connect();
+  try {
+    return (await pg.query(sql)).rows as Array<Record<string, unknown>>;
+  } finally {
+    await pg.end();
+  }
+}
+
+const terminateConnections = async (): Promise<number> =>
+  (await admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${database}' and pid <> pg_backend_pid()`)).length;
+
+const get = async (path: string): Promise<{ status: number; body: unknown }> => {
+  const response = await fetch(new URL(path, server.app.url));
+  return { status: response.status, body: await response.json() };
+};
+
+/** Polls `path` until it answers `status`; returns how long that took. */
+async function until(path: string, status: number, withinMs: number): Promise<number> {
+  const started = Date.now();
+  let last = 0;
+  while (Date.now() - started < withinMs) {
+    last = (await get(path)).status;
+    if (last === status) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${path} answered ${last}, not ${status}, for ${withinMs} ms`);
+}
+
+describe('health endpoints', () => {
+  it('/healthz and /readyz answer 200 with the database up', async () => {
+    expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await get('/readyz')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/readyz recovers without a restart after the database terminates every connection', async () => {
+    expect((await get('/readyz')).status).toBe(200);
+    // The pool keeps the connection /readyz just used: there is something to terminate.
+    expect(await terminateConnections()).toBeGreaterThan(0);
+    await until('/readyz', 200, 5000);
+    // GraphQL reads from the database again too.
+    const operator = await server.token({ sub: 'operator-1', role: 'operator' });
+    const statistics = await server.gql('{ statistics { clientsByKind { key count } } }', {}, operator);
+    expect(statistics.body.errors).toBeUndefined();
+    expect(statistics.body.data).toEqual({ statistics: { clientsByKind: [] } });
+  });
+
+  it('/readyz answers 503 while the database refuses connections (/healthz stays 200), and 200 again after', async () => {
+    await admin(`alter database ${database} with allow_connections false`);
+    try {
+      await terminateConnections();
+      await until('/readyz', 503, 5000);
+      expect(await get('/readyz')).toEqual({ status: 503, body: { status: 'database unavailable' } });
+      expect((await get('/healthz')).status).toBe(200);
+    } finally {
+      await admin(`alter database ${database} with allow_connections true`);
+    }
+    await until('/readyz', 200, 5000);
+  });
+});

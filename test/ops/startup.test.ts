@@ -1,0 +1,315 @@
+/**
+ * The compiled server as an operator runs it (`node dist/src/main.js`, built by `pretest`): start-up
+ * checks of the configuration, demo data on first start only, and a clean stop on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { freePort } from '../../src/db/embedded-postgres';
+import { adminQuery } from '../support/harness';
+
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const ROLES = ['client', 'operator', 'dpo', 'analyst', 'partner', 'authority'];
+const SECRET = 'startup-test-secret-0123456789-abcdefghij';
+const STACK_TRACE = /^\s+at\s.+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
+
+jest.setTimeout(60_000);
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+class ServerProcess {
+  stdout = '';
+  stderr = '';
+  exit: Exit | null = null;
+  readonly exited: Promise<Exit>;
+  private readonly child: ChildProcess;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(env: Record<string, string>) {
+    // A clean environment: nothing leaks in from the test run (DATABASE_URL, NODE_ENV=test, ...).
+    const base: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
+    this.child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk;
+      this.notify();
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+      this.notify();
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on('close', (code, signal) => {
+        this.exit = { code, signal };
+        this.notify();
+        resolve(this.exit);
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.exit === null;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private output(): string {
+    return `\n--- stdout ---\n${this.stdout.slice(-3000)}\n--- stderr ---\n${this.stderr.slice(-3000)}`;
+  }
+
+  /** Resolves once `test` finds what it looks for in stdout; fails if the process exits first. */
+  waitFor<T>(what: string, test: (stdout: string) => T | null | undefined, timeoutMs = 45_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = test(this.stdout);
+        if (found) done(() => resolve(found));
+        else if (this.exit) done(() => reject(new Error(`server exited (${JSON.stringify(this.exit)}) before printing ${what}${this.output()}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within ${timeoutMs} ms${this.output()}`))), timeoutMs);
+      const done = (then: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        then();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** The exit, or an error if it takes longer than `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`server still running after ${timeoutMs} ms${this.output()}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(timeoutMs = 10_000): Promise<Exit> {
+    if (this.running) this.child.kill('SIGTERM');
+    return this.waitForExit(timeoutMs);
+  }
+
+  /** Last resort in afterEach: SIGTERM, then SIGKILL. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    await this.waitForExit(10_000).catch(async () => {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    });
+  }
+}
+
+const started: ServerProcess[] = [];
+function startServer(env: Record<string, string>): ServerProcess {
+  const server = new ServerProcess(env);
+  started.push(server);
+  return server;
+}
+
+const tempDirs: string[] = [];
+/** A temp folder; 0755 so the embedded PostgreSQL (run as `postgres` when we are root) can enter it. */
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  tempDirs.push(dir);
+  return dir;
+}
+
+const databases: string[] = [];
+/** A new, empty database on the run's PostgreSQL (the server migrates it itself). */
+async function createDatabase(): Promise<string> {
+  const name = `kzpay_ops_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  databases.push(name);
+  const url = new URL(process.env.TEST_SERVER_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string): Promise<T[]> {
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    return (await pg.query(text)).rows as T[];
+  } finally {
+    await pg.end();
+  }
+}
+
+const clientCount = async (databaseUrl: string): Promise<number> =>
+  (await sql<{ n: number }>(databaseUrl, 'select count(*)::int as n from client'))[0]!.n;
+
+/** Waits for the start banner with the configured port. */
+async function ready(server: ServerProcess, port: number): Promise<void> {
+  const banner = `ready at http://localhost:${port}/graphql\n`;
+  await server.waitFor(JSON.stringify(banner), (out) => out.includes(banner));
+}
+
+const TOKEN_LINE = /^ {2}([a-z]+) +(\S+)$/gm;
+/** Token lines ("  <role> <token>") among the complete lines printed so far. */
+const printedTokens = (stdout: string): Record<string, string> =>
+  Object.fromEntries([...stdout.slice(0, stdout.lastIndexOf('\n') + 1).matchAll(TOKEN_LINE)].map((m) => [m[1]!, m[2]!]));
+
+/** Waits for the banner and a token line for every role; returns the tokens by role. */
+async function readyWithTokens(server: ServerProcess, port: number): Promise<Record<string, string>> {
+  await ready(server, port);
+  await server.waitFor('the first token line', (out) => Object.keys(printedTokens(out)).length > 0);
+  // The lines are printed together: give the rest a moment to arrive, then compare.
+  await server.waitFor('a token for every role', (out) => ROLES.every((role) => role in printedTokens(out)), 5000).catch(() => undefined);
+  const tokens = printedTokens(server.stdout);
+  expect(Object.keys(tokens).sort()).toEqual([...ROLES].sort());
+  return tokens;
+}
+
+async function me(port: number, token: string): Promise<{ id?: string; errors?: unknown }> {
+  const response = await fetch(`http://localhost:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  });
+  const body = (await response.json()) as { data?: { me?: { id: string } | null } | null; errors?: unknown };
+  return { id: body.data?.me?.id, errors: body.errors };
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.kill()));
+});
+
+afterAll(async () => {
+  for (const name of databases.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
+  for (const dir of tempDirs.splice(0)) {
+    // An embedded cluster orphaned by a failed test: stop it before removing its folder.
+    const pidFile = join(dir, 'pg', 'postmaster.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 'SIGINT');
+          for (let i = 0; i < 50; i++) {
+            process.kill(pid, 0);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe('start-up configuration errors', () => {
+  it('in production without DATABASE_URL and JWT_SECRET: exits 1 at once, naming both, without a stack trace', async () => {
+    const server = startServer({ NODE_ENV: 'production', DATA_DIR: await tempDir('kzpay-ops-') });
+    const exit = await server.waitForExit(10_000);
+    expect(exit.code).toBe(1);
+    expect(server.stderr).toContain('DATABASE_URL');
+    expect(server.stderr).toContain('JWT_SECRET');
+    expect(server.stderr).not.toMatch(STACK_TRACE);
+    expect(server.stdout).not.toContain('ready at');
+  });
+
+  // Every other variable is valid (and the database unreachable, should a bad value slip through).
+  const valid = { NODE_ENV: 'production', DATABASE_URL: 'postgres://kzpay:valid-pw-77@127.0.0.1:1/none', JWT_SECRET: SECRET, LOG_LEVEL: 'warn' };
+  it.each([
+    ['PORT', 'abc', []],
+    ['JWT_SECRET', 'short-but-secret-Zq9', ['short-but-secret-Zq9']],
+    ['DATABASE_URL', 'mysql://kzpay:Sup3rSecretPw@x/db', ['Sup3rSecretPw', 'mysql://']],
+  ])('%s=%s: exits 1 with a message naming the variable, never echoing the value', async (name, value, secrets) => {
+    const server = startServer({ ...valid, DATA_DIR: await tempDir('kzpay-ops-'), [name]: value });
+    const exit = await server.waitForExit(10_000);
+    expect(exit.code).toBe(1);
+    expect(server.stderr).toContain(name);
+    for (const other of ['PORT', 'JWT_SECRET', 'DATABASE_URL'].filter((n) => n !== name)) expect(server.stderr).not.toContain(other);
+    for (const secret of [...secrets, SECRET, 'valid-pw-77']) expect(server.stdout + server.stderr).not.toContain(secret);
+    expect(server.stderr).not.toMatch(STACK_TRACE);
+    expect(server.stdout).not.toContain('ready at');
+  });
+});
+
+describe('start with DATABASE_URL', () => {
+  it('development: migrates, seeds once, prints a token per role, answers health checks and stops on SIGTERM', async () => {
+    const databaseUrl = await createDatabase();
+    const dataDir = await tempDir('kzpay-ops-');
+    const port = await freePort();
+    const env = { NODE_ENV: 'development', DATABASE_URL: databaseUrl, DEMO_CLIENTS: '50', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+
+    const first = startServer(env);
+    const tokens = await readyWithTokens(first, port);
+    expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+    const demo = await me(port, tokens.client!);
+    expect(demo.errors).toBeUndefined();
+    expect(demo.id).toEqual(expect.any(String));
+    expect(await clientCount(databaseUrl)).toBe(50);
+    expect(await first.stop(10_000)).toEqual({ code: 0, signal: null });
+    expect(first.stderr).not.toMatch(STACK_TRACE);
+
+    // A second start finds the data and does not seed again; the dev secret in DATA_DIR keeps tokens valid.
+    const second = startServer(env);
+    const again = await readyWithTokens(second, port);
+    expect(await clientCount(databaseUrl)).toBe(50);
+    expect((await me(port, tokens.client!)).id).toBe(demo.id);
+    expect((await me(port, again.client!)).id).toBe(demo.id);
+    expect(await second.stop(10_000)).toEqual({ code: 0, signal: null });
+  });
+
+  it('production: prints its URL but no tokens, and does not seed', async () => {
+    const databaseUrl = await createDatabase();
+    const port = await freePort();
+    const server = startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      PORT: String(port),
+      DATA_DIR: await tempDir('kzpay-ops-'),
+      DEMO_CLIENTS: '20',
+      LOG_LEVEL: 'warn',
+    });
+    await ready(server, port);
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+    // Stop first, so that everything the process would print is in.
+    expect(await server.stop(10_000)).toEqual({ code: 0, signal: null });
+    expect(server.stdout).not.toMatch(/Tokens|Demo login|eyJ/);
+    expect(server.stdout + server.stderr).not.toContain(SECRET);
+    // Migrated (the table exists) but empty.
+    expect(await clientCount(databaseUrl)).toBe(0);
+  });
+});
+
+describe('start with the embedded PostgreSQL', () => {
+  it('starts without DATABASE_URL, stops on SIGTERM and keeps its data in DATA_DIR across restarts', async () => {
+    const dataDir = await tempDir('kzpay-ops-embedded-');
+    const port = await freePort();
+    const env = { NODE_ENV: 'development', DEMO_CLIENTS: '20', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+
+    const first = startServer(env);
+    const tokens = await readyWithTokens(first, port);
+    const demo = await me(port, tokens.client!);
+    expect(demo.errors).toBeUndefined();
+    expect(demo.id).toEqual(expect.any(String));
+    expect(await first.stop(10_000)).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = startServer(env);
+    const again = await readyWithTokens(second, port);
+    expect((await me(port, again.client!)).id).toBe(demo.id);
+    expect(await second.stop(10_000)).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+});
