@@ -58,6 +58,9 @@ interface Measured {
   readonly latencyP99Ms: number;
   readonly peakRssMb: number;
   readonly statementsPerRequest: number;
+  readonly responseBytes: number;
+  /** Entries in `extensions.redactions`: one per masked or hidden value. */
+  readonly redactions: number;
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
@@ -88,19 +91,31 @@ function request(scenario: Scenario): { url: string; method: string; headers: Re
 }
 
 /** One request first: a scenario that answers errors would measure nothing worth printing. */
-async function check(scenario: Scenario): Promise<void> {
+async function check(scenario: Scenario): Promise<{ responseBytes: number; redactions: number }> {
   const { url, method, headers, body } = request(scenario);
   const response = await fetch(url, { method, headers, body });
-  const json = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; data?: unknown };
+  const text = await response.text();
+  const json = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { redactions?: unknown[] } };
   if (response.status !== 200 || json.errors) {
     throw new Error(`scenario ${scenario.id} answers ${response.status} ${JSON.stringify(json.errors?.map((e) => e.extensions?.code))}`);
   }
+  return { responseBytes: Buffer.byteLength(text), redactions: json.extensions?.redactions?.length ?? 0 };
+}
+
+/** Statements per request, exactly: a few requests one after the other, nothing else in flight. */
+async function statementsPerRequest(scenario: Scenario, runs = 5): Promise<number> {
+  const { url, method, headers, body } = request(scenario);
+  const before = await stats(scenario.target);
+  for (let i = 0; i < runs; i++) await (await fetch(url, { method, headers, body })).arrayBuffer();
+  const after = await stats(scenario.target);
+  return Math.round(((after.statements - before.statements) / runs) * 100) / 100;
 }
 
 async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured> {
-  await check(scenario);
+  const { responseBytes, redactions } = await check(scenario);
+  const statements = await statementsPerRequest(scenario);
   await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: WARMUP_SECONDS });
-  const before = await stats(scenario.target, true);
+  await stats(scenario.target, true);
   const result = await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: seconds });
   const after = await stats(scenario.target);
   const requests = result.requests.total;
@@ -111,14 +126,17 @@ async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     peakRssMb: Math.round((after.peakRssBytes / 2 ** 20) * 10) / 10,
-    statementsPerRequest: requests > 0 ? Math.round(((after.statements - before.statements) / requests) * 100) / 100 : 0,
+    statementsPerRequest: statements,
+    responseBytes,
+    redactions,
     requests,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
   console.log(
     `  ${scenario.id.padEnd(14)} ${String(measured.requestsPerSecond).padStart(8)} req/s  p50 ${String(measured.latencyP50Ms).padStart(4)} ms  ` +
-      `p99 ${String(measured.latencyP99Ms).padStart(4)} ms  peak RSS ${String(measured.peakRssMb).padStart(6)} MB  SQL/req ${measured.statementsPerRequest}` +
+      `p99 ${String(measured.latencyP99Ms).padStart(4)} ms  peak RSS ${String(measured.peakRssMb).padStart(6)} MB  SQL/req ${measured.statementsPerRequest}  ` +
+      `${Math.round(responseBytes / 1024)} KiB, ${redactions} redactions` +
       (measured.non2xx + measured.errors > 0 ? `  (non-2xx ${measured.non2xx}, errors ${measured.errors})` : ''),
   );
   return measured;
@@ -128,11 +146,13 @@ async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured
 async function soak(scenario: Scenario): Promise<{ seconds: number; samplesMb: number[]; growthMb: number; flat: boolean }> {
   await check(scenario);
   const samples: number[] = [];
+  const pending: Array<Promise<void>> = [];
   const sampler = setInterval(() => {
-    void stats(scenario.target).then((s) => samples.push(Math.round((s.rssBytes / 2 ** 20) * 10) / 10));
+    pending.push(stats(scenario.target).then((s) => void samples.push(Math.round((s.rssBytes / 2 ** 20) * 10) / 10)));
   }, 2000);
   await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: SOAK_SECONDS });
   clearInterval(sampler);
+  await Promise.all(pending);
   // Flat: after the first 10 s of warm-up, RSS grows by less than 10% of its value then.
   const settled = samples.slice(5);
   const growthMb = Math.round(((settled.at(-1) ?? 0) - (settled[0] ?? 0)) * 10) / 10;
@@ -211,8 +231,9 @@ async function main(): Promise<void> {
     console.log('\nSQL statements per request against page size (scenario 1):');
     const pageSizes: Array<{ first: number; statementsPerRequest: number }> = [];
     for (const first of [10, 100]) {
-      const m = await measure(scenario(`1-page-${first}`, `scenario 1 with first: ${first}`, enforced, list(first)), Math.min(DURATION, 5));
-      pageSizes.push({ first, statementsPerRequest: m.statementsPerRequest });
+      const s = scenario(`1-page-${first}`, `scenario 1 with first: ${first}`, enforced, list(first));
+      pageSizes.push({ first, statementsPerRequest: await statementsPerRequest(s) });
+      console.log(`  first: ${String(first).padEnd(4)} SQL/req ${pageSizes.at(-1)!.statementsPerRequest}`);
     }
     const constant = pageSizes.every((p) => p.statementsPerRequest === pageSizes[0]!.statementsPerRequest);
 

@@ -32,12 +32,6 @@ export class DisclosureBatch {
     else bySubject.set(subjectId, { recipient, subjectId, fields: [field] });
   }
 
-  get size(): number {
-    let n = 0;
-    for (const bySubject of this.entries.values()) n += bySubject.size;
-    return n;
-  }
-
   /** Everything collected so far, in collection order; the batch is empty afterwards. */
   take(): PendingDisclosure[] {
     const all = [...this.entries.values()].flatMap((bySubject) => [...bySubject.values()]);

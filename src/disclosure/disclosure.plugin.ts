@@ -25,6 +25,7 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
           });
         } catch (error) {
           contextValue.log.error({ errorName: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code, entries: pending.length }, 'disclosure log write failed');
+          // Incremental delivery (@defer) is not enabled with graphql 16: every response is single.
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.data = null;

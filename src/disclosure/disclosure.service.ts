@@ -54,7 +54,7 @@ export async function recordDisclosure(em: EntityManager, principal: Principal, 
   return entry!;
 }
 
-export const MAX_DISCLOSURE_PAGE = 500;
+const MAX_DISCLOSURE_PAGE = 500;
 
 export function disclosurePage(first: number): number {
   if (!Number.isInteger(first) || first < 1 || first > MAX_DISCLOSURE_PAGE) throw badInput('first', `must be between 1 and ${MAX_DISCLOSURE_PAGE}`);

@@ -15,8 +15,8 @@ import { PartnerToken } from './partner-token.entity';
 import type { RegisterContractInput, RegisterPartnerInput } from './partner.type';
 
 /** Partner tokens are short-lived: a day at most, and never beyond the contract. */
-export const MAX_TOKEN_TTL_SECONDS = 86_400;
-export const MIN_TOKEN_TTL_SECONDS = 60;
+const MAX_TOKEN_TTL_SECONDS = 86_400;
+const MIN_TOKEN_TTL_SECONDS = 60;
 
 export interface IssuedToken {
   readonly token: string;

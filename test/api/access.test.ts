@@ -1,4 +1,6 @@
 import { SignJWT } from 'jose';
+import { issueAuthorityToken } from '../../src/disclosure/lawful-request.service';
+import { issuePartnerToken } from '../../src/partners/partner.service';
 import { seedDemoData } from '../../src/seed/seed';
 import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
 import { REGISTER, registration } from '../support/fixtures';
@@ -11,7 +13,7 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 7 });
+  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 7 });
   const registered = await server.gql(REGISTER, { input: registration() });
   clientId = registered.body.data!.registerClient.clientId;
   tokens.client = registered.body.data!.registerClient.token;
@@ -20,8 +22,11 @@ beforeAll(async () => {
   const placed = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 2, priceTiyn: 150050 }] }) { id amount } }`, {}, other.body.data!.registerClient.token);
   otherOrderId = placed.body.data!.placeOrder.id;
   expect(placed.body.data!.placeOrder.amount).toBe('3001.00');
-  for (const role of ['operator', 'dpo', 'analyst', 'authority'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
-  tokens.partner = await server.token({ sub: 'partner-1', role: 'partner', partner_id: 'p-1', contract_id: 'c-1' });
+  for (const role of ['operator', 'dpo', 'analyst'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
+  // Partner and authority tokens exist only as issued (registered) by the DPO.
+  const em = server.db.orm.em.fork();
+  tokens.partner = (await issuePartnerToken(em, server.config.jwt, { contractId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.authority = (await issueAuthorityToken(em, server.config.jwt, { requestId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
 });
 afterAll(() => server.close());
 

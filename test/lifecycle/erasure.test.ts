@@ -1,8 +1,7 @@
 import { hashPassword } from '../../src/auth/password';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { registerClient } from './lifecycle-support';
-import { scanDatabase } from './lifecycle-support';
+import { registerClient, scanDatabase } from './lifecycle-support';
 
 let server: TestServer;
 let dpo: string;
@@ -87,6 +86,8 @@ describe('erasure on request (P4)', () => {
     await server.gql(REQUEST_ERASURE, {}, token);
     // The test proves the scan finds them before erasure, so an empty result after means something.
     expect((await scanDatabase(server.db.orm.em, secrets)).length).toBeGreaterThan(secrets.length);
+    const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
+    expect(sessions.n).toBeGreaterThan(0);
 
     const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
     expect(erased.body.errors).toBeUndefined();
