@@ -27,6 +27,8 @@ export interface JobReport {
   clientsDepersonalised: number;
   ordersPurged: number;
   consentRecordsPurged: number;
+  /** Clients whose transition failed and was rolled back; retried on the next run. */
+  failures: number;
 }
 
 export const JOBS_ACTOR = { role: 'SYSTEM', id: 'jobs' } as const;
@@ -44,18 +46,23 @@ const DUE_EXPIRIES = latestRecordsWhere(`k.status in ('ACTIVE', 'WITHDRAWAL_PEND
 const CONTACT_RETENTION_ENDED = latestRecordsWhere(`k.status in ('WITHDRAWN', 'EXPIRED') and k.recorded_at <= ?`);
 
 type Step = (tx: EntityManager, client: Client) => Promise<Transition>;
+type Outcome = Transition | 'FAILED';
 
 /** Runs `step` once for every candidate, each in its own transaction; a client locked elsewhere is left to that holder. */
-async function forEachCandidate(em: EntityManager, sql: string, at: Date, batchSize: number, step: Step): Promise<Record<Transition, number>> {
-  const counts: Record<Transition, number> = { APPLIED: 0, WAITING: 0, NOT_DUE: 0 };
+async function forEachCandidate(em: EntityManager, sql: string, at: Date, batchSize: number, step: Step): Promise<Record<Outcome, number>> {
+  const counts: Record<Outcome, number> = { APPLIED: 0, WAITING: 0, NOT_DUE: 0, FAILED: 0 };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const rows = await em.fork().execute<{ id: string }[]>(sql, [at, after, batchSize]);
     for (const { id } of rows) {
-      const outcome = await em.fork().transactional(async (tx) => {
-        const client = await lockClient(tx, id, { skipLocked: true });
-        return client ? step(tx, client) : 'NOT_DUE';
-      });
+      // One client's failure (rolled back on its own) must not hold back everyone after it.
+      const outcome = await em
+        .fork()
+        .transactional(async (tx) => {
+          const client = await lockClient(tx, id, { skipLocked: true });
+          return client ? step(tx, client) : 'NOT_DUE';
+        })
+        .catch((): Outcome => 'FAILED');
       counts[outcome] += 1;
     }
     if (rows.length < batchSize) return counts;
@@ -121,5 +128,6 @@ export async function runJobs(options: JobOptions): Promise<JobReport> {
     clientsDepersonalised: depersonalised.APPLIED + (retention.contactDaysAfterConsentEnds === 0 ? withdrawals.APPLIED + expiries.APPLIED : 0),
     ordersPurged,
     consentRecordsPurged: consentPurge?.purged ?? 0,
+    failures: withdrawals.FAILED + expiries.FAILED + depersonalised.FAILED,
   };
 }

@@ -47,7 +47,7 @@ describe('pending withdrawals take effect on their date (P3)', () => {
     expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.status).toBe('WITHDRAWAL_PENDING');
 
     const report = await run(effectiveAt);
-    expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1 });
+    expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1, failures: 0 });
     const history = await consentHistory(server.db.orm.em, client.clientId);
     expect(history.map((r) => r.kind)).toEqual(['GIVEN', 'WITHDRAWAL_REQUESTED', 'WITHDRAWN']);
     expect(history.at(-1)).toMatchObject({ status: 'WITHDRAWN', actor: 'SYSTEM' });
@@ -156,6 +156,7 @@ describe('several runners at once', () => {
         runJobs({ em: server.db.orm.em, now: () => now }),
       ]);
       expect(reports.reduce((sum, r) => sum + r.withdrawalsApplied, 0)).toBe(clients.length);
+      expect(reports.every((r) => r.failures === 0)).toBe(true);
     } finally {
       await other.close(true);
     }
@@ -171,7 +172,7 @@ describe('several runners at once', () => {
 
     // Idempotent: running again changes nothing.
     const again = await runJobs({ em: server.db.orm.em, now: () => now });
-    expect(again).toMatchObject({ withdrawalsApplied: 0, consentsExpired: 0, clientsDepersonalised: 0 });
+    expect(again).toMatchObject({ withdrawalsApplied: 0, consentsExpired: 0, clientsDepersonalised: 0, failures: 0 });
   });
 });
 
