@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor } from '../graphql/cursor';
+import { CLIENT_WITH_STATE_COLUMNS, clientWithState, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
 import { placeholders } from '../db/sql';
 import type { PiiCategory } from '../privacy/categories';
 import type { Basis } from '../privacy/policy';
@@ -95,7 +96,7 @@ export async function fetchClientPage(
   query: ClientQuery,
   first: number,
   after: string | null | undefined,
-): Promise<{ clients: Client[]; hasNextPage: boolean }> {
+): Promise<{ clients: ClientWithState[]; hasNextPage: boolean }> {
   const conditions = [...query.conditions];
   const op = query.sort.direction === SortDirection.ASC ? '>' : '<';
   if (after) {
@@ -105,11 +106,13 @@ export async function fetchClientPage(
   }
   const where = whereClause(conditions);
   const dir = query.sort.direction === SortDirection.ASC ? 'asc' : 'desc';
-  const rows: Record<string, unknown>[] = await em.getConnection().execute(
-    `select c.* from client c where ${where.sql} order by ${query.sort.expr} ${dir}, c.id ${dir} limit ?`,
+  // Rows and their consent state in one statement, so the page never mixes before and after.
+  const rows: Record<string, unknown>[] = await em.execute(
+    `select ${CLIENT_WITH_STATE_COLUMNS} from client c ${LATEST_CONSENT}
+      where ${where.sql} order by ${query.sort.expr} ${dir}, c.id ${dir} limit ?`,
     [...where.params, first + 1],
   );
-  const clients = rows.slice(0, first).map((row) => em.map(Client, row));
+  const clients = rows.slice(0, first).map((row) => clientWithState(em, row));
   return { clients, hasNextPage: rows.length > first };
 }
 

@@ -62,7 +62,8 @@ export class ClientResolver {
     if (denied.length > 0) throw forbidden(`Filtering or sorting by ${denied.join(', ')} is not allowed for this role`);
     const scoped = restrictToConsented(query, POLICY[principal.role.toUpperCase() as Audience].basis);
     const page = await fetchClientPage(ctx.em, scoped, first, args.after);
-    const edges = page.clients.map((node) => ({ node, cursor: encodeCursor(sortKeyOf(node, scoped.sort.field), node.id) }));
+    for (const found of page.clients) ctx.loaders.prime(found);
+    const edges = page.clients.map(({ client: node }) => ({ node, cursor: encodeCursor(sortKeyOf(node, scoped.sort.field), node.id) }));
     return {
       edges: edges as ClientConnection['edges'],
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },

@@ -3,10 +3,10 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
-import { badInput, conflict } from '../errors';
+import { apiError, badInput, conflict } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
 import * as v from '../validation/validate';
-import { Client, ClientKind, type BankAccount } from './client.entity';
+import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';
 import type { BankAccountInput, RegisterClientInput, UpdateContactsInput } from './client.inputs';
 
 const MAX_PHONES = 5;
@@ -70,6 +70,8 @@ export async function updateContacts(em: EntityManager, clientId: string, input:
   if (input.bankAccounts) changes.bankAccounts = bankAccounts('bankAccounts', input.bankAccounts);
   return em.transactional(async (tx) => {
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // An erased (P4) or blocked account takes no new personal data.
+    if (client.status !== ClientStatus.ACTIVE) throw apiError('FORBIDDEN', 'This account can no longer be changed', { reason: 'NO_SERVICE' });
     tx.assign(client, changes);
     await tx.flush();
     return client;

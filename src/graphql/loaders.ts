@@ -17,6 +17,8 @@ export interface Loaders {
   readonly subjectState: DataLoader<string, SubjectState>;
   readonly consents: DataLoader<string, Consent[]>;
   orders(first: number): DataLoader<string, Order[]>;
+  /** Seeds both loaders with a row read together with its state (see loadClientsWithState). */
+  prime(found: ClientWithState): void;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
@@ -36,7 +38,8 @@ interface SubjectRow {
   purposes: ConsentPurpose[] | null;
 }
 
-const LATEST_CONSENT = `left join lateral (
+/** Joins each client row `c` to its latest consent record `k` (the current state, P2). */
+export const LATEST_CONSENT = `left join lateral (
          select status, operations, purposes from consent
           where client_id = c.id order by recorded_at desc, id desc limit 1) k on true`;
 
@@ -51,7 +54,8 @@ function subjectStateOf(row: SubjectRow): SubjectState {
 
 /** The state the privacy decision needs: erased or not, and the latest consent record. */
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
-  const rows: SubjectRow[] = await em.getConnection().execute(
+  // em.execute, not the raw connection: inside a transaction it must read that transaction's view.
+  const rows: SubjectRow[] = await em.execute(
     `select c.id, c.status, k.status as consent_status, k.operations, k.purposes
        from client c
        ${LATEST_CONSENT}
@@ -65,18 +69,28 @@ export async function loadSubjectStates(em: EntityManager, ids: readonly string[
  * Client rows with their privacy state, read in one statement: an erasure or a withdrawal
  * committing meanwhile is seen wholly or not at all (never a row from before with a state from after).
  */
-async function loadClientsWithState(em: EntityManager, ids: readonly string[]): Promise<Array<{ client: Client; state: SubjectState }>> {
-  const rows: Array<Record<string, unknown>> = await em.getConnection().execute(
-    `select c.*, k.status as consent_status, k.operations, k.purposes
-       from client c
-       ${LATEST_CONSENT}
-      where c.id in (${placeholders(ids)})`,
-    [...ids],
-  );
-  return rows.map(({ consent_status, operations, purposes, password_hash: _hash, ...columns }) => ({
+export const CLIENT_WITH_STATE_COLUMNS = 'c.*, k.status as consent_status, k.operations, k.purposes';
+
+export interface ClientWithState {
+  readonly client: Client;
+  readonly state: SubjectState;
+}
+
+/** Maps a row selected with CLIENT_WITH_STATE_COLUMNS (the password hash never leaves here). */
+export function clientWithState(em: EntityManager, row: Record<string, unknown>): ClientWithState {
+  const { consent_status, operations, purposes, password_hash: _hash, ...columns } = row;
+  return {
     client: em.map(Client, columns),
     state: subjectStateOf({ id: String(columns.id), status: columns.status as ClientStatus, consent_status, operations, purposes } as SubjectRow),
-  }));
+  };
+}
+
+async function loadClientsWithState(em: EntityManager, ids: readonly string[]): Promise<ClientWithState[]> {
+  const rows: Array<Record<string, unknown>> = await em.execute(
+    `select ${CLIENT_WITH_STATE_COLUMNS} from client c ${LATEST_CONSENT} where c.id in (${placeholders(ids)})`,
+    [...ids],
+  );
+  return rows.map((row) => clientWithState(em, row));
 }
 
 export function createLoaders(em: EntityManager): Loaders {
@@ -86,15 +100,21 @@ export function createLoaders(em: EntityManager): Loaders {
     // An id that no longer exists has no one to protect but no one to show either.
     return ids.map((id) => states.get(id) ?? { erased: true, consent: NO_CONSENT });
   });
+  const prime = ({ client: row, state }: ClientWithState) => {
+    // The @pii guard then decides on the state read with the row.
+    subjectState.clear(row.id).prime(row.id, state);
+    client.clear(row.id).prime(row.id, row);
+  };
+  const client: DataLoader<string, Client | null> = new DataLoader(async (ids) => {
+    const found = await loadClientsWithState(em, ids);
+    for (const { client: row, state } of found) subjectState.clear(row.id).prime(row.id, state);
+    const byId = new Map(found.map(({ client: row }) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
   return {
-    client: new DataLoader(async (ids) => {
-      const found = await loadClientsWithState(em, ids);
-      // The @pii guard then decides on the state read with the row.
-      for (const { client, state } of found) subjectState.clear(client.id).prime(client.id, state);
-      const byId = new Map(found.map(({ client }) => [client.id, client]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    client,
     subjectState,
+    prime,
     consents: new DataLoader(async (ids) => {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (c) => c.client?.id ?? null);

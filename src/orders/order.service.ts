@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput } from '../errors';
@@ -27,7 +28,8 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
   const deliveryAddress = input.deliveryAddress ? v.address('deliveryAddress', input.deliveryAddress) : null;
 
   return em.transactional(async (tx) => {
-    const client = await tx.findOneOrFail(Client, { id: clientId });
+    // Locked, so an erasure or withdrawal cannot commit between this check and the insert.
+    const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
     // P3/P4: without consent in force, or once erased or blocked, there is no service.
     if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent)) {

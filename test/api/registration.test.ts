@@ -68,6 +68,24 @@ describe('registration, login and me', () => {
   });
 });
 
+describe('updating contact data', () => {
+  it('a client updates its own phones and reads them back; a blocked account takes no new data', async () => {
+    const registered = await server.gql(REGISTER, { input: registration() });
+    const { token, clientId } = registered.body.data!.registerClient;
+    const update = `mutation($i: UpdateContactsInput!) { updateMyContacts(input: $i) { phones } }`;
+    const updated = await server.gql(update, { i: { phones: ['+7 (705) 111-22-33'] } }, token);
+    expect(updated.body.data!.updateMyContacts.phones).toEqual(['+77051112233']);
+
+    await server.db.orm.em.fork().getConnection().execute(`update client set status = 'BLOCKED' where id = ?`, [clientId]);
+    const refused = await server.gql(update, { i: { phones: ['+77051112244'] } }, token);
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
+    expect(codes(order)).toEqual(['FORBIDDEN']);
+    const rows = await server.db.orm.em.fork().getConnection().execute(`select phones from client where id = ?`, [clientId]);
+    expect(rows[0].phones).toEqual(['+77051112233']);
+  });
+});
+
 describe('input validation: BAD_USER_INPUT names the field and never echoes the value', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['an IIN with a wrong check digit', { iin: '900515300011' }, 'iin'],
