@@ -17,11 +17,10 @@ async function main(): Promise<void> {
     (async () => {
       const clients = await query(FLOOR_SQL.page, [first + 1]);
       const ids = clients.slice(0, first).map((c) => c.id);
-      const [states, orders] = await Promise.all([query(FLOOR_SQL.states, [ids]), query(FLOOR_SQL.orders, [ids, 20])]);
+      const orders = await query(FLOOR_SQL.orders, [ids, 20]);
       const byClient = new Map<unknown, unknown[]>();
       for (const order of orders) byClient.set(order.client_id, [...(byClient.get(order.client_id) ?? []), order]);
-      const stateOf = new Map(states.map((s) => [s.id, s]));
-      const body = clients.slice(0, first).map((c) => ({ ...c, state: stateOf.get(c.id), orders: byClient.get(c.id) ?? [] }));
+      const body = clients.slice(0, first).map((c) => ({ ...c, orders: byClient.get(c.id) ?? [] }));
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ data: body }));
     })().catch(() => {

@@ -21,15 +21,14 @@ export const PARTNER_ORDERS = `query PartnerOrders($first: Int!) {
 /** Scenario 4: a client reads itself with its orders. */
 export const ME = `query Me { me { ${CLIENT_FIELDS} orders { ${ORDER_FIELDS} } } }`;
 
-/** Scenario 5: the floor runs scenario 1's statements (client page, subject states, orders) with `pg`. */
+/** Scenario 5: the floor runs scenario 1's statements (client page with consent states, orders) with `pg`. */
 export const FLOOR_SQL = {
-  page: 'select c.* from client c where true order by c.created_at asc, c.id asc limit $1',
-  states: `select c.id, c.status, k.status as consent_status, k.operations, k.purposes
-             from client c
-             left join lateral (
-               select status, operations, purposes from consent
-                where client_id = c.id order by recorded_at desc, id desc limit 1) k on true
-            where c.id = any($1::uuid[])`,
+  page: `select c.*, k.status as consent_status, k.operations, k.purposes
+           from client c
+           left join lateral (
+             select status, operations, purposes from consent
+              where client_id = c.id order by recorded_at desc, id desc limit 1) k on true
+          where true order by c.created_at asc, c.id asc limit $1`,
   orders: `select t.* from (
              select o.*, row_number() over (partition by o.client_id order by o.created_at desc, o.id desc) as page_rank
                from client_order o where o.client_id = any($1::uuid[])) t

@@ -49,7 +49,7 @@ export async function createRequestContext(args: {
   return {
     ...args,
     loaders,
-    privacy: await requestPrivacyFor(args.principal, args.em, (id) => loaders.subjectState.load(id)),
+    privacy: await requestPrivacyFor(args.principal, args.em, { load: (id) => loaders.subjectState.load(id), peek: (id) => loaders.knownState(id) }),
   };
 }
 

@@ -19,6 +19,8 @@ export interface Loaders {
   orders(first: number): DataLoader<string, Order[]>;
   /** Seeds both loaders with a row read together with its state (see loadClientsWithState). */
   prime(found: ClientWithState): void;
+  /** The state of a subject already loaded in this request, if any. */
+  knownState(id: string): SubjectState | undefined;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
@@ -95,19 +97,28 @@ async function loadClientsWithState(em: EntityManager, ids: readonly string[]): 
 
 export function createLoaders(em: EntityManager): Loaders {
   const ordersByFirst = new Map<number, DataLoader<string, Order[]>>();
+  const known = new Map<string, SubjectState>();
   const subjectState = new DataLoader<string, SubjectState>(async (ids) => {
     const states = await loadSubjectStates(em, ids);
     // An id that no longer exists has no one to protect but no one to show either.
-    return ids.map((id) => states.get(id) ?? { erased: true, consent: NO_CONSENT });
+    return ids.map((id) => {
+      const state = states.get(id) ?? { erased: true, consent: NO_CONSENT };
+      known.set(id, state);
+      return state;
+    });
   });
+  const remember = (id: string, state: SubjectState) => {
+    known.set(id, state);
+    subjectState.clear(id).prime(id, state);
+  };
   const prime = ({ client: row, state }: ClientWithState) => {
     // The @pii guard then decides on the state read with the row.
-    subjectState.clear(row.id).prime(row.id, state);
+    remember(row.id, state);
     client.clear(row.id).prime(row.id, row);
   };
   const client: DataLoader<string, Client | null> = new DataLoader(async (ids) => {
     const found = await loadClientsWithState(em, ids);
-    for (const { client: row, state } of found) subjectState.clear(row.id).prime(row.id, state);
+    for (const { client: row, state } of found) remember(row.id, state);
     const byId = new Map(found.map(({ client: row }) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -115,6 +126,7 @@ export function createLoaders(em: EntityManager): Loaders {
     client,
     subjectState,
     prime,
+    knownState: (id) => known.get(id),
     consents: new DataLoader(async (ids) => {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (c) => c.client?.id ?? null);

@@ -99,7 +99,7 @@ export function applyPiiGuard(schema: GraphQLSchema, locators: Readonly<Record<s
           const path = responsePathAsArray(info.path).join('.');
           if (decision.access === 'MASKED' && mask !== 'HIDE') {
             ctx.privacy.redact(path, category, 'MASKED', decision.reason);
-            return Promise.resolve(resolve(source, args, ctx, info)).then((value) => {
+            return whenResolved(resolve(source, args, ctx, info), (value) => {
               const masked = applyMask(mask, value, source as Record<string, unknown>);
               return subjectId === null ? masked : logServed(ctx, subjectId, path, category, 'MASKED', masked);
             });

@@ -19,6 +19,13 @@ export interface SubjectState {
   readonly consent: ConsentState;
 }
 
+/** Where subject states come from: batched loads, and the ones already read with their rows. */
+export interface SubjectStates {
+  load(id: string): Promise<SubjectState>;
+  /** Synchronous: lets the guard decide without a Promise once a row's state is known. */
+  peek(id: string): SubjectState | undefined;
+}
+
 export interface Redaction {
   readonly path: string;
   readonly category: PiiCategory;
@@ -43,7 +50,7 @@ export class RequestPrivacy {
 
   constructor(
     private readonly principal: Principal | null,
-    private readonly loadSubject: (id: string) => Promise<SubjectState>,
+    private readonly subjects: SubjectStates,
     /** Set for partners and authorities: the contract or lawful request behind the token. */
     readonly recipient: Recipient | null = null,
     /** Partners only: does the partner serve this client (batched per request)? */
@@ -61,7 +68,8 @@ export class RequestPrivacy {
     if (!caller) return NO_ROLE;
     if (subjectId === null) return DEPERSONALISED;
     if (POLICY[audienceOf(caller, subjectId)].access[category] === 'HIDDEN') return NO_ROLE;
-    const known = this.states.get(subjectId);
+    // Partners must also learn whether they serve the subject, which only load() does.
+    const known = this.states.get(subjectId) ?? (this.serves ? undefined : this.subjects.peek(subjectId));
     if (known) return decide(category, caller, { id: subjectId, erased: known.erased }, known.consent);
     return this.load(subjectId).then((state) => decide(category, caller, { id: subjectId, erased: state.erased }, state.consent));
   }
@@ -105,7 +113,7 @@ export class RequestPrivacy {
   }
 
   private load(subjectId: string): Promise<SubjectState> {
-    return Promise.all([this.loadSubject(subjectId), this.lookUpServed(subjectId)]).then(([state]) => {
+    return Promise.all([this.subjects.load(subjectId), this.lookUpServed(subjectId)]).then(([state]) => {
       this.states.set(subjectId, state);
       return state;
     });
@@ -121,9 +129,9 @@ export class RequestPrivacy {
 export async function requestPrivacyFor(
   principal: Principal | null,
   em: EntityManager,
-  loadSubject: (id: string) => Promise<SubjectState>,
+  subjects: SubjectStates,
 ): Promise<RequestPrivacy> {
   const recipient = principal ? await loadRecipient(em, principal) : null;
   const served = recipient?.partnerId ? createServedLoader(em, recipient.partnerId) : null;
-  return new RequestPrivacy(principal, loadSubject, recipient, served ? (id) => served.load(id) : null);
+  return new RequestPrivacy(principal, subjects, recipient, served ? (id) => served.load(id) : null);
 }
