@@ -95,7 +95,8 @@ export async function startApp(options: {
           principal,
           em,
           requestId,
-          origin: { userAgent: req.get('user-agent') ?? null, ip: req.socket.remoteAddress ?? null },
+          // req.ip honours TRUST_PROXY: behind a balancer it is the client's address, not the balancer's.
+          origin: { userAgent: req.get('user-agent') ?? null, ip: req.ip ?? req.socket.remoteAddress ?? null },
           http,
           config,
           log: log.child({ requestId }),
