@@ -75,7 +75,8 @@ export async function appendDisclosures(
   });
 }
 
-interface LogRow {
+/** A `disclosure_log` row as PostgreSQL returns it. */
+export interface LogRow {
   seq: string;
   id: string;
   at: Date;

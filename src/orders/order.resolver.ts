@@ -4,15 +4,15 @@ import { Client } from '../clients/client.entity';
 import { pageSize } from '../clients/client.resolver';
 import { ClientType, PageInfo } from '../clients/client.type';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { decodeCursor, encodeCursor } from '../graphql/cursor';
 import { formatTiyn } from './money';
 import { Order, OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
+import { fetchOrderPage } from './order-page';
 import { placeOrder } from './order.service';
 import { OrderType } from './order.type';
 
 @ObjectType('OrderEdge')
-export class OrderEdge {
+class OrderEdge {
   @Field(() => String) cursor!: string;
   @Field(() => OrderType) node!: OrderType;
 }
@@ -48,16 +48,7 @@ export class OrderResolver {
     const where: FilterQuery<Order> = {};
     if (principal.role === 'client') where.client = principal.sub;
     if (args.status) where.status = args.status;
-    if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after);
-      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
-    }
-    const rows = await ctx.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
-    const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(node.createdAt.toISOString(), node.id) }));
-    return {
-      edges: edges as unknown as OrderEdge[],
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return (await fetchOrderPage(ctx.em, where, first, args.after)) as unknown as OrderConnection;
   }
 
   @Mutation(() => OrderType, { description: 'Place an order as the calling client (refused once consent is withdrawn or the client erased)' })

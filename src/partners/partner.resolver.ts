@@ -1,12 +1,10 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { FilterQuery } from '@mikro-orm/core';
 import { pageSize } from '../clients/client.resolver';
 import { apiError } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { decodeCursor, encodeCursor } from '../graphql/cursor';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
-import { Order } from '../orders/order.entity';
-import { OrderConnection, type OrderEdge } from '../orders/order.resolver';
+import { fetchOrderPage } from '../orders/order-page';
+import { OrderConnection } from '../orders/order.resolver';
 import type { PiiCategory } from '../privacy/categories';
 import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';
@@ -73,16 +71,6 @@ export class PartnerResolver {
     const principal = principalOf(ctx);
     if (!ctx.privacy.recipient?.inForce) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
     const first = pageSize(args.first);
-    const where: FilterQuery<Order> = { partner: principal.partnerId };
-    if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after);
-      where.$or = [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }];
-    }
-    const rows = await ctx.em.find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
-    const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(node.createdAt.toISOString(), node.id) }));
-    return {
-      edges: edges as unknown as OrderEdge[],
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return (await fetchOrderPage(ctx.em, { partner: principal.partnerId }, first, args.after)) as unknown as OrderConnection;
   }
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type PiiCategory } from '../../src/privacy/categories';
+import type { LogRow } from '../../src/disclosure/disclosure-log';
 import type { Canary } from '../support/canaries';
 import type { TestServer } from '../support/harness';
 
@@ -74,27 +75,8 @@ export async function narrowConsentWithoutTransfer(em: EntityManager, canary: Ca
   await em.flush();
 }
 
-export interface LogRow {
-  seq: string;
-  id: string;
-  at: Date;
-  recipient_kind: string;
-  recipient: string;
-  partner_id: string | null;
-  contract_id: string | null;
-  lawful_request_id: string | null;
-  token_id: string | null;
-  actor: string;
-  subject_id: string;
-  fields: Array<{ path: string; category: string; access: string }>;
-  purpose: string;
-  legal_basis: string;
-  operation_name: string | null;
-  query_hash: string | null;
-  request_id: string | null;
-  prev_hash: string;
-  hash: string;
-}
+
+export type { LogRow };
 
 export async function logRows(em: EntityManager, where = 'true', params: unknown[] = []): Promise<LogRow[]> {
   return em.getConnection().execute(`select * from disclosure_log where ${where} order by seq`, params);

@@ -1,0 +1,22 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, encodeCursor } from '../graphql/cursor';
+import { Order } from './order.entity';
+
+export interface OrderPage {
+  edges: Array<{ node: Order; cursor: string }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** A keyset page of orders, newest first, for whatever `where` a caller may see. */
+export async function fetchOrderPage(em: EntityManager, where: FilterQuery<Order>, first: number, after: string | null | undefined): Promise<OrderPage> {
+  const scoped: FilterQuery<Order> = after ? { $and: [where, afterCursor(after)] } : where;
+  const rows = await em.find(Order, scoped, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 });
+  const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(node.createdAt.toISOString(), node.id) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+function afterCursor(after: string): FilterQuery<Order> {
+  const [createdAt, id] = decodeCursor(after);
+  return { $or: [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }] };
+}
