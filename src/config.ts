@@ -54,15 +54,6 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
 
-/**
- * MAX_PAGE_SIZE for module-level use by resolvers; an invalid value falls back to the default
- * here because `loadConfig` already refuses to start with it.
- */
-export function maxPageSize(env: Env = process.env): number {
-  const value = Number(env.MAX_PAGE_SIZE);
-  return env.MAX_PAGE_SIZE && Number.isInteger(value) && value >= 1 && value <= 1000 ? value : DEFAULT_MAX_PAGE_SIZE;
-}
-
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {

@@ -9,6 +9,7 @@ import { admitLoginAttempt, loginSucceeded, throttleKeys } from './login-throttl
 import { burnPasswordCheck, verifyPassword } from './password';
 import { clearSessionCookie, revokeSession, startSession } from './sessions';
 import { signToken } from './tokens';
+import { uuid } from '../validation/validate';
 
 @ObjectType('AuthPayload', { description: 'A bearer token for the client; it carries only ids, the role and the token version' })
 class AuthPayload {
@@ -78,6 +79,7 @@ export class AuthResolver {
     @Arg('clientId', () => ID, { nullable: true }) clientId: string | null | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<boolean> {
+    if (clientId) uuid('clientId', clientId);
     const principal = principalOf(ctx);
     let target: string;
     if (principal.role === 'client') {

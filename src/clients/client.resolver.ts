@@ -1,9 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Consent } from '../consent/consent.entity';
-import { maxPageSize } from '../config';
 import { ConsentType } from '../consent/consent.type';
-import { badInput, forbidden, notFound } from '../errors';
-import { principalOf, type RequestContext } from '../graphql/context';
+import { forbidden, notFound } from '../errors';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
@@ -15,9 +14,7 @@ import { encodeCursor } from '../graphql/cursor';
 import { buildClientQuery, countClients, fetchClientPage, restrictToConsented, sortKeyOf, type ClientQuery } from './client-listing';
 import { updateContacts } from './client.service';
 import { ClientConnection, ClientType } from './client.type';
-
-/** From MAX_PAGE_SIZE (default 100), read once: `loadConfig` validates it at start. */
-export const MAX_PAGE_SIZE = maxPageSize();
+import { uuid } from '../validation/validate';
 
 @ArgsType()
 class ClientsArgs {
@@ -31,11 +28,6 @@ class ClientsArgs {
 const QUERY = Symbol('client-query');
 type ConnectionSource = Omit<ClientConnection, 'totalCount'> & { [QUERY]: ClientQuery };
 
-export function pageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput('first', `must be between 1 and ${MAX_PAGE_SIZE}`);
-  return first;
-}
-
 @Resolver(() => ClientType)
 export class ClientResolver {
   @Query(() => ClientType, { description: 'The calling client' })
@@ -48,14 +40,14 @@ export class ClientResolver {
   @Query(() => ClientType, { nullable: true, description: 'A client by id; a client may ask only for itself' })
   async client(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Client | null> {
     // A partner or authority outside its contract or request learns nothing, not even that the id exists.
-    if (!(await ctx.privacy.reaches(id))) return null;
-    return ctx.loaders.client.load(id);
+    if (!(await ctx.privacy.reaches(uuid('id', id)))) return null;
+    return ctx.loaders.client.load(id.toLowerCase());
   }
 
   @Query(() => ClientConnection, { description: 'Clients, keyset-paginated (operators and the DPO)' })
   async clients(@Args() args: ClientsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionSource> {
     const principal = principalOf(ctx);
-    const first = pageSize(args.first);
+    const first = pageSizeOf(ctx, args.first);
     const query = buildClientQuery(args.filter, args.orderBy);
     // A filter or sort on personal data is an oracle: only for those who see that data in full.
     const denied = query.categoriesUsed.filter((c) => !roleSeesInFull(principal.role, c));
@@ -89,7 +81,7 @@ export class ClientResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Order[]> {
-    const orders = await ctx.loaders.orders(pageSize(first)).load(client.id);
+    const orders = await ctx.loaders.orders(pageSizeOf(ctx, first)).load(client.id);
     // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
     const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
     return partnerId ? orders.filter((o) => o.partner?.id === partnerId) : orders;

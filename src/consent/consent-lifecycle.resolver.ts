@@ -15,6 +15,7 @@ import { Consent, ConsentChannel } from './consent.entity';
 import { evidenceOf } from './consent.service';
 import { ConsentStatusEnum, ConsentType } from './consent.type';
 import { dayOfDateOnly } from './withdrawal-dates';
+import { uuid } from '../validation/validate';
 
 @ObjectType('OpenObligation', { description: 'An unfinished order: it holds back a withdrawal (P3); ids and status only' })
 class OpenObligationType {
@@ -49,7 +50,7 @@ function actFor(ctx: RequestContext, clientId: string | null | undefined, channe
   if (principal.role !== 'operator' && principal.role !== 'dpo') throw forbidden();
   if (!clientId) throw badInput('clientId', 'is required when staff act for a client');
   const actor = principal.role === 'dpo' ? 'DPO' : 'OPERATOR';
-  return { clientId, act: { actor, actorId: principal.sub, channel: channel ?? ConsentChannel.OPERATOR, evidence, now } };
+  return { clientId: uuid('clientId', clientId), act: { actor, actorId: principal.sub, channel: channel ?? ConsentChannel.OPERATOR, evidence, now } };
 }
 
 @Resolver()

@@ -8,6 +8,7 @@ import { IssuedTokenType } from '../partners/partner.type';
 import { LawfulRequest } from './lawful-request.entity';
 import { issueAuthorityToken, registerLawfulRequest, revokeAuthorityToken } from './lawful-request.service';
 import { LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
+import { uuid } from '../validation/validate';
 
 @Resolver(() => LawfulRequestType)
 export class LawfulRequestResolver {
@@ -30,12 +31,12 @@ export class LawfulRequestResolver {
     @Arg('ttl', () => Int, { defaultValue: 3600, description: 'Seconds (60 to 86400)' }) ttl: number,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedToken> {
-    return issueAuthorityToken(ctx.em, ctx.config.jwt, { requestId, ttl, issuedBy: principalOf(ctx).sub });
+    return issueAuthorityToken(ctx.em, ctx.config.jwt, { requestId: uuid('requestId', requestId), ttl, issuedBy: principalOf(ctx).sub });
   }
 
   @Mutation(() => Boolean, { description: 'Revoke an authority token; its next request is refused (DPO)' })
   revokeAuthorityToken(@Arg('tokenId', () => ID) tokenId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return revokeAuthorityToken(ctx.em, tokenId);
+    return revokeAuthorityToken(ctx.em, uuid('tokenId', tokenId));
   }
 
   @Query(() => [ClientType], { description: "The subjects of the calling authority's lawful request; personal fields as the request grants" })

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { pageSize } from '../clients/client.resolver';
 import { evidenceOf } from '../consent/consent.service';
-import { principalOf, type RequestContext } from '../graphql/context';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
 import { eraseClient, requestErasure } from './erasure.service';
 import { ErasureReceiptType, ErasureRequestType } from './erasure.type';
+import { uuid } from '../validation/validate';
 
 @Resolver(() => ErasureRequestType)
 export class ErasureRequestResolver {
@@ -19,7 +19,7 @@ export class ErasureRequestResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ErasureRequest[]> {
-    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSize(first) });
+    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSizeOf(ctx, first) });
   }
 
   @FieldResolver(() => ID)
@@ -40,6 +40,7 @@ export class ErasureReceiptResolver {
     reference: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<ErasureReceipt> {
+    uuid('clientId', clientId);
     const principal = principalOf(ctx);
     return eraseClient(ctx.em, clientId, { basis, reference: reference ?? null, actor: { role: 'DPO', id: principal.sub }, now: new Date() });
   }

@@ -12,6 +12,7 @@ import { OrderType } from '../orders/order.type';
 import { searchDisclosures, type LoggedDisclosure } from '../disclosure/disclosure-log';
 import { DisclosureType } from '../disclosure/disclosure.type';
 import { exportClientData, type DataExport } from './data-export';
+import { uuid } from '../validation/validate';
 
 /**
  * Everything held about one client. Personal fields go through the same Client and Order types,
@@ -50,6 +51,6 @@ export class DataExportResolver {
 
   @Query(() => DataExportType, { description: 'Everything held about a client (DPO, to answer a request received off-line)' })
   clientData(@Arg('clientId', () => ID) clientId: string, @Ctx() ctx: RequestContext): Promise<ExportWithDisclosures> {
-    return exportFor(ctx, clientId);
+    return exportFor(ctx, uuid('clientId', clientId));
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pageSize } from '../validation/validate';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
@@ -57,4 +58,9 @@ export async function createRequestContext(args: {
 export function principalOf(ctx: RequestContext): Principal {
   if (!ctx.principal) throw new Error('resolver reached without a principal');
   return ctx.principal;
+}
+
+/** A `first` argument checked against this server's MAX_PAGE_SIZE. */
+export function pageSizeOf(ctx: RequestContext, first: number): number {
+  return pageSize('first', first, ctx.config.limits.maxPageSize);
 }

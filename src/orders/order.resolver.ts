@@ -1,15 +1,15 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Client } from '../clients/client.entity';
-import { pageSize } from '../clients/client.resolver';
 import { ClientType, PageInfo } from '../clients/client.type';
-import { principalOf, type RequestContext } from '../graphql/context';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { formatTiyn } from './money';
 import { Order, OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
 import { fetchOrderPage } from './order-page';
 import { placeOrder } from './order.service';
 import { OrderType } from './order.type';
+import { uuid } from '../validation/validate';
 
 @ObjectType('OrderEdge')
 class OrderEdge {
@@ -35,7 +35,7 @@ export class OrderResolver {
   @Query(() => OrderType, { nullable: true, description: "An order; a client sees only its own (others read as null)" })
   async order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Order | null> {
     const principal = principalOf(ctx);
-    const order = await ctx.em.findOne(Order, { id });
+    const order = await ctx.em.findOne(Order, { id: uuid('id', id) });
     if (!order) return null;
     if (principal.role === 'client' && order.client?.id !== principal.sub) return null;
     return order;
@@ -44,7 +44,7 @@ export class OrderResolver {
   @Query(() => OrderConnection, { description: 'Orders, newest first; a client sees only its own' })
   async orders(@Args() args: OrdersArgs, @Ctx() ctx: RequestContext): Promise<OrderConnection> {
     const principal = principalOf(ctx);
-    const first = pageSize(args.first);
+    const first = pageSizeOf(ctx, args.first);
     const where: FilterQuery<Order> = {};
     if (principal.role === 'client') where.client = principal.sub;
     if (args.status) where.status = args.status;

@@ -1,7 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { pageSize } from '../clients/client.resolver';
 import { apiError } from '../errors';
-import { principalOf, type RequestContext } from '../graphql/context';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import { fetchOrderPage } from '../orders/order-page';
 import { OrderConnection } from '../orders/order.resolver';
@@ -10,6 +9,7 @@ import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';
 import { contractInForce, issuePartnerToken, registerContract, registerPartner, revokePartnerToken, type IssuedToken } from './partner.service';
 import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput } from './partner.type';
+import { uuid } from '../validation/validate';
 
 @ArgsType()
 class PartnerOrdersArgs {
@@ -58,19 +58,19 @@ export class PartnerResolver {
     @Arg('ttl', () => Int, { defaultValue: 3600, description: 'Seconds (60 to 86400); never beyond the contract' }) ttl: number,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedToken> {
-    return issuePartnerToken(ctx.em, ctx.config.jwt, { contractId, scopes, ttl, issuedBy: principalOf(ctx).sub });
+    return issuePartnerToken(ctx.em, ctx.config.jwt, { contractId: uuid('contractId', contractId), scopes, ttl, issuedBy: principalOf(ctx).sub });
   }
 
   @Mutation(() => Boolean, { description: 'Revoke a partner token; its next request is refused (DPO)' })
   revokePartnerToken(@Arg('tokenId', () => ID) tokenId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return revokePartnerToken(ctx.em, tokenId);
+    return revokePartnerToken(ctx.em, uuid('tokenId', tokenId));
   }
 
   @Query(() => OrderConnection, { description: "The calling partner's assigned orders, newest first; personal fields as its contract and the clients' consent allow" })
   async partnerOrders(@Args() args: PartnerOrdersArgs, @Ctx() ctx: RequestContext): Promise<OrderConnection> {
     const principal = principalOf(ctx);
     if (!ctx.privacy.recipient?.inForce) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
-    const first = pageSize(args.first);
+    const first = pageSizeOf(ctx, args.first);
     return (await fetchOrderPage(ctx.em, { partner: principal.partnerId }, first, args.after)) as unknown as OrderConnection;
   }
 }

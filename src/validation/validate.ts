@@ -95,6 +95,20 @@ export function password(field: string, value: string): string {
   return value;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else is refused here, before it reaches SQL and fails a whole batch. */
+export function uuid(field: string, value: string): string {
+  if (!UUID.test(value)) throw badInput(field, 'must be an id (UUID)');
+  return value.toLowerCase();
+}
+
+/** Page sizes: 1 to MAX_PAGE_SIZE (the request's configuration). */
+export function pageSize(field: string, first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(field, `must be between 1 and ${max}`);
+  return first;
+}
+
 export function list<T>(field: string, values: readonly T[], min: number, max: number, each: (f: string, v: T) => T): T[] {
   if (values.length < min || values.length > max) throw badInput(field, `must have ${min} to ${max} entries`);
   const out = values.map((v, i) => each(`${field}[${i}]`, v));
