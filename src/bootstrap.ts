@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from './config';
 import { startEmbeddedPostgres } from './db/embedded-postgres';
-import { openDatabase } from './db/orm';
+import { openDatabase, type DatabaseOptions } from './db/orm';
 import { PROJECT_ROOT } from './paths';
 
 export interface Database {
@@ -30,13 +30,13 @@ export function withDevSecret(config: Config): Config {
   return { ...config, jwt: { ...config.jwt, secret: readFileSync(file, 'utf8').trim() } };
 }
 
-export async function openConfiguredDatabase(config: Config, onLog?: (line: string) => void): Promise<Database> {
+export async function openConfiguredDatabase(config: Config, onLog?: (line: string) => void, database: DatabaseOptions = {}): Promise<Database> {
   const embedded = config.databaseUrl
     ? null
     : await startEmbeddedPostgres({ dataDir: join(dataDir(config), 'pg'), persistent: true, onLog });
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const orm = await openDatabase(url);
+    const orm = await openDatabase(url, {}, database);
     return {
       url,
       orm,

@@ -1,5 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
-import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
+import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -104,7 +104,10 @@ export function loadConfig(env: Env = process.env): Config {
   const secret = env.JWT_SECRET && env.JWT_SECRET !== '' ? env.JWT_SECRET : null;
   if (secret !== null && Buffer.byteLength(secret) < 32) problems.push('JWT_SECRET must be at least 32 bytes long');
   if (production && !databaseUrl) problems.push('DATABASE_URL is required when NODE_ENV=production');
-  if (production && !secret && !jwksUrl) problems.push('JWT_SECRET (or JWT_JWKS_URL) is required when NODE_ENV=production');
+  // Login and registration sign their tokens with JWT_SECRET, even when staff tokens come from a JWKS.
+  if (production && !secret) problems.push('JWT_SECRET is required when NODE_ENV=production (login and registration sign with it)');
+  const lifecycle = readLifecycleTerms(env);
+  problems.push(...lifecycle.problems);
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -146,6 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
       contactDaysAfterConsentEnds: int(RETENTION_ENV.contactDaysAfterConsentEnds, DEFAULT_RETENTION.contactDaysAfterConsentEnds, 0, 3650),
       orderYearsAfterCompletion: int(RETENTION_ENV.orderYearsAfterCompletion, DEFAULT_RETENTION.orderYearsAfterCompletion, MIN_ORDER_RETENTION_YEARS, 50),
       consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, 1, 50),
+      consentTermYears: lifecycle.consentTermYears,
+      securityEventDays: lifecycle.securityEventDays,
     },
     jobs: { intervalSeconds: int('JOBS_INTERVAL_SECONDS', 300, 0, 86400) },
   };

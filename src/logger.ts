@@ -17,6 +17,8 @@ const PERSONAL_KEYS = [
   'login',
   'iin',
   'bin',
+  'headFullName',
+  'vatCertificate',
   'phone',
   'phones',
   'email',
@@ -55,10 +57,21 @@ function errorSummary(error: unknown): Record<string, unknown> {
   return { type: error.name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}), ...(typeof sqlState === 'string' ? { sqlState } : {}) };
 }
 
-/** PostgreSQL's own log lines quote statements and key values after these labels. */
-function scrubPostgresLine(line: string): string {
-  return line.replace(/\b(DETAIL|STATEMENT|CONTEXT|QUERY|HINT|statement|execute [^:]*|parameters):[\s\S]*$/, '$1: [redacted]');
+/**
+ * PostgreSQL's messages quote statements and key values after these labels, and the offending
+ * value itself in quotes ('invalid input syntax for type uuid: "..."') or as `(column)=(value)`:
+ * cut all of it. Identifiers are quoted the same way, so they go too.
+ */
+export function scrubPostgresLine(line: string): string {
+  return line
+    .replace(/\b(DETAIL|STATEMENT|CONTEXT|QUERY|HINT|LINE \d+|statement|execute [^:]*|parameters):[\s\S]*$/, '$1: [redacted]')
+    .replace(/"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.|'')*'?/g, '<value>')
+    .replace(/=\([\s\S]*$/, '=(<value>)')
+    .slice(0, 500);
 }
+
+/** Keys whose string is a line from PostgreSQL or its driver, scrubbed before it is written. */
+const DATABASE_LINE_KEYS = ['postgres', 'knex'] as const;
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -68,7 +81,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'kzpay-privacy-graph' },
       serializers: { err: errorSummary, error: errorSummary },
       formatters: {
-        log: (object) => (typeof object.postgres === 'string' ? { ...object, postgres: scrubPostgresLine(object.postgres) } : object),
+        log: (object) => {
+          const scrubbed = { ...object };
+          for (const key of DATABASE_LINE_KEYS) if (typeof scrubbed[key] === 'string') scrubbed[key] = scrubPostgresLine(scrubbed[key] as string);
+          return scrubbed;
+        },
       },
     },
     destination,
@@ -86,5 +103,21 @@ export function apolloLogger(log: Logger): NonNullable<ApolloServerOptions<BaseC
     info: (message) => log.info(event(message), 'apollo'),
     warn: (message) => log.warn(event(message), 'apollo'),
     error: (message) => log.error(event(message), 'apollo'),
+  };
+}
+
+type KnexLog = (message: unknown) => void;
+
+/**
+ * knex's own warnings ("Connection Error: ...") go to the console unless given a logger: route
+ * them to pino, as text, scrubbed like PostgreSQL's lines (an object is logged by its type only).
+ */
+export function knexLogger(log: Logger): { warn: KnexLog; error: KnexLog; deprecate: KnexLog; debug: KnexLog } {
+  const line = (message: unknown) => (typeof message === 'string' ? { knex: message } : { knex: `[${typeof message}]` });
+  return {
+    warn: (message) => log.warn(line(message), 'database driver'),
+    error: (message) => log.error(line(message), 'database driver'),
+    deprecate: (message) => log.debug(line(message), 'database driver'),
+    debug: (message) => log.debug(line(message), 'database driver'),
   };
 }

@@ -1,11 +1,12 @@
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, server. */
 import 'reflect-metadata';
 import { signToken, type TokenClaims } from './auth/tokens';
-import { openConfiguredDatabase, withDevSecret } from './bootstrap';
+import { openConfiguredDatabase, withDevSecret, type Database } from './bootstrap';
 import { Client } from './clients/client.entity';
 import { ConfigError, loadConfig, type Config } from './config';
-import { startApp } from './http/app';
+import { startApp, type RunningApp } from './http/app';
 import { startJobScheduler } from './jobs/scheduler';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { LawfulRequest } from './disclosure/lawful-request.entity';
 import { issueAuthorityToken } from './disclosure/lawful-request.service';
@@ -34,36 +35,74 @@ async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string,
   return [...signed, ...issued];
 }
 
-async function main(): Promise<void> {
-  const config = withDevSecret(loadConfig());
-  const log = createLogger(config.logLevel);
-  const database = await openConfiguredDatabase(config, (line) => log.debug({ postgres: line.trim() }));
-  const { orm } = database;
-  if (config.env !== 'production' && (await isEmpty(orm.em.fork()))) {
+/** What start-up has opened so far; closed in reverse order, whatever was reached. */
+interface Opened {
+  database?: Database;
+  app?: RunningApp;
+  stopJobs?: () => Promise<void>;
+}
+
+async function close(opened: Opened): Promise<void> {
+  try {
+    await opened.stopJobs?.();
+    await opened.app?.stop();
+  } finally {
+    // The ORM and the embedded PostgreSQL close even when draining the server failed.
+    await opened.database?.close();
+  }
+}
+
+/** Database, migrations, demo data, server, banner; `stopping` is checked between the steps. */
+async function start(config: Config, log: Logger, opened: Opened, stopping: () => boolean): Promise<void> {
+  opened.database = await openConfiguredDatabase(config, (line) => log.debug({ postgres: line.trim() }), { requestTimeoutMs: config.limits.requestTimeoutMs, log });
+  const { orm } = opened.database;
+  if (!stopping() && config.env !== 'production' && (await isEmpty(orm.em.fork()))) {
     const seeded = await seedDemoData(orm.em.fork(), { count: config.demo.clients, seed: config.demo.seed });
     log.info({ clients: seeded.clients }, 'seeded demo data');
   }
-  const app = await startApp({ config, orm, log });
+  if (stopping()) return;
+  opened.app = await startApp({ config, orm, log });
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
-  const stopJobs = config.jobs.intervalSeconds > 0 ? startJobScheduler(orm, log, config.jobs.intervalSeconds * 1000, config.retention) : null;
+  if (config.jobs.intervalSeconds > 0) opened.stopJobs = startJobScheduler(orm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
 
+  console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
+  if (config.env !== 'production') {
+    console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
+    for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = withDevSecret(loadConfig());
+  const log = createLogger(config.logLevel);
+  const opened: Opened = {};
   let stopping = false;
+  let starting: Promise<void> = Promise.resolve();
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await stopJobs?.();
-    await app.stop();
-    await database.close();
-    process.exit(0);
+    // The step under way (a migration, the seeding) ends first, so nothing it opens is left running.
+    await starting.catch(() => undefined);
+    let code = 0;
+    await close(opened).catch((error: unknown) => {
+      code = 1;
+      log.error({ error: error instanceof Error ? error.name : 'unknown' }, 'shutdown failed');
+    });
+    process.exit(code);
   };
+  // Registered before anything is opened: Ctrl-C during migrations or seeding still stops the embedded server.
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  console.log(`\nkzpay-privacy-graph ready at ${app.url}`);
-  if (config.env !== 'production') {
-    console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
-    for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);
+  starting = start(config, log, opened, () => stopping);
+  try {
+    await starting;
+  } catch (error) {
+    // After a signal, shutdown owns the exit; otherwise close what was opened, then report.
+    if (stopping) return;
+    await close(opened).catch(() => undefined);
+    throw error;
   }
 }
 

@@ -33,7 +33,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Public: register as a client; this is the act of consent (P2)' })
   async registerClient(@Arg('input', () => RegisterClientInput) input: RegisterClientInput, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
-    return issue(ctx, await registerClient(ctx.em, input, ctx.origin));
+    return registerClient(ctx.em, input, ctx.origin, (client) => issue(ctx, client), ctx.config.retention.consentTermYears);
   }
 
   @Mutation(() => AuthPayload, {
@@ -42,7 +42,11 @@ export class AuthResolver {
       'gets PASSWORD_CHANGE_REQUIRED with a one-time `extensions.resetToken` instead. Repeated failures get TOO_MANY_ATTEMPTS.',
   })
   async login(@Arg('login', () => String) login: string, @Arg('password', () => String) password: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+    // Lengths only, and before any hashing: a megabyte password must not reach argon2. A stored
+    // login is 3-64 characters and a password at most 200, so nothing valid is refused here.
     const normalized = login.trim().toLowerCase();
+    if (normalized.length < 1 || normalized.length > 64) throw badInput('login', 'must be 1 to 64 characters long');
+    if (password.length < 1 || Array.from(password).length > 200) throw badInput('password', 'must be 1 to 200 characters long');
     const keys = throttleKeys(ctx.config, normalized, ctx.origin.ip);
     const retryAfterSeconds = await admitLoginAttempt(ctx.em, keys);
     if (retryAfterSeconds !== null) throw apiError('TOO_MANY_ATTEMPTS', 'Too many login attempts: try again later', { retryAfterSeconds });

@@ -55,12 +55,16 @@ const invalidResetToken = () => apiError('UNAUTHENTICATED', 'Invalid or expired 
 export async function changePassword(em: EntityManager, resetToken: string, newPassword: string): Promise<void> {
   const password = v.password('newPassword', newPassword);
   if (!RANDOM_SECRET.test(resetToken)) throw invalidResetToken();
-  // Hashing is slow: do it before taking any lock.
+  const tokenHash = sha256Hex(resetToken);
+  // An unknown token costs one indexed lookup, not a password hash: the tokens are 256-bit random,
+  // so guessing gains nothing from the timing, and the rate limit bounds the work.
+  if ((await em.count(PasswordReset, { tokenHash, consumedAt: null, expiresAt: { $gt: new Date() } })) === 0) throw invalidResetToken();
+  // Hashing is slow: do it before taking any lock. The token is checked again under the lock.
   const passwordHash = await hashPassword(password);
   await em.transactional(async (tx) => {
     const reset = await tx.findOne(
       PasswordReset,
-      { tokenHash: sha256Hex(resetToken), consumedAt: null, expiresAt: { $gt: new Date() } },
+      { tokenHash, consumedAt: null, expiresAt: { $gt: new Date() } },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!reset) throw invalidResetToken();

@@ -33,11 +33,30 @@ export interface ThrottleKey {
 }
 
 /** Keyed HMAC: a stolen table does not give logins or IPs back by dictionary. */
+function throttleHash(secret: string, kind: ThrottleKey['kind'], value: string): string {
+  const key = Buffer.from(hkdfSync('sha256', secret, '', 'kzpay login throttle', 32));
+  return createHmac('sha256', key).update(`${kind}:${value}`).digest('hex');
+}
+
 export function throttleKeys(config: Config, login: string, ip: string | null): ThrottleKey[] {
-  if (!config.jwt.secret) throw new Error('JWT_SECRET is not configured: this server cannot log clients in');
-  const key = Buffer.from(hkdfSync('sha256', config.jwt.secret, '', 'kzpay login throttle', 32));
-  const hash = (kind: string, value: string) => createHmac('sha256', key).update(`${kind}:${value}`).digest('hex');
-  return [{ kind: 'login', hash: hash('login', login) }, ...(ip ? [{ kind: 'ip' as const, hash: hash('ip', ip) }] : [])];
+  const secret = config.jwt.secret;
+  if (!secret) throw new Error('JWT_SECRET is not configured: this server cannot log clients in');
+  return [{ kind: 'login', hash: throttleHash(secret, 'login', login) }, ...(ip ? [{ kind: 'ip' as const, hash: throttleHash(secret, 'ip', ip) }] : [])];
+}
+
+/**
+ * Erasure (P4): deletes the counters kept under a login. `secret` is the JWT secret the keys derive
+ * from; without one this server never logged anyone in, so there is nothing to delete.
+ */
+export async function forgetLogin(em: EntityManager, secret: string | null, login: string): Promise<number> {
+  if (!secret) return 0;
+  // em.execute, not the connection's: inside the caller's transaction.
+  const result = await em.execute<{ affectedRows: number }>(
+    `delete from login_throttle where key_hash = ?`,
+    [throttleHash(secret, 'login', login)],
+    'run',
+  );
+  return result.affectedRows;
 }
 
 function admitStatement(limits: ThrottleLimits): string {

@@ -1,6 +1,7 @@
 /**
  * Who may call each root operation, as data. The shield is derived from it; any root field not
- * listed here is denied (default deny), and a test checks every root field is listed.
+ * listed here is denied (default deny), and a test checks every root field is listed. It decides
+ * only who may call; what a caller then sees of personal data is the matrix's (src/privacy/policy.ts).
  */
 import type { Role } from '../privacy/roles';
 

@@ -45,8 +45,9 @@ export function applyShield(schema: GraphQLSchema): GraphQLSchema {
       { '*': deny, ...Object.fromEntries(Object.entries(fields).map(([field, access]) => [field, ruleFor(access)])) },
     ]),
   );
+  // Deny what no rule names; only the root types are kept below, so no other field is affected.
   const permissions = shield(tree, {
-    fallbackRule: allow,
+    fallbackRule: deny,
     fallbackError: forbidden(),
     allowExternalErrors: true,
   });

@@ -52,7 +52,8 @@ export function principalFromClaims(payload: JWTPayload): Principal {
 export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const secret = jwt.secret ? encoder.encode(jwt.secret) : null;
   const jwks: JWTVerifyGetKey | null = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : null;
-  const common = { issuer: jwt.issuer, audience: jwt.audience };
+  // A token without `exp` would never expire: refused whoever signed it.
+  const common = { issuer: jwt.issuer, audience: jwt.audience, requiredClaims: ['exp'] };
   return async (token) => {
     let payload: JWTPayload;
     try {

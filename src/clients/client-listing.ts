@@ -4,8 +4,8 @@
  * by that key.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor } from '../graphql/cursor';
-import { CLIENT_WITH_STATE_COLUMNS, clientWithState, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
+import { CLIENT_CURSOR_SORTS, decodeCursor } from '../graphql/cursor';
+import { CLIENT_WITH_STATE_COLUMNS, clientWithState, consentInForceSql, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
 import { placeholders } from '../db/sql';
 import type { PiiCategory } from '../privacy/categories';
 import type { Basis } from '../privacy/policy';
@@ -22,6 +22,8 @@ export interface ClientQuery {
   readonly sort: { expr: string; field: ClientSortField; direction: SortDirection };
   /** Personal categories the filter or sort reads: the caller must see them in full. */
   readonly categoriesUsed: PiiCategory[];
+  /** Whether the filter (not only the sort) matches on personal values. */
+  readonly filtersPersonalData: boolean;
 }
 
 const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
@@ -51,35 +53,39 @@ export function buildClientQuery(filter: ClientFilter | null | undefined, orderB
     categoriesUsed.push('OFFICIAL_REQUISITES');
     conditions.push({ sql: '(c.iin = ? or c.bin = ?)', params: [filter.iinOrBin.trim(), filter.iinOrBin.trim()] });
   }
+  const filtersPersonalData = categoriesUsed.length > 0;
   const field = orderBy?.field ?? ClientSortField.CREATED_AT;
   if (field === ClientSortField.SURNAME) categoriesUsed.push('FULL_NAME');
   return {
     conditions,
     sort: { expr: SORT_EXPRESSIONS[field], field, direction: orderBy?.direction ?? SortDirection.ASC },
     categoriesUsed: [...new Set(categoriesUsed)],
+    filtersPersonalData,
   };
 }
 
 /**
- * A filter over personal data is an oracle: for a consent-based caller, it may match only the
- * subjects whose consent in force covers the caller's purpose (P2), and never the erased.
+ * A filter over personal data is an oracle. It never matches an erased subject, for anyone: values
+ * a fault or a late write left behind must not make the erased findable (P4). For a consent-based
+ * caller, a filter or sort on personal data also matches only subjects whose consent is in force
+ * at `now` and covers the caller's purpose (P2, P3), by the same rule as the field decision.
  */
-export function restrictToConsented(query: ClientQuery, basis: Basis): ClientQuery {
-  if (query.categoriesUsed.length === 0 || basis.kind !== 'CONSENT') return query;
-  return {
-    ...query,
-    conditions: [
-      ...query.conditions,
-      { sql: 'c.status <> ?', params: [ClientStatus.ERASED] },
-      {
-        sql: `exists (select 1 from (select k.status, k.purposes, k.operations from consent k
-                where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) latest
-              where latest.status in ('ACTIVE', 'WITHDRAWAL_PENDING')
-                and latest.purposes @> array[?]::text[] and latest.operations @> array[${placeholders(basis.operations)}]::text[])`,
-        params: [basis.purpose, ...basis.operations],
-      },
-    ],
-  };
+export function restrictPersonalSearch(query: ClientQuery, basis: Basis, now: Date): ClientQuery {
+  const consent = query.categoriesUsed.length > 0 && basis.kind === 'CONSENT' ? basis : null;
+  if (!query.filtersPersonalData && !consent) return query;
+  const conditions = [...query.conditions, { sql: 'c.status <> ?', params: [ClientStatus.ERASED] }];
+  if (consent) {
+    const inForce = consentInForceSql(now);
+    conditions.push({
+      sql: `exists (select 1 from (select status, purposes, operations, withdrawal_effective_at, expires_at from consent
+                where client_id = c.id order by recorded_at desc, id desc limit 1) k
+              where ${inForce.sql}
+                and k.purposes @> array[${placeholders(consent.purposes)}]::text[]
+                and k.operations @> array[${placeholders(consent.operations)}]::text[])`,
+      params: [...inForce.params, ...consent.purposes, ...consent.operations],
+    });
+  }
+  return { ...query, conditions };
 }
 
 function whereClause(conditions: Condition[]): Condition {
@@ -100,7 +106,7 @@ export async function fetchClientPage(
   const conditions = [...query.conditions];
   const op = query.sort.direction === SortDirection.ASC ? '>' : '<';
   if (after) {
-    const [key, id] = decodeCursor(after);
+    const [key, id] = decodeCursor(after, CLIENT_CURSOR_SORTS[query.sort.field]);
     const keySql = query.sort.field === ClientSortField.CREATED_AT ? '?::timestamptz' : '?';
     conditions.push({ sql: `(${query.sort.expr}, c.id) ${op} (${keySql}, ?::uuid)`, params: [key, id] });
   }

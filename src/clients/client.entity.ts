@@ -6,6 +6,22 @@ export enum ClientKind {
   ENTITY = 'ENTITY',
 }
 
+/** Organisational and legal forms of Kazakh legal entities (Civil Code), and the individual entrepreneur with a BIN. */
+export enum LegalForm {
+  LLP = 'LLP',
+  ALLP = 'ALLP',
+  JSC = 'JSC',
+  STATE_ENTERPRISE = 'STATE_ENTERPRISE',
+  PRODUCTION_COOPERATIVE = 'PRODUCTION_COOPERATIVE',
+  CONSUMER_COOPERATIVE = 'CONSUMER_COOPERATIVE',
+  PUBLIC_ASSOCIATION = 'PUBLIC_ASSOCIATION',
+  FOUNDATION = 'FOUNDATION',
+  INSTITUTION = 'INSTITUTION',
+  BRANCH = 'BRANCH',
+  REPRESENTATIVE_OFFICE = 'REPRESENTATIVE_OFFICE',
+  INDIVIDUAL_ENTREPRENEUR = 'INDIVIDUAL_ENTREPRENEUR',
+}
+
 export enum ClientStatus {
   ACTIVE = 'ACTIVE',
   BLOCKED = 'BLOCKED',
@@ -59,6 +75,25 @@ export class Client {
 
   @Property({ type: 'text', nullable: true })
   legalName: string | null = null;
+
+  /** Official requisites of a legal entity (P1), besides BIN and legal name. */
+  @Enum({ items: () => LegalForm, nullable: true })
+  legalForm: LegalForm | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  stateRegistrationDate: string | null = null;
+
+  /** The head (director) of a legal entity: a natural person's full name. */
+  @Property({ type: 'text', nullable: true })
+  headFullName: string | null = null;
+
+  /** Beneficiary code (KBE): residency digit and economic sector digit. */
+  @Property({ type: 'text', nullable: true })
+  kbe: string | null = null;
+
+  /** VAT registration certificate: series (5 digits) and number (7 digits), as 12 digits. */
+  @Property({ type: 'text', nullable: true })
+  vatCertificate: string | null = null;
 
   @Property({ type: 'json', nullable: true })
   registrationAddress: Address | null = null;

@@ -1,6 +1,6 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { ConsentChannel } from '../consent/consent.entity';
-import { ClientKind, ClientStatus } from './client.entity';
+import { ClientKind, ClientStatus, LegalForm } from './client.entity';
 
 @InputType('AddressInput')
 export class AddressInput {
@@ -29,6 +29,13 @@ export class RegisterClientInput {
   @Field(() => String, { nullable: true, description: 'Required for a PERSON' }) iin?: string | null;
   @Field(() => String, { nullable: true, description: 'Required for an ENTITY' }) bin?: string | null;
   @Field(() => String, { nullable: true, description: 'Required for an ENTITY' }) legalName?: string | null;
+  @Field(() => LegalForm, { nullable: true, description: 'Required for an ENTITY' }) legalForm?: LegalForm | null;
+  @Field(() => String, { nullable: true, description: 'Required for an ENTITY: date of state registration, YYYY-MM-DD' })
+  stateRegistrationDate?: string | null;
+  @Field(() => String, { nullable: true, description: "Required for an ENTITY: the head's full name" }) headFullName?: string | null;
+  @Field(() => String, { nullable: true, description: 'Required for an ENTITY: beneficiary code (KBE), e.g. 17' }) kbe?: string | null;
+  @Field(() => String, { nullable: true, description: 'ENTITY registered for VAT: certificate series (5 digits) and number (7 digits)' })
+  vatCertificate?: string | null;
   @Field(() => AddressInput, { nullable: true }) registrationAddress?: AddressInput | null;
   @Field(() => AddressInput, { nullable: true }) residenceAddress?: AddressInput | null;
   @Field(() => [String]) phones!: string[];

@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Consent } from '../consent/consent.entity';
 import { ConsentType } from '../consent/consent.type';
 import { forbidden, notFound } from '../errors';
@@ -6,15 +7,16 @@ import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
-import { roleSeesInFull } from '../privacy/decide';
+import { decideRelation, RELATION_CATEGORY, roleSeesInFull, type Relation } from '../privacy/decide';
 import { POLICY, type Audience } from '../privacy/policy';
 import { Client } from './client.entity';
 import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
-import { encodeCursor } from '../graphql/cursor';
-import { buildClientQuery, countClients, fetchClientPage, restrictToConsented, sortKeyOf, type ClientQuery } from './client-listing';
+import { CLIENT_CURSOR_SORTS, encodeCursor } from '../graphql/cursor';
+import { buildClientQuery, countClients, fetchClientPage, restrictPersonalSearch, sortKeyOf, type ClientQuery } from './client-listing';
 import { updateContacts } from './client.service';
 import { ClientConnection, ClientType } from './client.type';
 import { uuid } from '../validation/validate';
+import { normaliseClientFilter } from '../validation/client-filter';
 
 @ArgsType()
 class ClientsArgs {
@@ -22,6 +24,22 @@ class ClientsArgs {
   @Field(() => String, { nullable: true }) after?: string | null;
   @Field(() => ClientFilter, { nullable: true }) filter?: ClientFilter | null;
   @Field(() => ClientOrderBy, { nullable: true }) orderBy?: ClientOrderBy | null;
+}
+
+/**
+ * Whether this caller gets the client's orders or consent history at all (decideRelation); a
+ * withheld list is answered as [] and reported in `extensions.redactions` like a hidden field.
+ */
+async function relationServed(relation: Relation, client: Client, ctx: RequestContext, info: GraphQLResolveInfo): Promise<boolean> {
+  const caller = ctx.privacy.caller;
+  // For a partner, reaches() also learns whether it serves this client, which its grant needs.
+  const [state] = await Promise.all([ctx.loaders.subjectState.load(client.id), ctx.privacy.reaches(client.id)]);
+  const decision = caller
+    ? decideRelation(relation, caller, { id: client.id, erased: state.erased }, state.consent, ctx.privacy.now)
+    : ({ access: 'HIDDEN', reason: 'ROLE' } as const);
+  if (decision.access !== 'HIDDEN') return true;
+  ctx.privacy.redact(responsePathAsArray(info.path).join('.'), RELATION_CATEGORY, 'HIDDEN', decision.reason);
+  return false;
 }
 
 /** The connection object carries its query, so totalCount runs only when it is selected. */
@@ -48,14 +66,14 @@ export class ClientResolver {
   async clients(@Args() args: ClientsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionSource> {
     const principal = principalOf(ctx);
     const first = pageSizeOf(ctx, args.first);
-    const query = buildClientQuery(args.filter, args.orderBy);
+    const query = buildClientQuery(normaliseClientFilter(args.filter), args.orderBy);
     // A filter or sort on personal data is an oracle: only for those who see that data in full.
     const denied = query.categoriesUsed.filter((c) => !roleSeesInFull(principal.role, c));
     if (denied.length > 0) throw forbidden(`Filtering or sorting by ${denied.join(', ')} is not allowed for this role`);
-    const scoped = restrictToConsented(query, POLICY[principal.role.toUpperCase() as Audience].basis);
+    const scoped = restrictPersonalSearch(query, POLICY[principal.role.toUpperCase() as Audience].basis, new Date());
     const page = await fetchClientPage(ctx.em, scoped, first, args.after);
     for (const found of page.clients) ctx.loaders.prime(found);
-    const edges = page.clients.map(({ client: node }) => ({ node, cursor: encodeCursor(sortKeyOf(node, scoped.sort.field), node.id) }));
+    const edges = page.clients.map(({ client: node }) => ({ node, cursor: encodeCursor(CLIENT_CURSOR_SORTS[scoped.sort.field], sortKeyOf(node, scoped.sort.field), node.id) }));
     return {
       edges: edges as ClientConnection['edges'],
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
@@ -75,20 +93,26 @@ export class ClientResolver {
     return parts.length > 0 ? parts.join(' ') : null;
   }
 
-  @FieldResolver(() => [OrderType], { description: 'Newest first' })
+  @FieldResolver(() => [OrderType], { description: 'Newest first; empty (with a redaction) for callers the privacy policy withholds them from' })
   async orders(
     @Root() client: Client,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Order[]> {
-    const orders = await ctx.loaders.orders(pageSizeOf(ctx, first)).load(client.id);
+    const size = pageSizeOf(ctx, first);
+    if (!(await relationServed('ORDERS', client, ctx, info))) return [];
+    const orders = await ctx.loaders.orders(size).load(client.id);
     // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
     const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
     return partnerId ? orders.filter((o) => o.partner?.id === partnerId) : orders;
   }
 
-  @FieldResolver(() => [ConsentType], { description: 'The consent history, oldest first (P2)' })
-  async consents(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<Consent[]> {
+  @FieldResolver(() => [ConsentType], {
+    description: 'The consent history, oldest first (P2); empty (with a redaction) for callers the privacy policy withholds it from',
+  })
+  async consents(@Root() client: Client, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Consent[]> {
+    if (!(await relationServed('CONSENTS', client, ctx, info))) return [];
     return ctx.loaders.consents.load(client.id);
   }
 }

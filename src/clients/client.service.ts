@@ -3,7 +3,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
-import { apiError, badInput, conflict } from '../errors';
+import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
 import * as v from '../validation/validate';
 import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';
@@ -24,7 +24,39 @@ function bankAccounts(field: string, accounts: BankAccountInput[]): BankAccount[
   return out;
 }
 
-export async function registerClient(em: EntityManager, input: RegisterClientInput, origin: RequestOrigin): Promise<Client> {
+const ENTITY_ONLY = ['legalForm', 'stateRegistrationDate', 'headFullName', 'kbe', 'vatCertificate'] as const;
+// A floor that catches mistyped years while admitting every entity registered in the independent republic.
+const FIRST_REGISTRATION_DATE = '1991-01-01';
+
+/** Official requisites of a legal entity besides BIN and legal name; a person may send none of them. */
+function entityRequisites(person: boolean, input: RegisterClientInput): Pick<Client, (typeof ENTITY_ONLY)[number]> {
+  if (person) {
+    const sent = ENTITY_ONLY.find((field) => input[field] !== null && input[field] !== undefined);
+    if (sent) throw badInput(sent, 'is only for legal entities');
+    return { legalForm: null, stateRegistrationDate: null, headFullName: null, kbe: null, vatCertificate: null };
+  }
+  if (!input.legalForm) throw badInput('legalForm', 'is required for a legal entity');
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    legalForm: input.legalForm,
+    stateRegistrationDate: v.calendarDate('stateRegistrationDate', input.stateRegistrationDate ?? '', FIRST_REGISTRATION_DATE, today),
+    headFullName: v.personName('headFullName', input.headFullName ?? ''),
+    kbe: v.kbe('kbe', input.kbe ?? ''),
+    vatCertificate: input.vatCertificate ? v.vatCertificate('vatCertificate', input.vatCertificate) : null,
+  };
+}
+
+/**
+ * Registers a client and hands it to `issue` (which signs its token) before the transaction
+ * commits, so a failure to issue leaves no account behind.
+ */
+export async function registerClient<T>(
+  em: EntityManager,
+  input: RegisterClientInput,
+  origin: RequestOrigin,
+  issue: (client: Client) => Promise<T>,
+  consentTermYears = 0,
+): Promise<T> {
   const person = input.kind === ClientKind.PERSON;
   const values = {
     kind: input.kind,
@@ -34,6 +66,7 @@ export async function registerClient(em: EntityManager, input: RegisterClientInp
     iin: person ? v.iin('iin', input.iin ?? '') : null,
     bin: person ? null : v.bin('bin', input.bin ?? ''),
     legalName: person ? null : v.text('legalName', input.legalName ?? '', 2, 200),
+    ...entityRequisites(person, input),
     registrationAddress: input.registrationAddress ? v.address('registrationAddress', input.registrationAddress) : null,
     residenceAddress: input.residenceAddress ? v.address('residenceAddress', input.residenceAddress) : null,
     phones: v.list('phones', input.phones, 1, MAX_PHONES, v.phone),
@@ -47,18 +80,31 @@ export async function registerClient(em: EntityManager, input: RegisterClientInp
   try {
     return await em.transactional(async (tx) => {
       const client = tx.create(Client, { ...values, passwordHash });
-      recordInitialConsent(tx, client, { marketing: input.marketing, channel: input.channel, evidence: evidenceOf(origin) });
+      recordInitialConsent(tx, client, { marketing: input.marketing, channel: input.channel, evidence: evidenceOf(origin), termYears: consentTermYears });
       await tx.flush();
-      return client;
+      return issue(client);
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) {
-      // Say which kind of value clashed, never the value itself.
-      const field = /login/.test(error.message) ? 'login' : person ? 'iin' : 'bin';
-      throw conflict(field === 'login' ? 'This login is taken' : 'A client with these requisites is already registered');
-    }
+    if (error instanceof UniqueConstraintViolationException) throw duplicateOf(error);
     throw error;
   }
+}
+
+/**
+ * A taken login is said plainly: the user must pick another. A registered IIN/BIN is not named:
+ * the answer says only that these details cannot be registered. The CONFLICT itself still tells
+ * a caller who submits someone's requisites with a fresh login that some requisite is on file;
+ * that residual oracle is the price of one account per IIN/BIN (requests are rate-limited per IP).
+ */
+function duplicateOf(error: UniqueConstraintViolationException): Error {
+  const constraint = (error as { constraint?: unknown }).constraint;
+  if (constraint === 'client_login_unique') return apiError('CONFLICT', 'This login is taken', { field: 'login' });
+  if (constraint === 'client_iin_unique' || constraint === 'client_bin_unique') {
+    return apiError('CONFLICT', 'These details cannot be registered: if you already have an account, log in or contact support', {
+      reason: 'NOT_REGISTRABLE',
+    });
+  }
+  return error;
 }
 
 export async function updateContacts(em: EntityManager, clientId: string, input: UpdateContactsInput): Promise<Client> {

@@ -1,9 +1,10 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { pii } from '../graphql/pii.directive';
-import { ClientKind, ClientStatus } from './client.entity';
+import { ClientKind, ClientStatus, LegalForm } from './client.entity';
 
 registerEnumType(ClientKind, { name: 'ClientKind', description: 'Natural person or legal entity (P1)' });
 registerEnumType(ClientStatus, { name: 'ClientStatus' });
+registerEnumType(LegalForm, { name: 'LegalForm', description: 'Organisational and legal form of a legal entity' });
 
 @ObjectType('Address', { description: 'Structured address; reachable only through a @pii field, which guards it as a whole' })
 export class AddressType {
@@ -53,6 +54,27 @@ export class ClientType {
   @Field(() => String, { nullable: true })
   @Directive(pii('OFFICIAL_REQUISITES', 'LEGAL_NAME'))
   legalName!: string | null;
+
+  // A masked requisite shows nothing: only the VAT certificate has a number format that a mask keeps apart.
+  @Field(() => LegalForm, { nullable: true })
+  @Directive(pii('OFFICIAL_REQUISITES', 'HIDE'))
+  legalForm!: LegalForm | null;
+
+  @Field(() => String, { nullable: true, description: 'Date of state registration (YYYY-MM-DD)' })
+  @Directive(pii('OFFICIAL_REQUISITES', 'HIDE'))
+  stateRegistrationDate!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Full name of the entity's head" })
+  @Directive(pii('FULL_NAME', 'NAME_PART'))
+  headFullName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Beneficiary code (KBE), two digits' })
+  @Directive(pii('OFFICIAL_REQUISITES', 'HIDE'))
+  kbe!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'VAT registration certificate: series (5 digits) then number (7 digits)' })
+  @Directive(pii('OFFICIAL_REQUISITES', 'ID_NUMBER'))
+  vatCertificate!: string | null;
 
   @Field(() => AddressType, { nullable: true })
   @Directive(pii('REGISTRATION_ADDRESS'))

@@ -2,7 +2,6 @@ import { GraphQLDate } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { badInput, forbidden } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { OrderStatus } from '../orders/order.entity';
 import type { ConsentStatus } from '../privacy/consent-state';
 import {
   cancelWithdrawal,
@@ -13,15 +12,9 @@ import {
 } from './consent-lifecycle';
 import { Consent, ConsentChannel } from './consent.entity';
 import { evidenceOf } from './consent.service';
-import { ConsentStatusEnum, ConsentType } from './consent.type';
+import { ConsentStatusEnum, ConsentType, OpenObligationType } from './consent.type';
 import { dayOfDateOnly } from './withdrawal-dates';
 import { uuid } from '../validation/validate';
-
-@ObjectType('OpenObligation', { description: 'An unfinished order: it holds back a withdrawal (P3); ids and status only' })
-class OpenObligationType {
-  @Field(() => ID) orderId!: string;
-  @Field(() => OrderStatus) status!: OrderStatus;
-}
 
 @ObjectType('WithdrawalRequest')
 class WithdrawalRequestType {
@@ -35,6 +28,8 @@ class WithdrawalRequestType {
   @Field(() => ConsentType, { description: 'The record just appended' }) consent!: Consent;
 }
 
+const SELF_SERVICE_CHANNELS: readonly ConsentChannel[] = [ConsentChannel.WEB, ConsentChannel.MOBILE, ConsentChannel.TELEGRAM];
+
 const CLIENT_ID = { nullable: true, description: 'For staff acting on a written notice or a call: the client. A client acts for itself and may omit it.' };
 const CHANNEL = { nullable: true, description: 'Where the request came from; defaults to WEB for the client, OPERATOR for staff' };
 
@@ -45,6 +40,8 @@ function actFor(ctx: RequestContext, clientId: string | null | undefined, channe
   const now = new Date();
   if (principal.role === 'client') {
     if (clientId && clientId !== principal.sub) throw forbidden('A client may act only for itself');
+    // OPERATOR and PAPER would claim staff took the request: the record's proof must not be the client's say-so.
+    if (channel && !SELF_SERVICE_CHANNELS.includes(channel)) throw badInput('channel', `must be one of ${SELF_SERVICE_CHANNELS.join(', ')} for a client`);
     return { clientId: principal.sub, act: { actor: 'SUBJECT', actorId: null, channel: channel ?? ConsentChannel.WEB, evidence, now } };
   }
   if (principal.role !== 'operator' && principal.role !== 'dpo') throw forbidden();

@@ -11,7 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput, notFound } from '../errors';
 import { Order, OrderStatus } from '../orders/order.entity';
-import { consentInForce, NO_CONSENT } from '../privacy/consent-state';
+import { statusInForce } from '../privacy/consent-state';
 import { Consent, ConsentChannel, ConsentEventKind, type ConsentActor, type ConsentEvidence } from './consent.entity';
 import { formatDay, kazakhstanDayOf, withdrawalEffectiveAt, withdrawalIsDue, type CalendarDay } from './withdrawal-dates';
 
@@ -114,7 +114,7 @@ async function subjectForChange(tx: EntityManager, clientId: string): Promise<{ 
 export async function optOutOfMarketing(em: EntityManager, clientId: string, act: ConsentAct): Promise<Consent> {
   return em.transactional(async (tx) => {
     const { latest } = await subjectForChange(tx, clientId);
-    if (!consentInForce({ ...NO_CONSENT, status: latest.status }) || !latest.purposes.includes('MARKETING')) {
+    if (!statusInForce(latest.status) || !latest.purposes.includes('MARKETING')) {
       return latest;
     }
     const record = appendConsent(tx, latest, act, {
@@ -205,7 +205,7 @@ export async function applyDueWithdrawal(tx: EntityManager, client: Client, now:
 /** Job runner: consent in force past its `expiresAt` becomes EXPIRED; open obligations hold it too. */
 export async function applyExpiry(tx: EntityManager, client: Client, now: Date): Promise<Transition> {
   const latest = await latestConsent(tx, client.id);
-  if (!latest || !consentInForce({ ...NO_CONSENT, status: latest.status })) return 'NOT_DUE';
+  if (!latest || !statusInForce(latest.status)) return 'NOT_DUE';
   if (!latest.expiresAt || now < latest.expiresAt) return 'NOT_DUE';
   if ((await openObligations(tx, client.id)).length > 0) return 'WAITING';
   appendConsent(tx, latest, systemAct(now), { kind: ConsentEventKind.EXPIRED, status: 'EXPIRED' });

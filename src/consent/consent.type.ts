@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
 import { CONSENT_STATUSES } from '../privacy/consent-state';
+import { OrderStatus } from '../orders/order.entity';
 import { ConsentChannel, ConsentEventKind } from './consent.entity';
 
 const asEnum = <T extends string>(values: readonly T[]): Record<T, T> =>
@@ -14,6 +15,12 @@ registerEnumType(ConsentPurposeEnum, { name: 'ConsentPurpose', description: 'P2 
 registerEnumType(ConsentStatusEnum, { name: 'ConsentStatus' });
 registerEnumType(ConsentEventKind, { name: 'ConsentEventKind' });
 registerEnumType(ConsentChannel, { name: 'ConsentChannel' });
+
+@ObjectType('ConsentEvidence', { description: 'Proof of where an act came from: the user agent and the IP cut to /24 or /48' })
+export class ConsentEvidenceType {
+  @Field(() => String, { nullable: true }) userAgent!: string | null;
+  @Field(() => String, { nullable: true, description: 'The network, never the address: /24 (IPv4) or /48 (IPv6)' }) ipPrefix!: string | null;
+}
 
 /** One record of the consent history (P2). */
 @ObjectType('Consent')
@@ -36,4 +43,16 @@ export class ConsentType {
   @Field(() => String, { nullable: true, description: 'SHA-256 (hex) of the written withdrawal notice as sent; the text itself is not kept' })
   noticeSha256!: string | null;
   @Field(() => Int, { nullable: true, description: 'Length of the written notice, in characters' }) noticeLength!: number | null;
+}
+
+@ObjectType('OpenObligation', { description: 'An unfinished order: it holds back a withdrawal (P3) and survives an erasure (P4); ids and status only' })
+export class OpenObligationType {
+  @Field(() => ID) orderId!: string;
+  @Field(() => OrderStatus) status!: OrderStatus;
+}
+
+/** A consent record as the access export gives it to the subject and the DPO: with its evidence, which other readers of the history do not get. */
+@ObjectType('ExportedConsent')
+export class ExportedConsentType extends ConsentType {
+  @Field(() => ConsentEvidenceType) evidence!: ConsentEvidenceType;
 }

@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { LoginThrottle } from '../auth/login-throttle.entity';
 import { PasswordReset } from '../auth/password-reset.entity';
 import { SecurityEvent } from '../auth/security-event.entity';
@@ -14,13 +15,29 @@ import { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
 import { PartnerToken } from '../partners/partner-token.entity';
+import { createLogger, knexLogger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
 
 export const ENTITIES = [Client, Order, Consent, Partner, Session, PasswordReset, SecurityEvent, LoginThrottle, ErasureRequest, ErasureReceipt,
   Contract, PartnerToken, LawfulRequest, AuthorityToken, DisclosureEntry];
 
+/** Past the request's deadline, so that the deadline's own answer (REQUEST_TIMEOUT, nothing written) always comes first. */
+const STATEMENT_TIMEOUT_MARGIN_MS = 500;
 
-export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}): Options {
+const statementTimeoutMs = (requestTimeoutMs: number): number => requestTimeoutMs + STATEMENT_TIMEOUT_MARGIN_MS;
+
+export interface DatabaseOptions {
+  /**
+   * The server's REQUEST_TIMEOUT_MS. Every pooled connection then carries PostgreSQL's
+   * statement_timeout, a little longer: the deadline answers the caller first, then a statement
+   * still running is cancelled and its connection returns to the pool. Unset: no limit (CLIs, jobs).
+   */
+  readonly requestTimeoutMs?: number;
+  /** Where the driver's own warnings go, scrubbed; by default a pino logger at level warn. */
+  readonly log?: Logger;
+}
+
+export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}, database: DatabaseOptions = {}): Options {
   // Compiled migrations live in dist/migrations; their TypeScript sources in migrations/.
   const compiled = __filename.endsWith('.js');
   return {
@@ -31,6 +48,11 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     debug: false,
     allowGlobalContext: false,
     pool: { min: 0, max: 10 },
+    // Merged into knex's configuration: pg sends statement_timeout when it opens each connection.
+    driverOptions: {
+      ...(database.requestTimeoutMs ? { connection: { statement_timeout: statementTimeoutMs(database.requestTimeoutMs) } } : {}),
+      log: knexLogger(database.log ?? createLogger('warn')),
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: compiled ? join(PROJECT_ROOT, 'dist', 'migrations') : join(PROJECT_ROOT, 'migrations'),
@@ -45,8 +67,8 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
   };
 }
 
-export async function openDatabase(clientUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, overrides));
+export async function openDatabase(clientUrl: string, overrides: Partial<Options> = {}, database: DatabaseOptions = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, overrides, database));
   await orm.getMigrator().up();
   return orm;
 }

@@ -25,11 +25,16 @@ export class DisclosureBatch {
   private readonly entries = new Map<RecipientRef, Map<string, PendingDisclosure>>();
 
   add(recipient: RecipientRef, subjectId: string, field: DisclosedField): void {
+    this.open(recipient, subjectId).fields.push(field);
+  }
+
+  /** The entry of this recipient and subject, created without fields if there is none yet. */
+  open(recipient: RecipientRef, subjectId: string): PendingDisclosure {
     let bySubject = this.entries.get(recipient);
     if (!bySubject) this.entries.set(recipient, (bySubject = new Map()));
-    const entry = bySubject.get(subjectId);
-    if (entry) entry.fields.push(field);
-    else bySubject.set(subjectId, { recipient, subjectId, fields: [field] });
+    let entry = bySubject.get(subjectId);
+    if (!entry) bySubject.set(subjectId, (entry = { recipient, subjectId, fields: [] }));
+    return entry;
   }
 
   /** Everything collected so far, in collection order; the batch is empty afterwards. */

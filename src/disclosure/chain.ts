@@ -3,6 +3,7 @@
  * entry's hash, so changing, removing or reordering any entry breaks every later link.
  */
 import { createHash } from 'node:crypto';
+import { PII_CATEGORIES } from '../privacy/categories';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -55,6 +56,27 @@ export function canonical(entry: ChainedEntry): string {
     entry.requestId,
     entry.prevHash,
   ]);
+}
+
+const FIELD_KEYS = 'access,category,path';
+const ACCESS: readonly unknown[] = ['FULL', 'MASKED'];
+
+/**
+ * Why a row's `fields` is not what the writer produces, or null. The hash covers each field's
+ * path, category and access only (v1 entries stay verifiable), so anything else in the jsonb, such
+ * as an added value, is refused here rather than passing unhashed.
+ */
+export function fieldsProblem(fields: unknown): string | null {
+  if (!Array.isArray(fields)) return 'fields is not a list';
+  for (const [i, field] of fields.entries()) {
+    if (typeof field !== 'object' || field === null || Array.isArray(field)) return `fields[${i}] is not an object`;
+    if (Object.keys(field).sort().join(',') !== FIELD_KEYS) return `fields[${i}] has keys other than path, category and access`;
+    const { path, category, access } = field as Record<string, unknown>;
+    if (typeof path !== 'string' || !(PII_CATEGORIES as readonly unknown[]).includes(category) || !ACCESS.includes(access)) {
+      return `fields[${i}] has an invalid path, category or access`;
+    }
+  }
+  return null;
 }
 
 export function entryHash(entry: ChainedEntry): string {

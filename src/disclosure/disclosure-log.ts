@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { PendingDisclosure } from './batch';
-import { entryHash, GENESIS_HASH, type ChainedEntry } from './chain';
+import { entryHash, fieldsProblem, GENESIS_HASH, type ChainedEntry } from './chain';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
 /** Arbitrary but fixed: the one advisory lock key that serialises appends to the chain. */
@@ -164,14 +164,21 @@ export type ChainVerdict =
   | { readonly ok: true; readonly entries: number; readonly head: string }
   | { readonly ok: false; readonly entries: number; readonly brokenAt: { readonly seq: number; readonly id: string | null; readonly reason: string } };
 
+/** A head (position and hash) recorded outside the database, so that cutting the newest entries shows. */
+export interface ExpectedHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
 const PAGE = 1000;
 
 /**
  * Walks the whole chain in order and names the first broken link: a gap in `seq` (an entry
- * removed), a `prev_hash` that is not the previous entry's hash (removed or reordered), or a
- * `hash` that does not match the entry's content (changed).
+ * removed), a `prev_hash` that is not the previous entry's hash (removed or reordered), a `hash`
+ * that does not match the entry's content (changed), or content the hash does not cover. With an
+ * expected head, the chain must also reach it and carry its hash there.
  */
-export async function verifyChain(em: EntityManager): Promise<ChainVerdict> {
+export async function verifyChain(em: EntityManager, expectedHead: ExpectedHead | null = null): Promise<ChainVerdict> {
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
@@ -185,11 +192,18 @@ export async function verifyChain(em: EntityManager): Promise<ChainVerdict> {
       const broken = (reason: string): ChainVerdict => ({ ok: false, entries, brokenAt: { seq: entry.seq, id: entry.id, reason } });
       if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (next entry is ${entry.seq})`);
       if (entry.prevHash !== prevHash) return broken('prev_hash is not the hash of the previous entry');
+      const problem = fieldsProblem(row.fields);
+      if (problem) return broken(`${problem}: content outside the hash`);
       if (entryHash(entry) !== entry.hash) return broken("hash does not match the entry's content");
+      if (expectedHead && entry.seq === expectedHead.seq && entry.hash !== expectedHead.hash) return broken("hash is not the expected head's hash");
       prevHash = entry.hash;
       expectedSeq += 1;
       entries += 1;
     }
-    if (rows.length < PAGE) return { ok: true, entries, head: prevHash };
+    if (rows.length < PAGE) break;
   }
+  if (expectedHead && entries < expectedHead.seq) {
+    return { ok: false, entries, brokenAt: { seq: expectedHead.seq, id: null, reason: `the log ends at entry ${entries}, before the expected head: newer entries were removed` } };
+  }
+  return { ok: true, entries, head: prevHash };
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { uuid } from '../partners/partner.service';
+import { uuid } from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
 import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
 import { disclosurePage, recordDisclosure } from './disclosure.service';
@@ -43,6 +43,6 @@ export class DisclosureResolver {
 
   @Mutation(() => DisclosureType, { description: 'Record a disclosure made outside the system (DPO)' })
   recordDisclosure(@Arg('input', () => RecordDisclosureInput) input: RecordDisclosureInput, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure> {
-    return recordDisclosure(ctx.em, principalOf(ctx), input, ctx.requestId);
+    return recordDisclosure(ctx.em, principalOf(ctx), input, { ...ctx.privacy.query, requestId: ctx.requestId });
   }
 }

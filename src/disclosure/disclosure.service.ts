@@ -4,28 +4,38 @@ import type { Principal } from '../auth/principal';
 import { Client } from '../clients/client.entity';
 import { badInput, notFound } from '../errors';
 import { Contract } from '../partners/contract.entity';
-import { categoryList, uuid } from '../partners/partner.service';
+import { categoryList } from '../partners/partner.service';
 import * as v from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
-import { appendDisclosures, type LoggedDisclosure } from './disclosure-log';
+import { appendDisclosures, type LoggedDisclosure, type RequestFacts } from './disclosure-log';
 import { LawfulRequest } from './lawful-request.entity';
 import { OffSystemRecipientKind, type RecordDisclosureInput } from './disclosure.type';
 
-export async function recordDisclosure(em: EntityManager, principal: Principal, input: RecordDisclosureInput, requestId: string, now = new Date()): Promise<LoggedDisclosure> {
-  const subjectId = uuid('subjectId', input.subjectId);
+/**
+ * A disclosure made outside the system, chained like the online ones. The request that records it
+ * is named by its operation, query hash and id, as an online disclosure is. A partner is named by
+ * the contract and a state body by the registered lawful request it was disclosed under: P5 allows
+ * no other basis for either.
+ */
+export async function recordDisclosure(em: EntityManager, principal: Principal, input: RecordDisclosureInput, facts: RequestFacts, now = new Date()): Promise<LoggedDisclosure> {
+  const subjectId = v.uuid('subjectId', input.subjectId);
+  const kind = input.recipientKind;
+  if (input.contractId && kind !== OffSystemRecipientKind.PARTNER) throw badInput('contractId', 'is only for a partner');
+  if (input.lawfulRequestId && kind !== OffSystemRecipientKind.AUTHORITY) throw badInput('lawfulRequestId', 'is only for a state body');
+  if (kind === OffSystemRecipientKind.PARTNER && !input.contractId) throw badInput('contractId', 'is required for a partner');
+  if (kind === OffSystemRecipientKind.AUTHORITY && !input.lawfulRequestId) throw badInput('lawfulRequestId', 'is required for a state body: register its request first');
   if (!(await em.count(Client, { id: subjectId }))) throw notFound('Client');
   let partnerId: string | null = null;
   let contractId: string | null = null;
   let lawfulRequestId: string | null = null;
-  if (input.recipientKind === OffSystemRecipientKind.PARTNER) {
-    if (!input.contractId) throw badInput('contractId', 'is required for a partner');
-    const contract = await em.findOne(Contract, { id: uuid('contractId', input.contractId) });
+  if (input.contractId) {
+    const contract = await em.findOne(Contract, { id: v.uuid('contractId', input.contractId) });
     if (!contract) throw notFound('Contract');
     contractId = contract.id;
     partnerId = contract.partner.id;
   }
-  if (input.recipientKind === OffSystemRecipientKind.AUTHORITY && input.lawfulRequestId) {
-    const request = await em.findOne(LawfulRequest, { id: uuid('lawfulRequestId', input.lawfulRequestId) });
+  if (input.lawfulRequestId) {
+    const request = await em.findOne(LawfulRequest, { id: v.uuid('lawfulRequestId', input.lawfulRequestId) });
     if (!request) throw notFound('Lawful request');
     lawfulRequestId = request.id;
   }
@@ -35,7 +45,7 @@ export async function recordDisclosure(em: EntityManager, principal: Principal, 
     em,
     [{
       recipient: {
-        kind: RecipientKind[input.recipientKind],
+        kind: RecipientKind[kind],
         label: v.text('recipient', input.recipient, 1, 300),
         partnerId,
         contractId,
@@ -48,7 +58,7 @@ export async function recordDisclosure(em: EntityManager, principal: Principal, 
       subjectId,
       fields: categoryList('categories', input.categories).map((category) => ({ path: 'off-system', category, access: 'FULL' as const })),
     }],
-    { operationName: 'recordDisclosure', queryHash: null, requestId },
+    facts,
     at,
   );
   return entry!;

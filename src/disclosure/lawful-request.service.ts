@@ -5,7 +5,7 @@ import { signToken } from '../auth/tokens';
 import { Client } from '../clients/client.entity';
 import type { Config } from '../config';
 import { badInput, conflict, notFound } from '../errors';
-import { calendarDate, categoryList, ttlSeconds, uuid, type IssuedToken } from '../partners/partner.service';
+import { calendarDate, categoryList, ttlSeconds, type IssuedToken } from '../partners/partner.service';
 import { scopeOf } from '../privacy/categories';
 import * as v from '../validation/validate';
 import { AuthorityToken, LawfulRequest } from './lawful-request.entity';
@@ -14,7 +14,7 @@ import type { RegisterLawfulRequestInput } from './lawful-request.type';
 const MAX_SUBJECTS = 1000;
 
 export async function registerLawfulRequest(em: EntityManager, input: RegisterLawfulRequestInput, registeredBy: string, now = new Date()): Promise<LawfulRequest> {
-  const subjectIds = [...new Set(input.subjectIds.map((id, i) => uuid(`subjectIds[${i}]`, id)))];
+  const subjectIds = [...new Set(input.subjectIds.map((id, i) => v.uuid(`subjectIds[${i}]`, id)))];
   if (subjectIds.length < 1 || subjectIds.length > MAX_SUBJECTS) throw badInput('subjectIds', `must name 1 to ${MAX_SUBJECTS} clients`);
   if (!(input.expiresAt instanceof Date) || Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now) {
     throw badInput('expiresAt', 'must be in the future');
@@ -42,7 +42,7 @@ export async function issueAuthorityToken(
   args: { requestId: string; ttl: number; issuedBy: string },
   now = new Date(),
 ): Promise<IssuedToken> {
-  const request = await em.findOne(LawfulRequest, { id: uuid('requestId', args.requestId) });
+  const request = await em.findOne(LawfulRequest, { id: v.uuid('requestId', args.requestId) });
   if (!request) throw notFound('Lawful request');
   if (request.expiresAt <= now) throw conflict('The lawful request has expired');
   const expiresAt = new Date(Math.min(now.getTime() + ttlSeconds(args.ttl) * 1000, request.expiresAt.getTime()));
@@ -59,7 +59,7 @@ export async function issueAuthorityToken(
 }
 
 export async function revokeAuthorityToken(em: EntityManager, tokenId: string): Promise<boolean> {
-  const token = await em.findOne(AuthorityToken, { jti: uuid('tokenId', tokenId) });
+  const token = await em.findOne(AuthorityToken, { jti: v.uuid('tokenId', tokenId) });
   if (!token) throw notFound('Token');
   token.revokedAt ??= new Date();
   await em.flush();

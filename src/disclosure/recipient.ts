@@ -1,12 +1,14 @@
 /**
  * Who receives personal data under P5, resolved once per request from the token: the partner's
  * contract (and whether it is in force) or the authority's lawful request (and whether it has
- * expired). One query per request; an unknown or revoked token fails the request.
+ * expired). One query per request. The server's records decide, the claims only name them: an
+ * unknown, revoked or (by its record) expired token fails the request, and a partner's grant is
+ * never wider than what its token record and its contract say today.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { apiError } from '../errors';
-import { PII_CATEGORIES, scopeOf, type PiiCategory } from '../privacy/categories';
+import { PII_CATEGORIES, scopeOf, type ConsentPurpose, type PiiCategory } from '../privacy/categories';
 import { kazakhstanDate } from '../partners/contract-period';
 import type { RecipientRef } from './batch';
 import { RecipientKind } from './disclosure.entity';
@@ -15,17 +17,22 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export interface Recipient extends RecipientRef {
   readonly kind: RecipientKind.PARTNER | RecipientKind.AUTHORITY;
-  /** False outside the contract period or after the request's expiry: then nothing is granted. */
+  /**
+   * False outside the contract period, for a contract that does not cover the purpose of every
+   * disclosure to a partner, or after the request's expiry: then nothing is granted.
+   */
   readonly inForce: boolean;
   readonly categories: ReadonlySet<PiiCategory>;
   /** An authority's subjects are listed by its request; a partner's are looked up (`null`). */
   readonly subjectIds: ReadonlySet<string> | null;
 }
 
-const revoked = () => apiError('UNAUTHENTICATED', 'Token revoked or unknown', { http: { status: 401 } });
+const revoked = () => apiError('UNAUTHENTICATED', 'Token revoked, expired or unknown', { http: { status: 401 } });
 
 interface PartnerRow {
   revoked_at: Date | null;
+  token_live: boolean;
+  token_categories: PiiCategory[];
   categories: PiiCategory[];
   number: string;
   name: string;
@@ -34,6 +41,7 @@ interface PartnerRow {
 
 interface AuthorityRow {
   revoked_at: Date | null;
+  token_live: boolean;
   subject_ids: string[];
   categories: PiiCategory[];
   issuing_body: string;
@@ -43,20 +51,24 @@ interface AuthorityRow {
   in_force: boolean;
 }
 
+/** P5.1: the purpose of every disclosure to a partner; a contract that does not name it opens nothing. */
+const PARTNER_PURPOSE: ConsentPurpose = 'THIRD_PARTY_OBLIGATIONS';
+
 export async function loadRecipient(em: EntityManager, principal: Principal, now = new Date()): Promise<Recipient | null> {
   if (principal.role === 'partner') {
     const { tokenId, partnerId, contractId } = principal;
     if (![tokenId, partnerId, contractId].every((id) => id && UUID.test(id))) throw revoked();
     const today = kazakhstanDate(now);
     const [row]: PartnerRow[] = await em.getConnection().execute(
-      `select t.revoked_at, c.categories, c.number, p.name, (c.valid_from <= ?::date and ?::date <= c.valid_to) as in_force
+      `select t.revoked_at, t.expires_at > ? as token_live, t.categories as token_categories, c.categories, c.number, p.name,
+              (c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes)) as in_force
          from partner_token t join contract c on c.id = t.contract_id join partner p on p.id = c.partner_id
         where t.jti = ? and c.id = ? and p.id = ?`,
-      [today, today, tokenId, contractId, partnerId],
+      [now, today, today, PARTNER_PURPOSE, tokenId, contractId, partnerId],
     );
-    if (!row || row.revoked_at) throw revoked();
-    // The grant is contract ∩ token scope: a token can narrow a contract, never widen it.
-    const categories = new Set(row.categories.filter((c) => principal.scopes.has(scopeOf(c))));
+    if (!row || row.revoked_at || !row.token_live) throw revoked();
+    // The grant is contract ∩ token record ∩ token scope: a token can narrow a contract, never widen it.
+    const categories = new Set(row.categories.filter((c) => row.token_categories.includes(c) && principal.scopes.has(scopeOf(c))));
     return {
       kind: RecipientKind.PARTNER,
       label: `${row.name}, contract ${row.number}`,
@@ -65,7 +77,7 @@ export async function loadRecipient(em: EntityManager, principal: Principal, now
       lawfulRequestId: null,
       tokenId,
       actor: principal.sub,
-      purpose: 'THIRD_PARTY_OBLIGATIONS',
+      purpose: PARTNER_PURPOSE,
       legalBasis: `P5.1: contract ${row.number}; the subject's consent to transfer to third parties`,
       inForce: row.in_force,
       categories,
@@ -76,13 +88,13 @@ export async function loadRecipient(em: EntityManager, principal: Principal, now
     const { tokenId, lawfulRequestId } = principal;
     if (![tokenId, lawfulRequestId].every((id) => id && UUID.test(id))) throw revoked();
     const [row]: AuthorityRow[] = await em.getConnection().execute(
-      `select t.revoked_at, r.subject_ids, r.categories, r.issuing_body, r.document_number,
+      `select t.revoked_at, t.expires_at > ? as token_live, r.subject_ids, r.categories, r.issuing_body, r.document_number,
               to_char(r.document_date, 'YYYY-MM-DD') as document_date, r.legal_basis, (r.expires_at > ?) as in_force
          from authority_token t join lawful_request r on r.id = t.request_id
         where t.jti = ? and r.id = ?`,
-      [now, tokenId, lawfulRequestId],
+      [now, now, tokenId, lawfulRequestId],
     );
-    if (!row || row.revoked_at) throw revoked();
+    if (!row || row.revoked_at || !row.token_live) throw revoked();
     const document = `${row.issuing_body}, document ${row.document_number} of ${row.document_date}`;
     return {
       kind: RecipientKind.AUTHORITY,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { OpenObligation } from '../consent/consent-lifecycle';
 import { evidenceOf } from '../consent/consent.service';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
@@ -33,16 +34,24 @@ export class ErasureReceiptResolver {
   @Mutation(() => ErasureReceiptType, {
     description: 'P4 (DPO): deletes every personal value of the client in one transaction and returns the receipt. Idempotent.',
   })
-  eraseClient(
+  async eraseClient(
     @Arg('clientId', () => ID) clientId: string,
     @Arg('basis', () => ErasureBasis) basis: ErasureBasis,
     @Arg('reference', () => String, { nullable: true, description: 'Registry number of a written request; for SUBJECT_REQUEST, the request id (defaults to the pending one)' })
     reference: string | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<ErasureReceipt> {
+  ): Promise<ErasureReceipt & { openObligations: OpenObligation[] | null }> {
     uuid('clientId', clientId);
     const principal = principalOf(ctx);
-    return eraseClient(ctx.em, clientId, { basis, reference: reference ?? null, actor: { role: 'DPO', id: principal.sub }, now: new Date() });
+    const { receipt, openObligations } = await eraseClient(ctx.em, clientId, {
+      basis,
+      reference: reference ?? null,
+      actor: { role: 'DPO', id: principal.sub },
+      now: new Date(),
+      throttleSecret: ctx.config.jwt.secret,
+    });
+    // A view over the receipt with the answer-only list: the managed entity itself stays untouched.
+    return Object.assign(Object.create(receipt) as ErasureReceipt, { openObligations });
   }
 
   @FieldResolver(() => ID)

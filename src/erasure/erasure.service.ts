@@ -1,18 +1,20 @@
 /**
  * Erasure (P4) and depersonalisation when retention ends (P3): one code path, one transaction.
- * Personal values go (client columns, credentials, sessions, the contact copy in orders); orders
- * stay for accounting, cut from the client and tagged with a random tombstone; consent records and
- * the receipt stay as proof and name only the client's random id.
+ * Personal values go (client columns, credentials, sessions, login throttle counters, the contact
+ * copy, item names and partner in orders); orders stay for accounting, cut from the client and
+ * tagged with a random tombstone; consent records and the receipt stay as proof and name only the
+ * client's random id.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { forgetLogin } from '../auth/login-throttle';
 import { PasswordReset } from '../auth/password-reset.entity';
 import { Session } from '../auth/session.entity';
 import { ClientStatus, type Client } from '../clients/client.entity';
-import { appendConsent, latestConsent, lockClient, type ConsentAct } from '../consent/consent-lifecycle';
+import { appendConsent, latestConsent, lockClient, openObligations, type ConsentAct, type OpenObligation } from '../consent/consent-lifecycle';
 import { ConsentChannel, ConsentEventKind, type ConsentEvidence } from '../consent/consent.entity';
 import { apiError, badInput, notFound } from '../errors';
-import { consentInForce, NO_CONSENT } from '../privacy/consent-state';
+import { statusInForce } from '../privacy/consent-state';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
 
 export interface ErasureActor {
@@ -27,7 +29,22 @@ export interface ErasureOrder {
   readonly reference: string | null;
   readonly actor: ErasureActor;
   readonly now: Date;
+  /** The JWT secret the login throttle's keys derive from (null: this server logs no one in, so there are none). */
+  readonly throttleSecret: string | null;
 }
+
+/**
+ * The receipt, and the orders still owed on when the erasure ran (they are kept, depersonalised,
+ * and must still be fulfilled). Null when an earlier erasure's receipt is returned: the orders no
+ * longer link to the client.
+ */
+export interface ErasureOutcome {
+  readonly receipt: ErasureReceipt;
+  readonly openObligations: OpenObligation[] | null;
+}
+
+/** Replaces the client's free-text item names in kept orders: accounting needs the lines' quantities and prices, not their words. */
+export const DEPERSONALISED_ITEM_NAME = 'item';
 
 /** A letter's registry number: no spaces or Cyrillic, so a name does not slip in as a "reference". */
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/;
@@ -56,8 +73,8 @@ async function categoriesHeld(tx: EntityManager, client: Client, sessions: numbe
     [client.id],
   );
   const held: Record<ErasedCategory, boolean> = {
-    FULL_NAME: Boolean(client.surname || client.firstName || client.patronymic),
-    OFFICIAL_REQUISITES: Boolean(client.iin || client.bin || client.legalName),
+    FULL_NAME: Boolean(client.surname || client.firstName || client.patronymic || client.headFullName),
+    OFFICIAL_REQUISITES: Boolean(client.iin || client.bin || client.legalName || client.legalForm || client.stateRegistrationDate || client.kbe || client.vatCertificate),
     REGISTRATION_ADDRESS: client.registrationAddress !== null,
     RESIDENCE_ADDRESS: client.residenceAddress !== null,
     PHONE: client.phones.length > 0,
@@ -94,23 +111,30 @@ async function checkBasis(tx: EntityManager, clientId: string, order: ErasureOrd
  * Inside the caller's transaction, with the client row locked. Idempotent: an erased client with
  * a receipt gets that receipt back and nothing is written.
  */
-export async function eraseLockedClient(tx: EntityManager, client: Client, order: ErasureOrder): Promise<ErasureReceipt> {
+export async function eraseLockedClient(tx: EntityManager, client: Client, order: ErasureOrder): Promise<ErasureOutcome> {
   if (client.status === ClientStatus.ERASED) {
     const done = await tx.findOne(ErasureReceipt, { client: client.id }, { orderBy: { erasedAt: 'desc' } });
-    if (done) return done;
+    if (done) return { receipt: done, openObligations: null };
   }
   const { reference, requests } = await checkBasis(tx, client.id, order);
   const sessions = await tx.count(Session, { client: client.id });
   const categories = await categoriesHeld(tx, client, sessions);
+  const obligations = await openObligations(tx, client.id);
 
+  // Kept for accounting: amount, status, dates, and each line's quantity and price. The item names
+  // are the client's own words and the partner would tie the order to a place and a person.
   const orders = await tx.execute<{ affectedRows: number }>(
-    `update client_order set client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null
+    `update client_order set client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null,
+            partner_id = null,
+            items = coalesce((select jsonb_agg(jsonb_build_object('name', ?::text, 'quantity', line->'quantity', 'priceTiyn', line->'priceTiyn') order by n)
+                                from jsonb_array_elements(items) with ordinality as lines(line, n)), '[]'::jsonb)
       where client_id = ?`,
-    [randomUUID(), client.id],
+    [randomUUID(), DEPERSONALISED_ITEM_NAME, client.id],
     'run',
   );
   await tx.nativeDelete(Session, { client: client.id });
   await tx.nativeDelete(PasswordReset, { client: client.id });
+  if (client.login) await forgetLogin(tx, order.throttleSecret, client.login);
   tx.assign(client, {
     surname: null,
     firstName: null,
@@ -118,6 +142,11 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
     iin: null,
     bin: null,
     legalName: null,
+    legalForm: null,
+    stateRegistrationDate: null,
+    headFullName: null,
+    kbe: null,
+    vatCertificate: null,
     registrationAddress: null,
     residenceAddress: null,
     phones: [],
@@ -132,7 +161,7 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
 
   // Erasure ends consent at once (P4 overrides P3's notice period): the record marks when it ended.
   const latest = await latestConsent(tx, client.id);
-  if (latest && consentInForce({ ...NO_CONSENT, status: latest.status })) {
+  if (latest && statusInForce(latest.status)) {
     const act: ConsentAct = {
       actor: order.actor.role,
       actorId: order.actor.role === 'DPO' ? order.actor.id : null,
@@ -156,11 +185,11 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
   });
   for (const request of requests) tx.assign(request, { status: ErasureRequestStatus.DONE, receiptId: receipt.id });
   await tx.flush();
-  return receipt;
+  return { receipt, openObligations: obligations };
 }
 
 /** P4, executed by the DPO (or the job runner when retention ended), in one transaction. */
-export async function eraseClient(em: EntityManager, clientId: string, order: ErasureOrder): Promise<ErasureReceipt> {
+export async function eraseClient(em: EntityManager, clientId: string, order: ErasureOrder): Promise<ErasureOutcome> {
   return em.transactional(async (tx) => {
     const client = await lockClient(tx, clientId);
     if (!client) throw notFound('Client');

@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { OpenObligation } from '../consent/consent-lifecycle';
+import { ConsentEvidenceType, OpenObligationType } from '../consent/consent.type';
 import { ERASED_CATEGORIES, ErasureBasis, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
 
 export const ErasedCategoryEnum = Object.fromEntries(ERASED_CATEGORIES.map((c) => [c, c])) as Record<ErasedCategory, ErasedCategory>;
@@ -13,6 +15,7 @@ export class ErasureRequestType {
   @Field(() => ErasureRequestStatus) status!: ErasureRequestStatus;
   @Field(() => Date) requestedAt!: Date;
   @Field(() => ID, { nullable: true }) receiptId!: string | null;
+  @Field(() => ConsentEvidenceType, { description: 'Proof of the request: user agent and anonymised IP' }) evidence!: ConsentEvidenceType;
 }
 
 @ObjectType('ErasureReceipt', { description: 'Proof of an erasure: what kinds of data went, when, why and by whom; never a value' })
@@ -27,4 +30,9 @@ export class ErasureReceiptType {
   @Field(() => String, { description: 'DPO or SYSTEM' }) actorRole!: string;
   @Field(() => String, { description: "The DPO's account id, or `jobs`" }) actorId!: string;
   @Field(() => Date) erasedAt!: Date;
+  @Field(() => [OpenObligationType], {
+    nullable: true,
+    description: 'Unfinished orders when the erasure ran: kept, depersonalised, still to be fulfilled. Only in the answer of the erasure itself; null when read back later',
+  })
+  openObligations!: OpenObligation[] | null;
 }

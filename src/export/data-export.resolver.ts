@@ -1,8 +1,11 @@
 import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
+import type { PasswordReset } from '../auth/password-reset.entity';
+import type { SecurityEvent } from '../auth/security-event.entity';
+import type { Session } from '../auth/session.entity';
 import { Client } from '../clients/client.entity';
 import { ClientType } from '../clients/client.type';
 import { Consent } from '../consent/consent.entity';
-import { ConsentType } from '../consent/consent.type';
+import { ExportedConsentType } from '../consent/consent.type';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
 import { ErasureReceiptType, ErasureRequestType } from '../erasure/erasure.type';
 import { notFound } from '../errors';
@@ -11,6 +14,7 @@ import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
 import { searchDisclosures, type LoggedDisclosure } from '../disclosure/disclosure-log';
 import { DisclosureType } from '../disclosure/disclosure.type';
+import { AccountPasswordResetType, AccountSecurityEventType, AccountSessionType } from './account-records.type';
 import { exportClientData, type DataExport } from './data-export';
 import { uuid } from '../validation/validate';
 
@@ -24,9 +28,12 @@ class DataExportType {
   @Field(() => Date) generatedAt!: Date;
   @Field(() => ClientType) client!: Client;
   @Field(() => [OrderType], { description: 'Orders linked to the client, newest first' }) orders!: Order[];
-  @Field(() => [ConsentType], { description: 'The consent history, oldest first (P2)' }) consents!: Consent[];
+  @Field(() => [ExportedConsentType], { description: 'The consent history with its evidence, oldest first (P2)' }) consents!: Consent[];
   @Field(() => [ErasureRequestType]) erasureRequests!: ErasureRequest[];
   @Field(() => [ErasureReceiptType]) erasureReceipts!: ErasureReceipt[];
+  @Field(() => [AccountSessionType], { description: 'Cookie sessions still held (expired ones are purged), oldest first' }) sessions!: Session[];
+  @Field(() => [AccountPasswordResetType], { description: 'Password reset tokens still held, oldest first' }) passwordResets!: PasswordReset[];
+  @Field(() => [AccountSecurityEventType], { description: 'Security events (P7), oldest first' }) securityEvents!: SecurityEvent[];
   @Field(() => [DisclosureType], { description: 'Who received which personal data (P5), newest first' }) disclosures!: LoggedDisclosure[];
 }
 
@@ -38,8 +45,10 @@ async function exportFor(ctx: RequestContext, clientId: string): Promise<ExportW
   // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
   ctx.loaders.client.clear(clientId).prime(clientId, data.client);
   ctx.loaders.subjectState.clear(clientId).prime(clientId, data.subjectState);
+  const disclosures = await searchDisclosures(ctx.em, { subjectId: clientId });
+  // Logged only once the export can be answered, so a failed export leaves no entry.
   ctx.privacy.exporting(clientId);
-  return { ...data, disclosures: await searchDisclosures(ctx.em, { subjectId: clientId }) };
+  return { ...data, disclosures };
 }
 
 @Resolver()

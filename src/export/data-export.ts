@@ -4,6 +4,9 @@
  */
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { PasswordReset } from '../auth/password-reset.entity';
+import { SecurityEvent } from '../auth/security-event.entity';
+import { Session } from '../auth/session.entity';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
@@ -20,6 +23,10 @@ export interface DataExport {
   readonly consents: Consent[];
   readonly erasureRequests: ErasureRequest[];
   readonly erasureReceipts: ErasureReceipt[];
+  /** The account's sessions, reset tokens and security events, oldest first (times and kinds only reach the API). */
+  readonly sessions: Session[];
+  readonly passwordResets: PasswordReset[];
+  readonly securityEvents: SecurityEvent[];
   /** The privacy state in the same snapshot, for the @pii guard. */
   readonly subjectState: SubjectState;
 }
@@ -33,12 +40,23 @@ export async function exportClientData(em: EntityManager, clientId: string, now:
       const consents = await tx.find(Consent, { client: clientId }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       const erasureRequests = await tx.find(ErasureRequest, { client: clientId }, { orderBy: { requestedAt: 'asc', id: 'asc' } });
       const erasureReceipts = await tx.find(ErasureReceipt, { client: clientId }, { orderBy: { erasedAt: 'asc', id: 'asc' } });
+      const sessions = await tx.find(Session, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const passwordResets = await tx.find(PasswordReset, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const securityEvents = await tx.find(SecurityEvent, { client: clientId }, { orderBy: { at: 'asc', id: 'asc' } });
       const latest = consents.at(-1);
       const subjectState: SubjectState = {
         erased: client.status === ClientStatus.ERASED,
-        consent: latest ? { status: latest.status, operations: new Set(latest.operations), purposes: new Set(latest.purposes) } : NO_CONSENT,
+        consent: latest
+          ? {
+              status: latest.status,
+              operations: new Set(latest.operations),
+              purposes: new Set(latest.purposes),
+              withdrawalEffectiveAt: latest.withdrawalEffectiveAt,
+              expiresAt: latest.expiresAt,
+            }
+          : NO_CONSENT,
       };
-      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, subjectState };
+      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, subjectState };
     },
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
   );

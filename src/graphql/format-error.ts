@@ -45,7 +45,8 @@ const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|57P0[1-3]|53300)$/;
 // parameter) are the caller's value refused by PostgreSQL, not a server fault.
 const BAD_VALUE_SQLSTATE = /^(22...|08P01)$/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|not currently accepting connections|Client has encountered a connection error|Timeout acquiring a connection|the database system is (starting up|shutting down)/;
+// pg's "Client was closed": a transaction's next statement on a connection the database has just terminated.
+const UNAVAILABLE_MESSAGE = /Connection terminated|not currently accepting connections|Client has encountered a connection error|Client was closed and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -101,12 +102,11 @@ export function schemaVocabulary(schema: GraphQLSchema): ReadonlySet<string> {
 }
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const VARIABLE = /^\$[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 // graphql-js 16 spells it "more that".
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
 
 function safeQuoted(content: string, vocabulary: ReadonlySet<string>): boolean {
-  // A variable reference ("$input") is the caller's code, not data.
-  if (/^\$[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(content)) return true;
   // A type reference ("[String!]!") or schema coordinate ("Query.clients", "@pii(category:)").
   const words = content.replace(/^@/, '').replace(/[[\]!():]/g, ' ').split(/[\s.]+/).filter(Boolean);
   if (words.length === 0 || words.length > 4) return false;
@@ -129,11 +129,73 @@ export function withoutValues(message: string, vocabulary: ReadonlySet<string> =
     .replace(/got invalid value [\s\S]*?(; | at "|$)/g, (_m, tail: string) => `got invalid value${tail === '; ' ? '; ' : tail}`)
     .replace(/(cannot represent[^:]*): [\s\S]*$/i, '$1.')
     .replace(/\bfound [\s\S]*$/, 'found <value>.')
-    .replace(/( at )?"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (quoted, at?: string, double?: string, single?: string) => {
+    .replace(/(Variable )?( at )?"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (quoted, variable?: string, at?: string, double?: string, single?: string) => {
+      // A variable's name ("$input") is the caller's code, not data.
+      if (variable) return VARIABLE.test(double ?? '') ? quoted : `${variable}<value>`;
       if (at) return safePath(double ?? '', vocabulary) ? quoted : ' at <value>';
       return safeQuoted(double ?? single ?? '', vocabulary) ? quoted : '<value>';
     })
     .slice(0, 300);
+}
+
+// graphql-js ends a message with its suggestions: quoted schema names, an enum value, a fragment type.
+const SUGGESTION = /\s*Did you mean (?:the enum value |to use an inline fragment on )?((?:"[^"]*"(?:,? or |, )?)+)\?$/;
+const ANY_SUGGESTION = /\s*Did you mean [\s\S]*$/;
+
+/** graphql-js 16's validation messages: names and types, each quoted. Anything else (a scalar's own message) is replaced. */
+const VALIDATION_KINDS = /^(Argument "|Cannot (query field|spread fragment) "|Directive "@|Enum value "|Field "|Fields "|Fragment "|Fragment cannot |OneOf Input Object "|Subscription "|The directive "@|The \w+ definition is not executable\.$|There can be only one |Unknown (argument|directive|fragment|type) "|Variable "\$|Expected value of type "[^"]*", found |Value "[_A-Za-z]\w*" does not exist in "[^"]*" enum\.$|Enum "[^"]*" cannot represent non-enum value: |Anonymous operation must be the only defined operation\.$)/;
+
+/** What a scalar or input type said about a variable's value, rebuilt from names only. */
+function coercionReason(inner: string, quote: (name: string) => string, vocabulary: ReadonlySet<string>): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^Field "([^"]*)" of required type "([^"]*)" was not provided\.$/.exec(inner))) return `Field ${quote(m[1]!)} of required type ${quote(m[2]!)} was not provided.`;
+  if ((m = /^Field "([^"]*)" is not defined by type "([^"]*)"\.$/.exec(inner))) return `Field ${quote(m[1]!)} is not defined by type ${quote(m[2]!)}.`;
+  if ((m = /^Expected type "([^"]*)" to be an object\.$/.exec(inner))) return `Expected type ${quote(m[1]!)} to be an object.`;
+  if ((m = /^Value "[\s\S]*" does not exist in "([^"]*)" enum\.$/.exec(inner))) return `The value does not exist in ${quote(m[1]!)} enum.`;
+  if ((m = /^Enum "([^"]*)" cannot represent /.exec(inner))) return `Enum ${quote(m[1]!)} cannot represent the value.`;
+  if ((m = /^([_A-Za-z]\w*) cannot represent /.exec(inner)) && vocabulary.has(m[1]!)) return `${m[1]} cannot represent the value.`;
+  return 'The value is not accepted for its type.';
+}
+
+/**
+ * A variable coercion message ("Variable "$t" got invalid value <value> at "t.from"; <reason>")
+ * from a fixed template: the variable's name, a path made of schema names, and the reason's kind.
+ */
+function coercionMessage(message: string, vocabulary: ReadonlySet<string>): string | null {
+  const head = /^Variable "\$([_A-Za-z][_0-9A-Za-z]{0,63})" got invalid value /.exec(message);
+  if (!head) return null;
+  const name = head[1]!;
+  const quote = (text: string) => (safeQuoted(text, vocabulary) ? `"${text}"` : '<value>');
+  // The path follows the value, which the caller chose: the last well-formed one is graphql-js's.
+  const paths = [...message.matchAll(/ at "([^"]+)"; /g)].filter((p) => p[1]!.startsWith(name) && safePath(p[1]!, vocabulary));
+  const path = paths.at(-1);
+  const inner = path ? message.slice(path.index! + path[0].length) : message.slice(message.lastIndexOf('; ') + 2);
+  const reason = message.includes('; ') ? coercionReason(inner, quote, vocabulary) : 'The value is not accepted for its type.';
+  return `Variable "$${name}" got invalid value${path ? ` at "${path[1]}"` : ''}; ${reason}`;
+}
+
+/**
+ * The message a client sees. graphql-js's own messages (syntax, validation, variable coercion)
+ * are passed on only in the shapes it is known to use, with every quoted part checked against the
+ * schema's names; a shape it does not know gets a fixed message. Suggestions ("Did you mean
+ * ...?") name the schema, so production drops them.
+ */
+export function publicMessage(message: string, code: string, vocabulary: ReadonlySet<string>, options: { suggestions: boolean }): string {
+  const suggestion = SUGGESTION.exec(message);
+  const main = message.replace(suggestion ? SUGGESTION : ANY_SUGGESTION, '');
+  const names = suggestion && options.suggestions ? [...suggestion[1]!.matchAll(/"([^"]*)"/g)].map((q) => q[1]!) : [];
+  const tail = names.length > 0 && names.every((n) => safeQuoted(n, vocabulary)) ? ` ${suggestion![0].trim()}` : '';
+  let text: string;
+  if (code === 'BAD_USER_INPUT' && main.startsWith('Variable "$')) {
+    text = coercionMessage(main, vocabulary) ?? withoutValues(main, vocabulary);
+  } else if (code === 'GRAPHQL_VALIDATION_FAILED') {
+    text = VALIDATION_KINDS.test(main) ? withoutValues(main, vocabulary) : 'A value in the query is not valid for its type.';
+  } else if (code === 'GRAPHQL_PARSE_FAILED') {
+    text = main.startsWith('Syntax Error: ') ? withoutValues(main, vocabulary) : 'Syntax Error.';
+  } else {
+    text = withoutValues(main, vocabulary);
+  }
+  return `${text}${tail}`.slice(0, 300);
 }
 
 /** The innermost stable code in an error's chain: a limit error wrapped by Apollo keeps its own. */
@@ -146,7 +208,7 @@ function ownCode(error: unknown): string | null {
   return code;
 }
 
-export function createFormatError(log: Logger, schema?: GraphQLSchema) {
+export function createFormatError(log: Logger, schema?: GraphQLSchema, options: { suggestions: boolean } = { suggestions: false }) {
   const vocabulary = schema ? schemaVocabulary(schema) : new Set<string>();
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const formattedCode = String(formatted.extensions?.code ?? '');
@@ -160,7 +222,7 @@ export function createFormatError(log: Logger, schema?: GraphQLSchema) {
     if (code) {
       const { field, reason, limit, retryAfterSeconds, resetToken } = formatted.extensions ?? {};
       return {
-        message: withoutValues(formatted.message, vocabulary),
+        message: publicMessage(formatted.message, code, vocabulary, options),
         ...where,
         extensions: {
           code,
@@ -176,6 +238,11 @@ export function createFormatError(log: Logger, schema?: GraphQLSchema) {
     const root = causes(error).at(-1);
     const name = root instanceof Error ? root.name : typeof root;
     const rootCode = (root as { code?: unknown } | undefined)?.code;
+    // 57014: statement_timeout (src/db/orm.ts) cancelled a statement past the request's deadline.
+    if (sqlState(error) === '57014') {
+      log.warn({ errorName: name, code: rootCode, path: formatted.path }, 'statement timed out');
+      return { message: 'A database statement ran out of time', ...where, extensions: { code: 'REQUEST_TIMEOUT' } };
+    }
     if (BAD_VALUE_SQLSTATE.test(sqlState(error) ?? '')) {
       log.warn({ errorName: name, code: rootCode, path: formatted.path }, 'value refused by the database');
       return { message: 'A value is not in an accepted format', ...where, extensions: { code: 'BAD_USER_INPUT' } };

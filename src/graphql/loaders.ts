@@ -8,7 +8,7 @@ import { Client, ClientStatus } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
 import { Order } from '../orders/order.entity';
 import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
-import { NO_CONSENT, type ConsentStatus } from '../privacy/consent-state';
+import { IN_FORCE_STATUSES, NO_CONSENT, type ConsentStatus } from '../privacy/consent-state';
 import { placeholders } from '../db/sql';
 import type { SubjectState } from './request-privacy';
 
@@ -38,18 +38,43 @@ interface SubjectRow {
   consent_status: ConsentStatus | null;
   operations: ConsentOperation[] | null;
   purposes: ConsentPurpose[] | null;
+  withdrawal_effective_at: Date | null;
+  expires_at: Date | null;
 }
 
 /** Joins each client row `c` to its latest consent record `k` (the current state, P2). */
 export const LATEST_CONSENT = `left join lateral (
-         select status, operations, purposes from consent
+         select status, operations, purposes, withdrawal_effective_at, expires_at from consent
           where client_id = c.id order by recorded_at desc, id desc limit 1) k on true`;
+
+/** The latest consent record's columns the privacy state needs (names clash with no client column). */
+const STATE_COLUMNS = 'k.status as consent_status, k.operations, k.purposes, k.withdrawal_effective_at, k.expires_at';
+
+/**
+ * The SQL twin of `consentInForce(state, now)` for the latest record `k` (LATEST_CONSENT), with
+ * the same clock passed in, so a filter never matches a subject whose data the decision would hide.
+ */
+export function consentInForceSql(now: Date): { sql: string; params: unknown[] } {
+  const pending: ConsentStatus = 'WITHDRAWAL_PENDING';
+  return {
+    sql: `(k.status in (${placeholders(IN_FORCE_STATUSES)})
+           and (k.status <> ? or k.withdrawal_effective_at > ?::timestamptz)
+           and (k.expires_at is null or k.expires_at > ?::timestamptz))`,
+    params: [...IN_FORCE_STATUSES, pending, now, now],
+  };
+}
 
 function subjectStateOf(row: SubjectRow): SubjectState {
   return {
     erased: row.status === ClientStatus.ERASED,
     consent: row.consent_status
-      ? { status: row.consent_status, operations: new Set(row.operations ?? []), purposes: new Set(row.purposes ?? []) }
+      ? {
+          status: row.consent_status,
+          operations: new Set(row.operations ?? []),
+          purposes: new Set(row.purposes ?? []),
+          withdrawalEffectiveAt: row.withdrawal_effective_at ? new Date(row.withdrawal_effective_at) : null,
+          expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+        }
       : NO_CONSENT,
   };
 }
@@ -58,7 +83,7 @@ function subjectStateOf(row: SubjectRow): SubjectState {
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
   // em.execute, not the raw connection: inside a transaction it must read that transaction's view.
   const rows: SubjectRow[] = await em.execute(
-    `select c.id, c.status, k.status as consent_status, k.operations, k.purposes
+    `select c.id, c.status, ${STATE_COLUMNS}
        from client c
        ${LATEST_CONSENT}
       where c.id in (${placeholders(ids)})`,
@@ -71,7 +96,7 @@ export async function loadSubjectStates(em: EntityManager, ids: readonly string[
  * Client rows with their privacy state, read in one statement: an erasure or a withdrawal
  * committing meanwhile is seen wholly or not at all (never a row from before with a state from after).
  */
-export const CLIENT_WITH_STATE_COLUMNS = 'c.*, k.status as consent_status, k.operations, k.purposes';
+export const CLIENT_WITH_STATE_COLUMNS = `c.*, ${STATE_COLUMNS}`;
 
 export interface ClientWithState {
   readonly client: Client;
@@ -80,10 +105,18 @@ export interface ClientWithState {
 
 /** Maps a row selected with CLIENT_WITH_STATE_COLUMNS (the password hash never leaves here). */
 export function clientWithState(em: EntityManager, row: Record<string, unknown>): ClientWithState {
-  const { consent_status, operations, purposes, password_hash: _hash, ...columns } = row;
+  const { consent_status, operations, purposes, withdrawal_effective_at, expires_at, password_hash: _hash, ...columns } = row;
   return {
     client: em.map(Client, columns),
-    state: subjectStateOf({ id: String(columns.id), status: columns.status as ClientStatus, consent_status, operations, purposes } as SubjectRow),
+    state: subjectStateOf({
+      id: String(columns.id),
+      status: columns.status as ClientStatus,
+      consent_status,
+      operations,
+      purposes,
+      withdrawal_effective_at,
+      expires_at,
+    } as SubjectRow),
   };
 }
 

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { DisclosureBatch, type RecipientRef } from '../disclosure/batch';
 import type { DisclosedField } from '../disclosure/disclosure.entity';
+import type { RequestFacts } from '../disclosure/disclosure-log';
 import { loadRecipient, subjectAccessRecipient, type Recipient } from '../disclosure/recipient';
 import { createServedLoader } from '../partners/served';
 import type { PiiCategory } from '../privacy/categories';
@@ -41,12 +42,16 @@ export class RequestPrivacy {
   readonly redactions: Redaction[] = [];
   /** Personal values served under P5 (or exported to the subject), written before the response leaves. */
   readonly disclosures = new DisclosureBatch();
+  /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
+  query: Omit<RequestFacts, 'requestId'> = { operationName: null, queryHash: null };
   private readonly states = new Map<string, SubjectState>();
   /** The partner's served subjects learned so far: the grant's subject set grows as they are looked up. */
   private readonly served = new Set<string>();
   private exportRecipient: RecipientRef | null = null;
   private readonly exported = new Set<string>();
   readonly caller: Caller | null;
+  /** One instant for the whole request, so every field of it is judged against the same consent dates. */
+  readonly now = new Date();
 
   constructor(
     private readonly principal: Principal | null,
@@ -70,8 +75,8 @@ export class RequestPrivacy {
     if (POLICY[audienceOf(caller, subjectId)].access[category] === 'HIDDEN') return NO_ROLE;
     // Partners must also learn whether they serve the subject, which only load() does.
     const known = this.states.get(subjectId) ?? (this.serves ? undefined : this.subjects.peek(subjectId));
-    if (known) return decide(category, caller, { id: subjectId, erased: known.erased }, known.consent);
-    return this.load(subjectId).then((state) => decide(category, caller, { id: subjectId, erased: state.erased }, state.consent));
+    if (known) return decide(category, caller, { id: subjectId, erased: known.erased }, known.consent, this.now);
+    return this.load(subjectId).then((state) => decide(category, caller, { id: subjectId, erased: state.erased }, state.consent, this.now));
   }
 
   /**
@@ -97,13 +102,16 @@ export class RequestPrivacy {
   }
 
   /**
-   * Marks this request as an access export of the subject: every personal value of it that the
-   * @pii guard serves is logged, with the subject as recipient (and it fails closed like P5).
+   * Marks this request as an access export of the subject: the export itself is one entry, with
+   * the subject as recipient, even if it serves no personal value (consents, amounts, an empty
+   * record); every personal value of the subject that the @pii guard serves is named in it. It
+   * fails closed like P5.
    */
   exporting(subjectId: string): void {
     if (!this.principal) return;
     this.exportRecipient ??= subjectAccessRecipient(this.principal);
     this.exported.add(subjectId);
+    this.disclosures.open(this.exportRecipient, subjectId);
   }
 
   /** A personal value actually served to a P5 recipient or in an access export. */

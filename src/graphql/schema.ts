@@ -24,7 +24,10 @@ export const SUBJECT_LOCATORS: Readonly<Record<string, SubjectLocator>> = {
 };
 
 export interface SchemaOptions {
-  /** Bench-only: builds the schema without the shield and the @pii guard, as a baseline. */
+  /**
+   * Bench-only: without the shield and the @pii guard, and (src/http/app.ts) without the
+   * redaction report and the disclosure log: the baseline that measures what enforcement costs.
+   */
   readonly enforcement?: boolean;
 }
 

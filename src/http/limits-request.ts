@@ -80,11 +80,15 @@ export function requestScope(options: { timeoutMs: number; log: Logger }): Reque
         sendError(res, 503, 'REQUEST_TIMEOUT', `The request took longer than ${timeoutMs} ms; nothing was written`, { limit: timeoutMs });
       }
     }, timeoutMs);
+    // It answers a request on a listening server, which keeps the process alive anyway; on its own
+    // (a server closed with a request in flight) it must not hold a process or a test worker open.
+    timer.unref();
     res.on('close', () => {
       clearTimeout(timer);
       log.info(
         {
           requestId: res.locals.requestId,
+          correlationId: res.locals.correlationId ?? undefined,
           method: req.method,
           operation: scope.operationName,
           status: res.writableFinished ? res.statusCode : null,

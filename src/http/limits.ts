@@ -34,8 +34,8 @@ type Limits = Config['limits'];
 const refuse = (code: ErrorCode, message: string, limit: number) => (context: ValidationContext | null) =>
   context?.reportError(apiError(code, message, { limit, http: { status: 400 } }));
 
-/** Depth, aliases and directives as validation rules; field suggestions hidden in production. */
-function armor(limits: Limits, production: boolean): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
+/** Depth, aliases and directives as validation rules. */
+function armor(limits: Limits): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[] } {
   const { validationRules, plugins } = new ApolloArmor({
     maxDepth: {
       n: limits.maxDepth,
@@ -57,7 +57,8 @@ function armor(limits: Limits, production: boolean): { validationRules: Validati
     costLimit: { enabled: false },
     // graphql-js counts tokens while it parses (parseOptions.maxTokens): one parse, not two.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: production },
+    // Its pattern misses enum suggestions; formatError drops every "Did you mean ...?" in production.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return { validationRules: validationRules as ValidationRule[], plugins: plugins as ApolloServerPlugin[] };
 }
@@ -182,7 +183,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
   const limits = config.limits;
   const rateLimiter = await createRateLimiter(config, log);
   guardTransactions(orm);
-  const { validationRules, plugins } = armor(limits, config.env === 'production');
+  const { validationRules, plugins } = armor(limits);
   return {
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },

@@ -5,6 +5,7 @@
  * checked again after the lock, so a transition happens once whoever gets there first.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import type { Client } from '../clients/client.entity';
 import { applyDueWithdrawal, applyExpiry, lockClient, type Transition } from '../consent/consent-lifecycle';
 import { DEFAULT_RETENTION, retentionCutoffs, type RetentionPolicy } from '../consent/retention';
@@ -17,6 +18,10 @@ export interface JobOptions {
   readonly now?: () => Date;
   readonly retention?: RetentionPolicy;
   readonly batchSize?: number;
+  /** Where a client whose transition failed is reported (by id, error name and SQL code: never a value). */
+  readonly log: Logger;
+  /** The JWT secret, so that depersonalisation also deletes the login's brute-force counters (null: none exist). */
+  readonly throttleSecret: string | null;
 }
 
 export interface JobReport {
@@ -27,6 +32,11 @@ export interface JobReport {
   clientsDepersonalised: number;
   ordersPurged: number;
   consentRecordsPurged: number;
+  /** Sessions and password-reset tokens past their expiry. */
+  sessionsPurged: number;
+  passwordResetsPurged: number;
+  /** Security events older than RetentionPolicy.securityEventDays. */
+  securityEventsPurged: number;
   /** Clients whose transition failed and was rolled back; retried on the next run. */
   failures: number;
 }
@@ -48,8 +58,22 @@ const CONTACT_RETENTION_ENDED = latestRecordsWhere(`k.status in ('WITHDRAWN', 'E
 type Step = (tx: EntityManager, client: Client) => Promise<Transition>;
 type Outcome = Transition | 'FAILED';
 
+/** Error name and SQLSTATE only: database messages can quote the row's values. */
+function failureOf(error: unknown): { errorName: string; sqlState: string | null } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { errorName: error instanceof Error ? error.name : typeof error, sqlState: typeof code === 'string' ? code : null };
+}
+
 /** Runs `step` once for every candidate, each in its own transaction; a client locked elsewhere is left to that holder. */
-async function forEachCandidate(em: EntityManager, sql: string, at: Date, batchSize: number, step: Step): Promise<Record<Outcome, number>> {
+async function forEachCandidate(
+  em: EntityManager,
+  log: Logger,
+  job: string,
+  sql: string,
+  at: Date,
+  batchSize: number,
+  step: Step,
+): Promise<Record<Outcome, number>> {
   const counts: Record<Outcome, number> = { APPLIED: 0, WAITING: 0, NOT_DUE: 0, FAILED: 0 };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -62,7 +86,10 @@ async function forEachCandidate(em: EntityManager, sql: string, at: Date, batchS
           const client = await lockClient(tx, id, { skipLocked: true });
           return client ? step(tx, client) : 'NOT_DUE';
         })
-        .catch((): Outcome => 'FAILED');
+        .catch((error: unknown): Outcome => {
+          log.error({ job, clientId: id, ...failureOf(error) }, 'lifecycle job failed for a client; rolled back, retried next run');
+          return 'FAILED';
+        });
       counts[outcome] += 1;
     }
     if (rows.length < batchSize) return counts;
@@ -86,28 +113,41 @@ async function purgeOrders(em: EntityManager, completedBefore: Date, batchSize: 
   }
 }
 
+/** An expired session or reset token authenticates no one: nothing is gained by keeping it. */
+async function purgeExpired(em: EntityManager, table: 'session' | 'password_reset', now: Date): Promise<number> {
+  const result = await em.fork().execute<{ affectedRows: number }>(`delete from ${table} where expires_at < ?`, [now], 'run');
+  return result.affectedRows;
+}
+
+/** Security events are kept long enough to answer a dispute about an account takeover, then go. */
+async function purgeSecurityEvents(em: EntityManager, before: Date): Promise<number> {
+  const result = await em.fork().execute<{ affectedRows: number }>(`delete from security_event where at < ?`, [before], 'run');
+  return result.affectedRows;
+}
+
 export async function runJobs(options: JobOptions): Promise<JobReport> {
   const now = (options.now ?? (() => new Date()))();
   const retention = options.retention ?? DEFAULT_RETENTION;
   const batchSize = options.batchSize ?? 200;
   const cutoffs = retentionCutoffs(now, retention);
-  const { em } = options;
+  const { em, log } = options;
+  const erasure = { basis: ErasureBasis.RETENTION_ENDED, reference: null, actor: JOBS_ACTOR, now, throttleSecret: options.throttleSecret };
   // With no grace period, consent ending and depersonalisation are one transaction: no window
   // in which a withdrawn client's data is still held.
   const depersonaliseAtOnce = async (tx: EntityManager, client: Client, outcome: Transition): Promise<Transition> => {
     if (outcome === 'APPLIED' && retention.contactDaysAfterConsentEnds === 0) {
-      await eraseLockedClient(tx, client, { basis: ErasureBasis.RETENTION_ENDED, reference: null, actor: JOBS_ACTOR, now });
+      await eraseLockedClient(tx, client, erasure);
     }
     return outcome;
   };
 
-  const withdrawals = await forEachCandidate(em, DUE_WITHDRAWALS, now, batchSize, async (tx, client) =>
+  const withdrawals = await forEachCandidate(em, log, 'withdrawal', DUE_WITHDRAWALS, now, batchSize, async (tx, client) =>
     depersonaliseAtOnce(tx, client, await applyDueWithdrawal(tx, client, now)),
   );
-  const expiries = await forEachCandidate(em, DUE_EXPIRIES, now, batchSize, async (tx, client) =>
+  const expiries = await forEachCandidate(em, log, 'expiry', DUE_EXPIRIES, now, batchSize, async (tx, client) =>
     depersonaliseAtOnce(tx, client, await applyExpiry(tx, client, now)),
   );
-  const depersonalised = await forEachCandidate(em, CONTACT_RETENTION_ENDED, cutoffs.contactConsentEndedBefore, batchSize, async (tx, client) => {
+  const depersonalised = await forEachCandidate(em, log, 'depersonalisation', CONTACT_RETENTION_ENDED, cutoffs.contactConsentEndedBefore, batchSize, async (tx, client) => {
     // Re-checked under the lock: the client may have been erased, or consent given again, meanwhile.
     const [latest] = await tx.execute<{ status: string; recorded_at: Date }[]>(
       `select status, recorded_at from consent where client_id = ? order by recorded_at desc, id desc limit 1`,
@@ -115,7 +155,7 @@ export async function runJobs(options: JobOptions): Promise<JobReport> {
     );
     if (client.status === 'ERASED' || !latest || !['WITHDRAWN', 'EXPIRED'].includes(latest.status)) return 'NOT_DUE';
     if (new Date(latest.recorded_at) > cutoffs.contactConsentEndedBefore) return 'NOT_DUE';
-    await eraseLockedClient(tx, client, { basis: ErasureBasis.RETENTION_ENDED, reference: null, actor: JOBS_ACTOR, now });
+    await eraseLockedClient(tx, client, erasure);
     return 'APPLIED';
   });
   const ordersPurged = await purgeOrders(em, cutoffs.ordersCompletedBefore, batchSize);
@@ -128,6 +168,9 @@ export async function runJobs(options: JobOptions): Promise<JobReport> {
     clientsDepersonalised: depersonalised.APPLIED + (retention.contactDaysAfterConsentEnds === 0 ? withdrawals.APPLIED + expiries.APPLIED : 0),
     ordersPurged,
     consentRecordsPurged: consentPurge?.purged ?? 0,
+    sessionsPurged: await purgeExpired(em, 'session', now),
+    passwordResetsPurged: await purgeExpired(em, 'password_reset', now),
+    securityEventsPurged: await purgeSecurityEvents(em, cutoffs.securityEventsBefore),
     failures: withdrawals.FAILED + expiries.FAILED + depersonalised.FAILED,
   };
 }

@@ -8,12 +8,18 @@ import { runJobs } from './run-jobs';
  * instances may run theirs: the runner is safe with that). Returns a stop function that waits
  * for a run in progress.
  */
-export function startJobScheduler(orm: MikroORM, log: Logger, intervalMs: number, retention: RetentionPolicy = DEFAULT_RETENTION): () => Promise<void> {
+export function startJobScheduler(
+  orm: MikroORM,
+  log: Logger,
+  intervalMs: number,
+  retention: RetentionPolicy = DEFAULT_RETENTION,
+  throttleSecret: string | null = null,
+): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
-    running = runJobs({ em: orm.em, retention })
+    running = runJobs({ em: orm.em, retention, log, throttleSecret })
       .then((report) => log.info({ jobs: report }, 'lifecycle jobs ran'))
       .catch((error: unknown) => log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'lifecycle jobs failed'))
       .finally(() => {

@@ -12,7 +12,8 @@ const MAX_ITEMS = 50;
 const MAX_QUANTITY = 10_000;
 const MAX_PRICE_TIYN = 2_000_000_000;
 
-export async function placeOrder(em: EntityManager, clientId: string, input: PlaceOrderInput): Promise<Order> {
+/** `now`: the instant consent must be in force at (P3 dates count as soon as they pass). */
+export async function placeOrder(em: EntityManager, clientId: string, input: PlaceOrderInput, now: Date = new Date()): Promise<Order> {
   if (input.items.length < 1 || input.items.length > MAX_ITEMS) throw badInput('items', `must have 1 to ${MAX_ITEMS} entries`);
   const items = input.items.map((item, i) => {
     if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_QUANTITY) {
@@ -31,8 +32,9 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
     // Locked, so an erasure or withdrawal cannot commit between this check and the insert.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
-    // P3/P4: without consent in force, or once erased or blocked, there is no service.
-    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent)) {
+    // P3/P4: without consent in force (a due withdrawal counts before the job runner records it),
+    // or once erased or blocked, there is no service.
+    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent, now)) {
       throw apiError('FORBIDDEN', 'This account can no longer place orders', { reason: 'NO_SERVICE' });
     }
     const order = tx.create(Order, {

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { signToken } from '../auth/tokens';
 import type { Config } from '../config';
 import { badInput, conflict, notFound } from '../errors';
-import { UUID } from '../disclosure/recipient';
 import { CONSENT_PURPOSES, PII_CATEGORIES, scopeOf, type ConsentPurpose, type PiiCategory } from '../privacy/categories';
 import * as v from '../validation/validate';
 import { Contract } from './contract.entity';
@@ -29,11 +28,6 @@ export function calendarDate(field: string, value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) throw badInput(field, 'must be a date YYYY-MM-DD');
   return value;
-}
-
-export function uuid(field: string, value: string): string {
-  if (!UUID.test(value)) throw badInput(field, 'must be an id returned by this API');
-  return value.toLowerCase();
 }
 
 export function categoryList(field: string, values: readonly PiiCategory[]): PiiCategory[] {
@@ -66,7 +60,7 @@ export async function registerPartner(em: EntityManager, input: RegisterPartnerI
 }
 
 export async function registerContract(em: EntityManager, input: RegisterContractInput): Promise<Contract> {
-  const partner = await em.findOne(Partner, { id: uuid('partnerId', input.partnerId) });
+  const partner = await em.findOne(Partner, { id: v.uuid('partnerId', input.partnerId) });
   if (!partner) throw notFound('Partner');
   const validFrom = calendarDate('validFrom', input.validFrom);
   const validTo = calendarDate('validTo', input.validTo);
@@ -99,7 +93,7 @@ export async function issuePartnerToken(
   args: { contractId: string; scopes: readonly PiiCategory[]; ttl: number; issuedBy: string },
   now = new Date(),
 ): Promise<IssuedToken> {
-  const contract = await em.findOne(Contract, { id: uuid('contractId', args.contractId) });
+  const contract = await em.findOne(Contract, { id: v.uuid('contractId', args.contractId) });
   if (!contract) throw notFound('Contract');
   if (!contractInForce(contract, now)) throw conflict('The contract is not in force');
   const categories = categoryList('scopes', args.scopes);
@@ -119,7 +113,7 @@ export async function issuePartnerToken(
 
 /** Takes effect on the next request: every partner request checks its jti. */
 export async function revokePartnerToken(em: EntityManager, tokenId: string): Promise<boolean> {
-  const token = await em.findOne(PartnerToken, { jti: uuid('tokenId', tokenId) });
+  const token = await em.findOne(PartnerToken, { jti: v.uuid('tokenId', tokenId) });
   if (!token) throw notFound('Token');
   token.revokedAt ??= new Date();
   await em.flush();

@@ -4,7 +4,7 @@
  */
 import type { PiiCategory } from './categories';
 import { consentCovers, type ConsentState } from './consent-state';
-import { POLICY, type Access, type Audience } from './policy';
+import { POLICY, type Access, type Audience, type Basis } from './policy';
 import type { Role } from './roles';
 
 export type RedactionReason = 'ROLE' | 'SCOPE' | 'CONSENT' | 'ERASED';
@@ -39,7 +39,18 @@ export function audienceOf(caller: Caller, subjectId: string): Audience {
 
 const hidden = (reason: RedactionReason): Decision => ({ access: 'HIDDEN', reason });
 
-export function decide(category: PiiCategory, caller: Caller, subject: Subject, consent: ConsentState): Decision {
+/** A consent basis holds at `now` when consent is in force and covers each of its purposes and operations. */
+function consentBasisHolds(basis: Extract<Basis, { kind: 'CONSENT' }>, consent: ConsentState, now: Date): boolean {
+  return basis.purposes.every((purpose) => consentCovers(consent, purpose, basis.operations, now));
+}
+
+const FULL: Decision = { access: 'FULL', reason: null };
+
+/**
+ * `now` is the instant consent is judged at (P3 dates count as soon as they pass); callers without
+ * a clock of their own get the wall clock.
+ */
+export function decide(category: PiiCategory, caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): Decision {
   const policy = POLICY[audienceOf(caller, subject.id)];
   const access: Access = policy.access[category];
   // Role first: a caller who could never see the category learns nothing about the subject's state.
@@ -50,10 +61,45 @@ export function decide(category: PiiCategory, caller: Caller, subject: Subject, 
     if (!grant || !grant.subjectIds.has(subject.id) || !grant.categories.has(category)) return hidden('SCOPE');
   }
   if (policy.basis.kind === 'NONE') return hidden('ROLE');
-  if (policy.basis.kind === 'CONSENT' && !consentCovers(consent, policy.basis.purpose, policy.basis.operations)) {
+  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, consent, now)) {
     return hidden('CONSENT');
   }
-  return access === 'FULL' ? { access, reason: null } : { access, reason: 'ROLE' };
+  return access === 'FULL' ? FULL : { access, reason: 'ROLE' };
+}
+
+/** A subject's related records, served as a whole list or not at all. */
+export type Relation = 'ORDERS' | 'CONSENTS';
+
+/**
+ * P1 counts "information about actions performed on the Site" (orders, and the consent acts among
+ * them) as personal data: ORDER_CONTACT is that category, so a withheld list is reported under it.
+ */
+export const RELATION_CATEGORY: PiiCategory = 'ORDER_CONTACT';
+
+/**
+ * Whether the caller gets a subject's orders or consent history at all. The subject and the DPO
+ * always do (the history is the proof of consent, kept after erasure); everyone else on the same
+ * terms as the subject's personal fields. A list that is served still goes through each @pii field's guard.
+ */
+export function decideRelation(relation: Relation, caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): Decision {
+  const audience = audienceOf(caller, subject.id);
+  if (audience === 'SUBJECT' || audience === 'DPO') return FULL;
+  const policy = POLICY[audience];
+  if (policy.basis.kind === 'NONE') return hidden('ROLE');
+  if (subject.erased) return hidden('ERASED');
+  if (policy.requiresGrant) {
+    // P5 opens personal fields for a purpose, never who consented to what and which staff recorded it.
+    if (relation === 'CONSENTS') return hidden('SCOPE');
+    const grant = caller.grant;
+    if (!grant || !grant.subjectIds.has(subject.id)) return hidden('SCOPE');
+    // An authority gets orders only when its request names them; a partner's orders are those its
+    // contract assigns it (the resolver keeps only those), so its category list does not decide.
+    if (audience === 'AUTHORITY' && !grant.categories.has(RELATION_CATEGORY)) return hidden('SCOPE');
+  }
+  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, consent, now)) {
+    return hidden('CONSENT');
+  }
+  return FULL;
 }
 
 /**

@@ -5,9 +5,9 @@
 import type { PiiCategory } from './categories';
 import {
   maskAddress,
+  maskBankAccount,
   maskEmail,
   maskFullName,
-  maskIban,
   maskIdNumber,
   maskLegalName,
   maskNamePart,
@@ -34,12 +34,6 @@ const each =
   (value) =>
     Array.isArray(value) ? value.map((v) => mask(v)) : mask(value);
 
-const bankAccount = (v: unknown): unknown => {
-  const account = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  // The bank itself does not identify the holder; the account number does.
-  return { iban: maskIban(account.iban), bankName: account.bankName ?? null, bic: account.bic ?? null };
-};
-
 export const MASKS: Readonly<Record<Exclude<MaskKind, 'HIDE'>, Mask>> = {
   NAME_PART: each(maskNamePart),
   FULL_NAME: (_value, source) =>
@@ -48,7 +42,7 @@ export const MASKS: Readonly<Record<Exclude<MaskKind, 'HIDE'>, Mask>> = {
   EMAIL: each(maskEmail),
   ID_NUMBER: each(maskIdNumber),
   LEGAL_NAME: each(maskLegalName),
-  BANK_ACCOUNT: each(bankAccount),
+  BANK_ACCOUNT: each(maskBankAccount),
   ADDRESS: each(maskAddress),
 };
 

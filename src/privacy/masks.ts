@@ -5,7 +5,7 @@
  * emoji, combining marks) it returns a mask and never the raw value, and never throws.
  * Masks have a fixed shape so that the length of the original cannot be read off them.
  */
-import { isValidEmail, normaliseIban } from '../kz/identifiers';
+import { isValidBic, isValidEmail, normaliseIban } from '../kz/identifiers';
 
 export interface AddressValue {
   country?: string | null;
@@ -15,6 +15,12 @@ export interface AddressValue {
   building?: string | null;
   apartment?: string | null;
   postalCode?: string | null;
+}
+
+export interface BankAccountValue {
+  iban: string;
+  bankName: string | null;
+  bic: string | null;
 }
 
 type NameParts = { surname?: unknown; firstName?: unknown; patronymic?: unknown };
@@ -70,22 +76,30 @@ export function maskPhone(v: unknown): string {
   return `+7 ${digits[1]}** *** ** ${digits.slice(9)}`;
 }
 
-/** 'a***@m***.kz': first character of the local part and of the domain, and the TLD. */
+/**
+ * Top-level domains shared by so many addresses that showing them narrows nothing down: a
+ * two-letter country code, or com/net/org. Any other (brand, city or new gTLD) could point
+ * at an employer or a small community, and its length alone would tell, so it becomes '***'.
+ */
+const COMMON_TLD = /^([a-z]{2}|com|net|org)$/;
+
+/** 'a***@m***.kz': first character of the local part and of the domain, and a common TLD. */
 export function maskEmail(v: unknown): string {
   if (typeof v !== 'string') return GARBAGE_EMAIL;
   const email = v.trim();
   if (!isValidEmail(email)) return GARBAGE_EMAIL;
   const at = email.lastIndexOf('@');
-  const domain = email.slice(at + 1);
+  const domain = email.slice(at + 1).toLowerCase();
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
-  return `${email[0]}***@${domain[0]}***.${tld}`.toLowerCase();
+  return `${email[0]!.toLowerCase()}***@${domain[0]}***.${COMMON_TLD.test(tld) ? tld : '***'}`;
 }
 
-/** IIN/BIN: '********1234'. */
+/**
+ * IIN/BIN: '********1234', only for a stored value of exactly 12 digits. Anything else is
+ * garbage: the last four of a short value would be most or all of it.
+ */
 export function maskIdNumber(v: unknown): string {
-  if (typeof v !== 'string') return GARBAGE_ID;
-  const digits = v.replace(/\s/g, '');
-  return /^[0-9]{4,}$/.test(digits) ? `********${digits.slice(-4)}` : GARBAGE_ID;
+  return typeof v === 'string' && /^[0-9]{12}$/.test(v) ? `********${v.slice(-4)}` : GARBAGE_ID;
 }
 
 /** 'KZ** **** **** **** 1234' whatever the country or length of the stored IBAN. */
@@ -95,6 +109,21 @@ export function maskIban(v: unknown): string {
   // Any IBAN-shaped value (ISO 13616 lengths 15-34) shows its last four characters.
   if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(iban)) return GARBAGE_IBAN;
   return `KZ** **** **** **** ${iban.slice(-4)}`;
+}
+
+/**
+ * A bank account: the IBAN masked; the bank's name dropped (it is client-entered free text);
+ * the BIC kept only when it is a well-formed BIC, which names a bank, not the holder.
+ */
+export function maskBankAccount(v: unknown): BankAccountValue {
+  return guarded(
+    () => {
+      const account = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
+      const bic = account.bic;
+      return { iban: maskIban(account.iban), bankName: null, bic: typeof bic === 'string' && isValidBic(bic) ? bic : null };
+    },
+    { iban: GARBAGE_IBAN, bankName: null, bic: null },
+  );
 }
 
 /** 'Иван' → 'И.', 'Анна-Мария' → 'А.-М.'; '' when there is no leading letter. */
@@ -126,15 +155,6 @@ export function maskFullName(parts: NameParts): string {
   return guarded(() => {
     if (typeof parts !== 'object' || parts === null) return OPAQUE;
     const words = [fullSurname(parts.surname), initial(parts.firstName), initial(parts.patronymic)];
-    return words.filter((w) => w !== '').join(' ') || OPAQUE;
-  }, OPAQUE);
-}
-
-/** 'И. И. И.': initials only. */
-export function maskInitials(parts: NameParts): string {
-  return guarded(() => {
-    if (typeof parts !== 'object' || parts === null) return OPAQUE;
-    const words = [initial(parts.surname), initial(parts.firstName), initial(parts.patronymic)];
     return words.filter((w) => w !== '').join(' ') || OPAQUE;
   }, OPAQUE);
 }
@@ -186,9 +206,4 @@ export function maskLegalName(v: unknown): string {
   const c = leadingChar(rest, LETTER_OR_DIGIT);
   if (c === '') return OPAQUE;
   return form ? `${form[1].toUpperCase()} «${c}***»` : `${c}***`;
-}
-
-/** For any value with no meaningful partial view (e.g. login). */
-export function maskOpaque(): string {
-  return OPAQUE;
 }

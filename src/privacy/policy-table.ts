@@ -8,7 +8,7 @@ function basisText(policy: AudiencePolicy): string {
     case 'SUBJECT':
       return 'own data';
     case 'CONSENT':
-      return `consent: ${basis.purpose} + ${basis.operations.join(', ')}`;
+      return `consent: ${basis.purposes.join(' + ')} + ${basis.operations.join(', ')}`;
     case 'LAW':
       return `law: ${basis.note}`;
     case 'NONE':

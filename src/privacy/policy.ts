@@ -1,7 +1,8 @@
 /**
  * The policy matrix, as data: for each audience and P1 category, FULL, MASKED or HIDDEN, and the
- * basis each audience processes data on. The decision function, the @pii directive's enum, the
- * shield's role lists and the README table all derive from this one declaration.
+ * basis each audience processes data on. The decision (decide.ts), the personal-filter rules and
+ * the README table derive from it. Not from here: the @pii directive's enum (categories.ts) and
+ * which roles may call which operation, which the shield enforces (src/auth/operation-access.ts).
  * To change who sees what, change this file, run `npm run policy` and paste the table into the
  * README (a test keeps them equal).
  */
@@ -16,8 +17,8 @@ export type Audience = (typeof AUDIENCES)[number];
 export type Basis =
   /** The subject's own data: no consent needed to show a person their own data. */
   | { kind: 'SUBJECT' }
-  /** P2: served only while consent is in force and covers this purpose and these operations. */
-  | { kind: 'CONSENT'; purpose: ConsentPurpose; operations: readonly ConsentOperation[] }
+  /** P2: served only while consent is in force and covers every one of these purposes and operations. */
+  | { kind: 'CONSENT'; purposes: readonly ConsentPurpose[]; operations: readonly ConsentOperation[] }
   /** P5.2 and the DPO's supervisory duty: the law is the basis, consent is not consulted. */
   | { kind: 'LAW'; note: string }
   | { kind: 'NONE' };
@@ -57,7 +58,7 @@ export const POLICY: Readonly<Record<Audience, AudiencePolicy>> = {
   },
   OPERATOR: {
     description: 'Company operator: support and settlements (P2 purposes 2 and 3)',
-    basis: { kind: 'CONSENT', purpose: 'CONTRACT_PERFORMANCE', operations: ['USE'] },
+    basis: { kind: 'CONSENT', purposes: ['CONTRACT_PERFORMANCE', 'SETTLEMENTS'], operations: ['USE'] },
     requiresGrant: false,
     access: {
       FULL_NAME: 'FULL',
@@ -79,7 +80,7 @@ export const POLICY: Readonly<Record<Audience, AudiencePolicy>> = {
   },
   PARTNER: {
     description: 'Agent or third party under a contract (P5.1)',
-    basis: { kind: 'CONSENT', purpose: 'THIRD_PARTY_OBLIGATIONS', operations: ['TRANSFER_TO_THIRD_PARTIES'] },
+    basis: { kind: 'CONSENT', purposes: ['THIRD_PARTY_OBLIGATIONS'], operations: ['TRANSFER_TO_THIRD_PARTIES'] },
     requiresGrant: true,
     access: all('FULL'),
   },

@@ -43,6 +43,12 @@ export interface DemoClient {
   iin: string | null;
   bin: string | null;
   legalName: string | null;
+  /** Official requisites of an ENTITY (null for a PERSON); the head is the representative above. */
+  legalForm: 'LLP' | 'JSC' | 'INDIVIDUAL_ENTREPRENEUR' | null;
+  stateRegistrationDate: string | null;
+  headFullName: string | null;
+  kbe: string | null;
+  vatCertificate: string | null;
   registrationAddress: DemoAddress;
   residenceAddress: DemoAddress;
   phones: string[];
@@ -52,7 +58,7 @@ export interface DemoClient {
   orders: DemoOrder[];
 }
 
-type Rng = () => number;
+export type Rng = () => number;
 
 // Read once: in a sandboxed global (Jest's vm context) every `Math.` lookup is slow enough to dominate generation.
 const { floor, imul } = Math;
@@ -323,15 +329,25 @@ function generateIin(ctx: Ctx, male: boolean): string {
   });
 }
 
-function generateBin(ctx: Ctx, entityType: '4' | '6'): string {
-  const { rng } = ctx;
-  const yymm = String(int(rng, 1995, 2023) % 100).padStart(2, '0') + String(int(rng, 1, 12)).padStart(2, '0');
-  // 6th digit 0: head office.
-  return unique(ctx.bins, () => {
+/** A valid BIN registered in YYMM (a head office: 6th digit 0), not in `used`. */
+export function generateBin(rng: Rng, yymm: string, entityType: '4' | '6', used: Set<string>): string {
+  return unique(used, () => {
     const first11 = `${yymm}${entityType}0${digits(rng, 5)}`;
     const check = iinCheckDigit(first11);
     return check === null ? null : first11 + check;
   });
+}
+
+function registrationYymm(rng: Rng): string {
+  return String(int(rng, 1995, 2023) % 100).padStart(2, '0') + String(int(rng, 1, 12)).padStart(2, '0');
+}
+
+/** A version 4 UUID drawn from the seeded generator, so seeded rows get the same ids every run. */
+export function generateUuid(rng: Rng): string {
+  let hex = '';
+  for (let i = 0; i < 32; i++) hex += floor(rng() * 16).toString(16);
+  const variant = '89ab'[floor(rng() * 4)];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
 function generateBankAccount(ctx: Ctx): DemoBankAccount {
@@ -396,6 +412,11 @@ function generatePerson(ctx: Ctx, index: number): DemoClient {
     iin: generateIin(ctx, name.male),
     bin: null,
     legalName: null,
+    legalForm: null,
+    stateRegistrationDate: null,
+    headFullName: null,
+    kbe: null,
+    vatCertificate: null,
     registrationAddress,
     residenceAddress,
     phones,
@@ -405,6 +426,8 @@ function generatePerson(ctx: Ctx, index: number): DemoClient {
     orders: generateOrders(ctx, phones, emails, residenceAddress),
   };
 }
+
+const LEGAL_FORMS = { ТОО: 'LLP', АО: 'JSC', ИП: 'INDIVIDUAL_ENTREPRENEUR' } as const;
 
 function generateEntity(ctx: Ctx, index: number): DemoClient {
   const { rng } = ctx;
@@ -417,6 +440,7 @@ function generateEntity(ctx: Ctx, index: number): DemoClient {
   const legalName = `${form} «${useSurname ? rep.cyrillic.surname : companyC}»`;
   const slug = (useSurname ? rep.latin.surname : companyL).toLowerCase().replace(/[^a-z]/g, '');
   const domain = `${slug}.kz`;
+  const yymm = registrationYymm(rng);
   const registrationAddress = generateAddress(rng);
   const residenceAddress = chance(rng, 0.7) ? { ...registrationAddress } : generateAddress(rng);
   const phones = generatePhones(ctx);
@@ -430,8 +454,15 @@ function generateEntity(ctx: Ctx, index: number): DemoClient {
     patronymic: repShown?.patronymic ?? null,
     iin: null,
     // Entity type 4 is a resident legal entity; 6 an individual entrepreneur in joint venture.
-    bin: generateBin(ctx, form === 'ИП' ? '6' : '4'),
+    bin: generateBin(rng, yymm, form === 'ИП' ? '6' : '4', ctx.bins),
     legalName,
+    legalForm: LEGAL_FORMS[form],
+    // The BIN's YYMM is the month of state registration.
+    stateRegistrationDate: `${Number(yymm.slice(0, 2)) >= 90 ? 19 : 20}${yymm.slice(0, 2)}-${yymm.slice(2)}-${String(int(rng, 1, 28)).padStart(2, '0')}`,
+    headFullName: rep ? [rep.cyrillic.surname, rep.cyrillic.firstName, rep.cyrillic.patronymic].filter(Boolean).join(' ') : null,
+    // Resident (1); other non-financial organisations (7), households for an entrepreneur (9).
+    kbe: form === 'ИП' ? '19' : '17',
+    vatCertificate: chance(rng, 0.5) ? `${int(rng, 10000, 99999)}${digits(rng, 7)}` : null,
     registrationAddress,
     residenceAddress,
     phones,

@@ -1,11 +1,11 @@
 /**
- * Demo data: deterministic from a seed, fed to `npm start` on an empty database, to tests and to
- * the benchmark. Every demo account shares one password, hashed once.
+ * Demo data: deterministic from a seed (ids included; times relative to `now`), fed to `npm start`
+ * on an empty database, to tests and to the benchmark. Every demo account shares one password,
+ * hashed once (its salt is the only random part).
  */
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../auth/password';
-import { Client, ClientKind } from '../clients/client.entity';
+import { Client, ClientKind, type LegalForm } from '../clients/client.entity';
 import { Consent, ConsentChannel, ConsentEventKind } from '../consent/consent.entity';
 import { Order, OrderStatus } from '../orders/order.entity';
 import { LawfulRequest } from '../disclosure/lawful-request.entity';
@@ -13,7 +13,7 @@ import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
 import { privacyPolicy } from '../privacy-policy/privacy-policy';
-import { createRng, generateDemoClients } from './demo-data';
+import { createRng, generateBin, generateDemoClients, generateUuid } from './demo-data';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_LOGIN = 'demo.client';
@@ -29,6 +29,12 @@ export interface SeedResult {
 }
 
 const DAY = 86_400_000;
+const YEAR = 365 * DAY;
+/** Long enough that the tokens `npm start` prints keep working on a database seeded years ago. */
+const DEMO_VALIDITY = 10 * YEAR;
+
+/** A calendar day in Kazakhstan time (UTC+5), as contracts record it. */
+const kzDate = (at: number): string => new Date(at + 5 * 3_600_000).toISOString().slice(0, 10);
 const BATCH = 1000;
 
 export async function isEmpty(em: EntityManager): Promise<boolean> {
@@ -39,20 +45,25 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
   const now = options.now ?? new Date();
   const demo = generateDemoClients(options.count, options.seed);
   const random = createRng(options.seed + 1);
+  // Ids from their own stream, so adding a row kind does not change the other values.
+  const ids = createRng(options.seed + 2);
+  const id = () => generateUuid(ids);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const policy = privacyPolicy();
+  const bins = new Set<string>();
   const partners = [
-    { id: randomUUID(), name: 'ТОО «Жедел Жеткізу»', bin: '180340021468', createdAt: now },
-    { id: randomUUID(), name: 'АО «Алем Логистик»', bin: '050140009875', createdAt: now },
+    { id: id(), name: 'ТОО «Жедел Жеткізу»', bin: generateBin(random, '1803', '4', bins), createdAt: now },
+    { id: id(), name: 'АО «Алем Логистик»', bin: generateBin(random, '0501', '4', bins), createdAt: now },
   ];
+  const at = now.getTime();
   // A courier sees what a delivery needs; the logistics contract has lapsed (a partner outside its period).
   const contracts: RequiredEntityData<Contract>[] = [
     {
-      id: randomUUID(), partner: partners[0]!.id, number: 'AG-2025/014', validFrom: '2025-01-01', validTo: '2027-12-31',
+      id: id(), partner: partners[0]!.id, number: 'AG-2025/014', validFrom: kzDate(at - YEAR), validTo: kzDate(at + DEMO_VALIDITY),
       categories: ['FULL_NAME', 'PHONE', 'RESIDENCE_ADDRESS', 'ORDER_CONTACT'], purposes: ['CONTRACT_PERFORMANCE', 'THIRD_PARTY_OBLIGATIONS'], createdAt: now,
     },
     {
-      id: randomUUID(), partner: partners[1]!.id, number: 'TP-2024/102', validFrom: '2024-03-01', validTo: '2026-02-28',
+      id: id(), partner: partners[1]!.id, number: 'TP-2024/102', validFrom: kzDate(at - 2 * YEAR), validTo: kzDate(at - 30 * DAY),
       categories: ['FULL_NAME', 'ORDER_CONTACT'], purposes: ['THIRD_PARTY_OBLIGATIONS'], createdAt: now,
     },
   ];
@@ -60,10 +71,10 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
   const orders: RequiredEntityData<Order>[] = [];
   const consents: RequiredEntityData<Consent>[] = [];
   demo.forEach((d, i) => {
-    const id = randomUUID();
+    const clientId = id();
     const createdAt = new Date(now.getTime() - (options.count - i) * 60_000 - 400 * DAY);
     clients.push({
-      id,
+      id: clientId,
       kind: d.kind === 'PERSON' ? ClientKind.PERSON : ClientKind.ENTITY,
       surname: d.surname,
       firstName: d.firstName,
@@ -71,6 +82,11 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
       iin: d.iin,
       bin: d.bin,
       legalName: d.legalName,
+      legalForm: d.legalForm as LegalForm | null,
+      stateRegistrationDate: d.stateRegistrationDate,
+      headFullName: d.headFullName,
+      kbe: d.kbe,
+      vatCertificate: d.vatCertificate,
       registrationAddress: d.registrationAddress,
       residenceAddress: d.residenceAddress,
       phones: d.phones,
@@ -82,8 +98,8 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
       updatedAt: createdAt,
     });
     consents.push({
-      id: randomUUID(),
-      client: id,
+      id: id(),
+      client: clientId,
       kind: ConsentEventKind.GIVEN,
       status: 'ACTIVE',
       policyVersion: policy.version,
@@ -100,8 +116,8 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
       const orderAt = new Date(now.getTime() - o.createdDaysAgo * DAY);
       const status = o.status as OrderStatus;
       orders.push({
-        id: randomUUID(),
-        client: id,
+        id: id(),
+        client: clientId,
         partner: random() < 0.3 ? partners[random() < 0.5 ? 0 : 1]!.id : null,
         amountTiyn: o.amountTiyn,
         items: o.items,
@@ -116,14 +132,14 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
   });
   const lawfulRequest: RequiredEntityData<LawfulRequest> | null = clients.length > 0
     ? {
-        id: randomUUID(),
+        id: id(),
         issuingBody: 'Агентство по финансовому мониторингу РК (демо)',
         documentNumber: 'AFM-DEMO-001',
         documentDate: now.toISOString().slice(0, 10),
         legalBasis: 'Закон РК «О противодействии легализации (отмыванию) доходов», ст. 13 (демо)',
         subjectIds: clients.slice(0, 3).map((c) => c.id as string),
         categories: ['FULL_NAME', 'OFFICIAL_REQUISITES', 'BANK_ACCOUNT'],
-        expiresAt: new Date(now.getTime() + 30 * DAY),
+        expiresAt: new Date(at + DEMO_VALIDITY),
         registeredBy: 'demo-seed',
         createdAt: now,
       }

@@ -129,3 +129,30 @@ export function address(field: string, a: AddressInputShape) {
     postalCode,
   };
 }
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date, YYYY-MM-DD, within [min, max] (both YYYY-MM-DD). */
+export function calendarDate(field: string, value: string, min: string, max: string): string {
+  const v = value.trim();
+  const parts = ISO_DATE.exec(v);
+  const date = parts ? new Date(Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]))) : null;
+  // A round trip rejects 31 April and 29 February of common years, which Date would roll over.
+  if (!date || date.toISOString().slice(0, 10) !== v) throw badInput(field, 'must be a date in the form YYYY-MM-DD');
+  if (v < min || v > max) throw badInput(field, `must be between ${min} and ${max}`);
+  return v;
+}
+
+/** Beneficiary code (KBE): residency (1 resident, 2 non-resident), then the economic sector (1-9). */
+export function kbe(field: string, value: string): string {
+  const v = value.trim();
+  if (!/^[12][1-9]$/.test(v)) throw badInput(field, 'must be a two-digit beneficiary code (KBE): 1 or 2, then 1 to 9');
+  return v;
+}
+
+/** VAT registration certificate: series (5 digits) and number (7 digits), stored as the 12 digits. */
+export function vatCertificate(field: string, value: string): string {
+  const digits = value.replace(/[\s№N#-]/gi, '');
+  if (!/^\d{12}$/.test(digits)) throw badInput(field, 'must be a certificate series (5 digits) and number (7 digits)');
+  return digits;
+}

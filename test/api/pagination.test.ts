@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { seedDemoData } from '../../src/seed/seed';
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
 
 let server: TestServer;
 let operator: string;
@@ -12,18 +13,39 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const PAGE = `query($first: Int!, $after: String, $orderBy: ClientOrderBy) {
-  clients(first: $first, after: $after, orderBy: $orderBy) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id surname createdAt } } }
+const PAGE = `query($first: Int!, $after: String, $orderBy: ClientOrderBy, $filter: ClientFilter) {
+  clients(first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id kind surname createdAt } }
+  }
 }`;
 
-async function walk(first: number, orderBy?: Record<string, string>): Promise<Array<{ id: string; surname: string | null; createdAt: string }>> {
-  const seen: Array<{ id: string; surname: string | null; createdAt: string }> = [];
+const ORDERS = `query($first: Int!, $after: String, $status: OrderStatus) {
+  orders(first: $first, after: $after, status: $status) { pageInfo { hasNextPage endCursor } edges { cursor node { id status createdAt } } }
+}`;
+
+/** A cursor as this API would encode it, with any sort name, key and id. */
+const forge = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+
+function expectAfterRefused(response: GraphQLResponse): void {
+  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+  expect(response.body.errors![0]!.extensions!.field).toBe('after');
+}
+
+interface Row {
+  id: string;
+  kind: string;
+  surname: string | null;
+  createdAt: string;
+}
+
+async function walk(first: number, orderBy?: Record<string, string>, filter?: Record<string, string>, total = SEEDED): Promise<Row[]> {
+  const seen: Row[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const response = await server.gql(PAGE, { first, after, orderBy }, operator);
+    const response = await server.gql(PAGE, { first, after, orderBy, filter }, operator);
     expect(response.body.errors).toBeUndefined();
     const connection: any = response.body.data!.clients;
-    expect(connection.totalCount).toBe(SEEDED);
+    expect(connection.totalCount).toBe(total);
     seen.push(...connection.edges.map((e: { node: any }) => e.node));
     if (!connection.pageInfo.hasNextPage) return seen;
     after = connection.pageInfo.endCursor;
@@ -57,5 +79,90 @@ describe('cursor pagination of clients', () => {
     const response = await server.gql(PAGE, { first: 5, after: 'bm90LWEtY3Vyc29y' }, operator);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('after');
+  });
+
+  it('a filter with `after` walks only the matching clients, each once', async () => {
+    const all = await walk(SEEDED, undefined, undefined);
+    const entities = all.filter((c) => c.kind === 'ENTITY').map((c) => c.id);
+    expect(entities.length).toBeGreaterThan(1);
+    const walked = await walk(2, undefined, { kind: 'ENTITY' }, entities.length);
+    expect(walked.map((c) => c.id)).toEqual(entities);
+  });
+
+  it('a cursor from a SURNAME-sorted page is refused on a page sorted by creation time (and back)', async () => {
+    const bySurname = await server.gql(PAGE, { first: 3, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator);
+    const surnameCursor = bySurname.body.data!.clients.pageInfo.endCursor;
+    expectAfterRefused(await server.gql(PAGE, { first: 3, after: surnameCursor }, operator));
+    const byTime = await server.gql(PAGE, { first: 3 }, operator);
+    const timeCursor = byTime.body.data!.clients.pageInfo.endCursor;
+    expectAfterRefused(await server.gql(PAGE, { first: 3, after: timeCursor, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+  });
+
+  it.each([
+    ['a date key that is not a date', () => forge('clients.createdAt', 'Иванов', randomUUID())],
+    ['a date key with month 13', () => forge('clients.createdAt', '2025-13-01T00:00:00.000Z', randomUUID())],
+    ['an id that is not a UUID', () => forge('clients.createdAt', '2025-01-01T00:00:00.000Z', 'x'.repeat(36))],
+    ['a number as key', () => forge('clients.createdAt', 12, randomUUID())],
+    ['an old two-part cursor', () => forge('2025-01-01T00:00:00.000Z', randomUUID())],
+  ])('a well-shaped but ill-formed cursor (%s) is BAD_USER_INPUT naming `after`', async (_name, cursor) => {
+    expectAfterRefused(await server.gql(PAGE, { first: 3, after: cursor() }, operator));
+  });
+
+  it('a text key with a NUL character is BAD_USER_INPUT on a SURNAME page', async () => {
+    const after = forge('clients.surname', 'Ив\u0000анов', randomUUID());
+    expectAfterRefused(await server.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+  });
+});
+
+describe('cursor pagination of orders', () => {
+  async function walkOrders(first: number, token: string, status?: string): Promise<Array<{ id: string; status: string; createdAt: string }>> {
+    const seen: Array<{ id: string; status: string; createdAt: string }> = [];
+    let after: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const response = await server.gql(ORDERS, { first, after, status }, token);
+      expect(response.body.errors).toBeUndefined();
+      const connection: any = response.body.data!.orders;
+      seen.push(...connection.edges.map((e: { node: any }) => e.node));
+      if (!connection.pageInfo.hasNextPage) return seen;
+      after = connection.pageInfo.endCursor;
+    }
+    throw new Error('pagination did not end');
+  }
+
+  it('walking pages of 7 visits every order exactly once, newest first', async () => {
+    const [row] = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client_order`);
+    const all = await walkOrders(7, operator);
+    expect(all).toHaveLength(row.n);
+    expect(new Set(all.map((o) => o.id)).size).toBe(row.n);
+    const times = all.map((o) => o.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('a status filter with `after` walks only the orders of that status, each once', async () => {
+    const [row] = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client_order where status = 'COMPLETED'`);
+    const completed = await walkOrders(3, operator, 'COMPLETED');
+    expect(row.n).toBeGreaterThan(3);
+    expect(completed).toHaveLength(row.n);
+    expect(new Set(completed.map((o) => o.id)).size).toBe(row.n);
+    expect(completed.every((o) => o.status === 'COMPLETED')).toBe(true);
+  });
+
+  it("a client's walk holds exactly its own orders", async () => {
+    const [owner] = await server.db.orm.em.fork().getConnection().execute(
+      `select client_id, count(*)::int as n from client_order group by client_id having count(*) > 1 order by client_id limit 1`,
+    );
+    const token = await server.token({ sub: owner.client_id, role: 'client' });
+    const own = await walkOrders(1, token);
+    expect(own).toHaveLength(owner.n);
+  });
+
+  it.each([
+    ['a key that is not a date', () => forge('orders.createdAt', 'yesterday', randomUUID())],
+    ['a key that is an impossible date', () => forge('orders.createdAt', '2025-02-30T00:00:00.000Z', randomUUID())],
+    ['an id that is not a UUID', () => forge('orders.createdAt', '2025-01-01T00:00:00.000Z', 'not-a-uuid')],
+    ['a cursor of the clients list', () => forge('clients.createdAt', '2025-01-01T00:00:00.000Z', randomUUID())],
+    ['text that is not base64 JSON', () => '%%%'],
+  ])('orders(after:) with %s is BAD_USER_INPUT naming `after`', async (_name, cursor) => {
+    expectAfterRefused(await server.gql(ORDERS, { first: 3, after: cursor() }, operator));
   });
 });

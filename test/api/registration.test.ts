@@ -1,4 +1,5 @@
 import { codes, startTestServer, type TestServer } from '../support/harness';
+import { iinCheckDigit } from '../../src/kz/identifiers';
 import { REGISTER, registration } from '../support/fixtures';
 
 let server: TestServer;
@@ -58,13 +59,28 @@ describe('registration, login and me', () => {
     expect(wrong.body.errors![0]!.message).toBe(unknown.body.errors![0]!.message);
   });
 
-  it('a taken login is a CONFLICT and writes nothing', async () => {
+  it('a taken login is a CONFLICT naming `login` and writes nothing', async () => {
     const input = registration();
     await server.gql(REGISTER, { input });
     const again = await server.gql(REGISTER, { input: registration({ login: input.login }) });
     expect(codes(again)).toEqual(['CONFLICT']);
+    expect(again.body.errors![0]!.extensions!.field).toBe('login');
     const count = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
     expect(count[0].n).toBe(1);
+  });
+
+  it('a registered IIN under a fresh login is a CONFLICT that names no requisite and writes nothing', async () => {
+    const input = registration();
+    await server.gql(REGISTER, { input });
+    const again = registration({ iin: input.iin });
+    const response = await server.gql(REGISTER, { input: again });
+    expect(codes(response)).toEqual(['CONFLICT']);
+    const error = response.body.errors![0]!;
+    expect(error.extensions!.field).toBeUndefined();
+    expect(error.message).not.toMatch(/iin|bin|login|taken/i);
+    expect(JSON.stringify(response.body)).not.toContain(String(input.iin));
+    const rows: Array<{ login: string }> = await server.db.orm.em.fork().getConnection().execute(`select login from client where iin = ?`, [input.iin]);
+    expect(rows.map((r) => r.login)).toEqual([input.login]);
   });
 });
 
@@ -114,5 +130,126 @@ describe('input validation: BAD_USER_INPUT names the field and never echoes the 
     const response = await server.gql(REGISTER, { input: { ...registration(), phones: 'UNIQUE-CANARY-42' } });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(response.body)).not.toContain('UNIQUE-CANARY-42');
+  });
+});
+
+describe('a registration whose token cannot be signed', () => {
+  it('leaves no account and no consent behind (the token is signed before the commit)', async () => {
+    // Not production (where config refuses this): staff tokens from a JWKS, nothing to sign client tokens with.
+    const unsigned = await startTestServer({ env: { JWT_SECRET: '', JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json' } });
+    try {
+      const input = registration();
+      const response = await unsigned.gql(REGISTER, { input });
+      expect(codes(response)).toEqual(['INTERNAL_SERVER_ERROR']);
+      const conn = unsigned.db.orm.em.fork().getConnection();
+      expect((await conn.execute(`select count(*)::int as n from client`))[0].n).toBe(0);
+      expect((await conn.execute(`select count(*)::int as n from consent`))[0].n).toBe(0);
+    } finally {
+      await unsigned.close();
+    }
+  });
+});
+
+/** A valid BIN of an LLP registered in March 2018 (YYMM, resident type 4), unique by `serial`. */
+function validBin(serial: number): string {
+  for (let bump = 0; bump < 100; bump++) {
+    const first11 = `18034${String((serial * 13 + bump) % 1_000_000).padStart(6, '0')}`;
+    const check = iinCheckDigit(first11);
+    if (check !== null) return `${first11}${check}`;
+  }
+  throw new Error('no valid BIN found');
+}
+
+let entitySerial = Math.floor(Math.random() * 50_000);
+function entityRegistration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  entitySerial += 1;
+  const { iin: _iin, ...person } = registration();
+  return {
+    ...person,
+    kind: 'ENTITY',
+    bin: validBin(entitySerial),
+    legalName: 'ТОО «Шығыс Сауда»',
+    legalForm: 'LLP',
+    stateRegistrationDate: '2018-03-14',
+    headFullName: 'Серікбаев Ержан Болатұлы',
+    kbe: '17',
+    vatCertificate: '60001 № 0123456',
+    ...overrides,
+  };
+}
+
+describe('registering a legal entity', () => {
+  const ENTITY_ME = `{ me { kind bin iin legalName legalForm stateRegistrationDate headFullName kbe vatCertificate } }`;
+
+  it('stores BIN, legal name and the official requisites, and the entity reads them back in full', async () => {
+    const input = entityRegistration();
+    const registered = await server.gql(REGISTER, { input });
+    expect(registered.body.errors).toBeUndefined();
+    const me = await server.gql(ENTITY_ME, {}, registered.body.data!.registerClient.token);
+    expect(me.body.errors).toBeUndefined();
+    expect(me.body.data!.me).toEqual({
+      kind: 'ENTITY',
+      bin: input.bin,
+      iin: null,
+      legalName: 'ТОО «Шығыс Сауда»',
+      legalForm: 'LLP',
+      stateRegistrationDate: '2018-03-14',
+      headFullName: 'Серікбаев Ержан Болатұлы',
+      kbe: '17',
+      vatCertificate: '600010123456',
+    });
+  });
+
+  it('an operator (OFFICIAL_REQUISITES masked) sees the VAT certificate masked and the other requisites hidden', async () => {
+    const registered = await server.gql(REGISTER, { input: entityRegistration() });
+    const operator = await server.token({ sub: 'op-1', role: 'operator' });
+    const response = await server.gql(
+      `query($id: ID!) { client(id: $id) { legalForm stateRegistrationDate kbe vatCertificate } }`,
+      { id: registered.body.data!.registerClient.clientId },
+      operator,
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.client).toEqual({ legalForm: null, stateRegistrationDate: null, kbe: null, vatCertificate: '********3456' });
+  });
+
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['a BIN with a wrong check digit', { bin: '180340021469' }, 'bin'],
+    ['a BIN with month 13', { bin: '181340021468' }, 'bin'],
+    ['a missing legal name', { legalName: null }, 'legalName'],
+    ['a missing legal form', { legalForm: null }, 'legalForm'],
+    ['an impossible registration date', { stateRegistrationDate: '2019-02-29' }, 'stateRegistrationDate'],
+    ['a registration date in the future', { stateRegistrationDate: '2999-01-01' }, 'stateRegistrationDate'],
+    ['a missing head', { headFullName: null }, 'headFullName'],
+    ["a head's name with digits", { headFullName: 'Серікбаев 12345' }, 'headFullName'],
+    ['a KBE of three digits', { kbe: '170' }, 'kbe'],
+    ['a KBE with residency 3', { kbe: '37' }, 'kbe'],
+    ['a VAT certificate that is too short', { vatCertificate: '60001 01234' }, 'vatCertificate'],
+    ['an IIN on an entity', { iin: '900515300011' }, 'iin'],
+  ];
+  it.each(cases)('%s is BAD_USER_INPUT naming the field, without echo or write', async (_name, override, field) => {
+    const input = entityRegistration(override);
+    const response = await server.gql(REGISTER, { input });
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.extensions!.field).toBe(field);
+    for (const value of Object.values(override).filter((v): v is string => typeof v === 'string' && v.length >= 2)) {
+      expect(JSON.stringify(response.body)).not.toContain(value);
+    }
+    const rows = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('a person may not send the requisites of an entity', async () => {
+    const response = await server.gql(REGISTER, { input: registration({ kbe: '19' }) });
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.extensions!.field).toBe('kbe');
+  });
+
+  it('a registered BIN under a fresh login is a CONFLICT that names no requisite', async () => {
+    const input = entityRegistration();
+    await server.gql(REGISTER, { input });
+    const response = await server.gql(REGISTER, { input: entityRegistration({ bin: input.bin }) });
+    expect(codes(response)).toEqual(['CONFLICT']);
+    expect(response.body.errors![0]!.extensions!.field).toBeUndefined();
+    expect(response.body.errors![0]!.message).not.toMatch(/bin|iin/i);
   });
 });

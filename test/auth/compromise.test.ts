@@ -1,5 +1,12 @@
+import { hashPassword } from '../../src/auth/password';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { COOKIE, ME, RANDOM_VALUE, jwtPayload, login, registerAccount, sha256Hex, sql, withCookie, type Account } from './helpers';
+
+// The real hash, watched: the order of lookup and hashing is what one test checks.
+jest.mock('../../src/auth/password', () => {
+  const actual = jest.requireActual('../../src/auth/password');
+  return { ...actual, hashPassword: jest.fn(actual.hashPassword) };
+});
 
 let server: TestServer;
 beforeAll(async () => {
@@ -75,11 +82,14 @@ describe('reportSuspectedCompromise (P7) revokes every token and session at once
     }
   });
 
-  it('staff must name the client; an unknown or malformed id is NOT_FOUND and changes nothing', async () => {
+  it('staff must name the client; an unknown id is NOT_FOUND, a malformed one BAD_USER_INPUT on clientId, and nothing changes', async () => {
     const operator = await server.token({ sub: 'op-7', role: 'operator' });
     expect(codes(await server.gql(REPORT, {}, operator))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await server.gql(REPORT, { id: '00000000-0000-4000-8000-000000000000' }, operator))).toEqual(['NOT_FOUND']);
-    expect(codes(await server.gql(REPORT, { id: 'not-a-uuid' }, operator))).toEqual(['NOT_FOUND']);
+    const malformed = await server.gql(REPORT, { id: 'not-a-uuid' }, operator);
+    expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(malformed.body.errors![0]!.extensions!.field).toBe('clientId');
+    expect(JSON.stringify(malformed.body)).not.toContain('not-a-uuid');
     expect(await sql(server, 'select * from security_event where actor_sub = ? and client_id is null', ['op-7'])).toEqual([]);
   });
 
@@ -177,6 +187,16 @@ describe('the forced password change (P7)', () => {
       expect(codes(await server.gql(CHANGE, { t, p: NEW_PASSWORD }))).toEqual(['UNAUTHENTICATED']);
     }
     expect(await clientRow(account.clientId)).toMatchObject({ password_change_required: true });
+  });
+
+  it('an unknown reset token is refused before the new password is hashed; a known one is hashed once', async () => {
+    const account = await compromised();
+    const hashing = jest.mocked(hashPassword);
+    hashing.mockClear();
+    expect(codes(await server.gql(CHANGE, { t: 'C'.repeat(43), p: NEW_PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    expect(hashing).not.toHaveBeenCalled();
+    expect((await server.gql(CHANGE, { t: account.resetToken, p: NEW_PASSWORD })).body.data).toEqual({ changePassword: true });
+    expect(hashing).toHaveBeenCalledTimes(1);
   });
 
   it('a second report voids reset tokens already handed out', async () => {

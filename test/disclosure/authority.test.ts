@@ -2,9 +2,10 @@
  * P5.2 end to end: an authority token sees exactly its lawful request's subjects and categories,
  * consent or not (also after withdrawal), until the request expires; each value is logged.
  */
+import { Client, ClientStatus } from '../../src/clients/client.entity';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { dpoToken, gqlOk, logRows, requestIdHeader } from './support';
+import { dpoToken, gqlOk, logRows, requestIdOf } from './support';
 
 const SUBJECTS = `query AuthorityView { authorityRequestSubjects { id fullName phones emails iin } }`;
 const CLIENT = `query($id: ID!) { client(id: $id) { id fullName phones emails } }`;
@@ -46,9 +47,9 @@ const fullName = (c: Canary) => `${c.client.surname} ${c.client.firstName} ${c.c
 
 describe('an authority with a lawful request (P5.2)', () => {
   it("sees exactly the request's subjects and categories, the withdrawn subject included, and each is logged", async () => {
-    const { id: httpRequestId, headers } = requestIdHeader();
-    const response = await server.gql(SUBJECTS, {}, token, headers);
+    const response = await server.gql(SUBJECTS, {}, token);
     expect(response.body.errors).toBeUndefined();
+    const httpRequestId = requestIdOf(response);
     const byId = new Map(response.body.data!.authorityRequestSubjects.map((c: any) => [c.id, c]));
     expect([...byId.keys()].sort()).toEqual([active.client.id, withdrawn.client.id].sort());
     for (const canary of [active, withdrawn]) {
@@ -64,10 +65,9 @@ describe('an authority with a lawful request (P5.2)', () => {
   });
 
   it('a client outside the request reads as null, and nothing is logged', async () => {
-    const { id: httpRequestId, headers } = requestIdHeader();
-    const response = await server.gql(CLIENT, { id: outsider.client.id }, token, headers);
+    const response = await server.gql(CLIENT, { id: outsider.client.id }, token);
     expect(response.body.data).toEqual({ client: null });
-    expect(await logRows(em(), 'request_id = ?', [httpRequestId])).toEqual([]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   });
 
   it('the subject finds the authority in myDisclosures', async () => {
@@ -79,9 +79,9 @@ describe('an authority with a lawful request (P5.2)', () => {
 
   it("the subject's access export lists the disclosure, and is itself logged as a disclosure to the subject", async () => {
     const subject = await server.token({ sub: active.client.id, role: 'client' });
-    const { id: httpRequestId, headers } = requestIdHeader();
-    const response = await server.gql(`query MyExport { myData { client { phones } disclosures { recipientKind lawfulRequestId } } }`, {}, subject, headers);
+    const response = await server.gql(`query MyExport { myData { client { phones } disclosures { recipientKind lawfulRequestId } } }`, {}, subject);
     expect(response.body.errors).toBeUndefined();
+    const httpRequestId = requestIdOf(response);
     expect(response.body.data!.myData.client.phones).toEqual(active.client.phones);
     expect(response.body.data!.myData.disclosures).toEqual(expect.arrayContaining([{ recipientKind: 'AUTHORITY', lawfulRequestId: requestId }]));
     const rows = await logRows(em(), 'request_id = ?', [httpRequestId]);
@@ -90,15 +90,59 @@ describe('an authority with a lawful request (P5.2)', () => {
     expect(rows[0]!.fields).toEqual([{ path: 'myData.client.phones', category: 'PHONE', access: 'FULL' }]);
   });
 
+  it('an access export that serves no personal value is still one entry, naming no field', async () => {
+    const subject = await server.token({ sub: active.client.id, role: 'client' });
+    const response = await server.gql(`query Amounts { myData { consents { status } orders { amount } } }`, {}, subject);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.myData.orders).toHaveLength(1);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ recipient_kind: 'SUBJECT', subject_id: active.client.id, actor: active.client.id, purpose: 'SUBJECT_ACCESS', operation_name: 'Amounts', fields: [] });
+  });
+
+  it("an access export of a client with no contacts on record is one entry too, also when the DPO runs it", async () => {
+    const em2 = em();
+    const bare = em2.create(Client, { status: ClientStatus.ACTIVE });
+    await em2.flush();
+    const subject = await server.token({ sub: bare.id, role: 'client' });
+    const own = await server.gql(`{ myData { client { phones emails } } }`, {}, subject);
+    expect(own.body.data!.myData.client).toEqual({ phones: [], emails: [] });
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(own)])).toMatchObject([{ recipient_kind: 'SUBJECT', subject_id: bare.id, fields: [] }]);
+    const byDpo = await server.gql(`query($id: ID!) { clientData(clientId: $id) { client { phones } } }`, { id: bare.id }, dpo);
+    expect(byDpo.body.errors).toBeUndefined();
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(byDpo)])).toMatchObject([{ recipient_kind: 'SUBJECT', subject_id: bare.id, actor: 'dpo-test', fields: [] }]);
+  });
+
+  it('the token record decides: an authority token expired on record is UNAUTHENTICATED, whatever its claims say', async () => {
+    const { issueAuthorityToken: issued } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token tokenId } }`, { r: requestId }, dpo);
+    expect((await server.gql(SUBJECTS, {}, issued.token)).body.errors).toBeUndefined();
+    await em().getConnection().execute(`update authority_token set expires_at = now() - interval '1 second' where jti = ?`, [issued.tokenId]);
+    const response = await server.gql(SUBJECTS, {}, issued.token);
+    expect(codes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+  });
+
+  it('revokeAuthorityToken takes effect on the next request: UNAUTHENTICATED, no value, no entry', async () => {
+    const { issueAuthorityToken: issued } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token tokenId } }`, { r: requestId }, dpo);
+    const served = await server.gql(SUBJECTS, {}, issued.token);
+    expect(JSON.stringify(served.body)).toContain(active.client.phones[0]!);
+    expect(await gqlOk(server, `mutation($t: ID!) { revokeAuthorityToken(tokenId: $t) }`, { t: issued.tokenId }, dpo)).toEqual({ revokeAuthorityToken: true });
+    const response = await server.gql(SUBJECTS, {}, issued.token);
+    expect(codes(response)).toEqual(['UNAUTHENTICATED']);
+    expect([active, withdrawn].flatMap((c) => c.values).filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+    // The other token of the same request is untouched.
+    expect((await server.gql(SUBJECTS, {}, token)).body.errors).toBeUndefined();
+  });
+
   it('after the request expires it sees nothing: FORBIDDEN for the list, null for client(id), nothing logged', async () => {
     await em().getConnection().execute(`update lawful_request set expires_at = now() - interval '1 second' where id = ?`, [requestId]);
-    const { id: httpRequestId, headers } = requestIdHeader();
-    const list = await server.gql(SUBJECTS, {}, token, headers);
+    const list = await server.gql(SUBJECTS, {}, token);
     expect(codes(list)).toEqual(['FORBIDDEN']);
     expect(list.body.errors![0]!.extensions!.reason).toBe('REQUEST_EXPIRED');
-    const client = await server.gql(CLIENT, { id: active.client.id }, token, headers);
+    const client = await server.gql(CLIENT, { id: active.client.id }, token);
     expect(client.body.data).toEqual({ client: null });
-    expect(await logRows(em(), 'request_id = ?', [httpRequestId])).toEqual([]);
+    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(list), requestIdOf(client)])).toEqual([]);
     const reissue = await server.gql(`mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: requestId }, dpo);
     expect(codes(reissue)).toEqual(['CONFLICT']);
   });

@@ -9,9 +9,12 @@ import { ormOptions } from '../../src/db/orm';
 import { startApp, type RunningApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { adminQuery, codes, createTestDatabase, testConfig, type TestDatabase, type TestServer } from '../support/harness';
+import { adminQuery, codes, createTestDatabase, testConfig, type GraphQLResponse, type TestDatabase, type TestServer } from '../support/harness';
 import { signToken } from '../../src/auth/tokens';
-import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract, requestIdHeader } from './support';
+import { disclosurePlugin } from '../../src/disclosure/disclosure.plugin';
+import { DisclosureBatch } from '../../src/disclosure/batch';
+import { subjectAccessRecipient } from '../../src/disclosure/recipient';
+import { assignOrder, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
 
 const ROLE = `kzpay_app_${randomBytes(4).toString('hex')}`;
 const PASSWORD = randomBytes(12).toString('hex');
@@ -23,6 +26,7 @@ let app: RunningApp;
 let server: TestServer;
 let canary: Canary;
 let token: string;
+let authorityToken: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -60,7 +64,29 @@ beforeAll(async () => {
   canary = await createCanaryClient(db.orm.em.fork(), 'ACTIVE');
   await assignOrder(db.orm.em.fork(), canary, partner.partnerId);
   ({ token } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
+  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+    input: { issuingBody: 'Financial monitoring agency', documentNumber: 'AFM-1', documentDate: '2026-11-01', legalBasis: 'AML law, art. 13', subjectIds: [canary.client.id], categories: ['FULL_NAME', 'PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString() },
+  }, dpo);
+  ({ issueAuthorityToken: { token: authorityToken } } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: registerLawfulRequest.id }, dpo));
 });
+
+/** Runs `work` with INSERT on the log revoked from the app role, and gives it back afterwards. */
+async function withLogUnwritable(work: () => Promise<void>): Promise<void> {
+  await db.orm.em.getConnection().execute(`revoke insert on disclosure_log from ${ROLE}`);
+  try {
+    await work();
+  } finally {
+    await db.orm.em.getConnection().execute(`grant insert on disclosure_log to ${ROLE}`);
+  }
+}
+
+const withheld = async (response: GraphQLResponse) => {
+  expect(response.status).toBe(503);
+  expect(response.body.data).toBeNull();
+  expect(codes(response)).toEqual(['DISCLOSURE_LOG_UNAVAILABLE']);
+  expect(canary.values.filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
+  expect(await logRows(db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+};
 afterAll(async () => {
   await app?.stop();
   await appOrm?.close(true);
@@ -77,13 +103,12 @@ it('with the log writable, the partner gets its data and the entry is written (t
 it('with INSERT on the log revoked, the response drops every personal value and says DISCLOSURE_LOG_UNAVAILABLE', async () => {
   await db.orm.em.getConnection().execute(`revoke insert on disclosure_log from ${ROLE}`);
   try {
-    const { id, headers } = requestIdHeader();
-    const response = await server.gql(QUERY, {}, token, headers);
+    const response = await server.gql(QUERY, {}, token);
     expect(response.status).toBe(503);
     expect(response.body.data).toBeNull();
     expect(codes(response)).toEqual(['DISCLOSURE_LOG_UNAVAILABLE']);
     expect(canary.values.filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
-    expect(await logRows(db.orm.em.fork(), 'request_id = ?', [id])).toEqual([]);
+    expect(await logRows(db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
 
     // Requests that disclose nothing under P5 do not depend on the log.
     const operator = await server.token({ sub: 'op-1', role: 'operator' });
@@ -92,6 +117,44 @@ it('with INSERT on the log revoked, the response drops every personal value and 
   } finally {
     await db.orm.em.getConnection().execute(`grant insert on disclosure_log to ${ROLE}`);
   }
+});
+
+it('with the log unwritable, an authority gets none of its request\'s subjects (the list is withheld, not emptied)', async () => {
+  expect(JSON.stringify((await server.gql(`{ authorityRequestSubjects { phones } }`, {}, authorityToken)).body)).toContain(canary.client.phones[0]!);
+  await withLogUnwritable(async () => {
+    await withheld(await server.gql(`{ authorityRequestSubjects { id fullName phones } }`, {}, authorityToken));
+  });
+});
+
+it('with the log unwritable, the access export is withheld: with personal values, and without any (the export itself is logged)', async () => {
+  const subject = await server.token({ sub: canary.client.id, role: 'client' });
+  await withLogUnwritable(async () => {
+    await withheld(await server.gql(`{ myData { client { fullName phones } orders { contactPhone } } }`, {}, subject));
+    const amounts = await server.gql(`{ myData { consents { status } orders { amount } } }`, {}, subject);
+    await withheld(amounts);
+    expect(amounts.body.data).toBeNull();
+  });
+  expect((await server.gql(`{ myData { consents { status } } }`, {}, subject)).body.errors).toBeUndefined();
+});
+
+it('an incremental (streamed) response cannot slip through: a failed write replaces it by one without data', async () => {
+  const em = appOrm.em.fork();
+  const disclosures = new DisclosureBatch();
+  disclosures.add(subjectAccessRecipient({ sub: canary.client.id, tokenId: null } as never), canary.client.id, { path: 'myData.client.phones', category: 'PHONE', access: 'FULL' });
+  const warnings: string[] = [];
+  const contextValue = { em, requestId: 'incremental-test', privacy: { disclosures, query: { operationName: null, queryHash: null } }, log: { error: (_: unknown, m: string) => warnings.push(m), warn: (_: unknown, m: string) => warnings.push(m) } };
+  const response: any = {
+    http: { status: undefined, headers: new Map() },
+    body: { kind: 'incremental', initialResult: { data: { myData: { client: { phones: canary.client.phones } } }, hasNext: true }, subsequentResults: (async function* () {})() },
+  };
+  const listener = await disclosurePlugin.requestDidStart!({ contextValue } as never);
+  await withLogUnwritable(async () => {
+    await listener!.willSendResponse!({ response, contextValue } as never);
+  });
+  expect(response.body).toEqual({ kind: 'single', singleResult: { data: null, errors: [{ message: 'The disclosure log cannot be written: personal data withheld', extensions: { code: 'DISCLOSURE_LOG_UNAVAILABLE' } }] } });
+  expect(response.http.status).toBe(503);
+  expect(warnings).toEqual(['disclosure log write failed']);
+  expect(await logRows(db.orm.em.fork(), 'request_id = ?', ['incremental-test'])).toEqual([]);
 });
 
 it('the append-only triggers refuse UPDATE and DELETE even to the table owner', async () => {

@@ -8,8 +8,8 @@ import { Order, OrderStatus } from '../../src/orders/order.entity';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import {
-  assignOrder, dpoToken, issuePartnerToken, logRows, narrowConsentWithoutTransfer, registerPartnerWithContract, requestIdHeader,
-  type PartnerSetup,
+  assignOrder, dpoToken, gqlOk, installInsertCounter, issuePartnerToken, logRows, narrowConsentWithoutTransfer, registerPartnerWithContract, requestIdOf,
+  withdrawTransferOperationOnly, type PartnerSetup,
 } from './support';
 
 const PARTNER_VIEW = `query PartnerView {
@@ -23,21 +23,26 @@ let server: TestServer;
 let dpo: string;
 let partner: PartnerSetup;
 let served: Canary;
+let servedToo: Canary;
 let notServed: Canary;
 let noTransfer: Canary;
 let token: string;
 let tokenId: string;
+let inserts: () => Promise<number[]>;
 
 beforeAll(async () => {
   server = await startTestServer();
   dpo = await dpoToken(server);
   const em = server.db.orm.em.fork();
+  inserts = await installInsertCounter(em);
   // The contract covers RESIDENCE_ADDRESS but the token does not: the grant is the intersection.
   partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT', 'RESIDENCE_ADDRESS']);
   served = await createCanaryClient(em, 'ACTIVE');
+  servedToo = await createCanaryClient(em, 'ACTIVE');
   notServed = await createCanaryClient(em, 'ACTIVE');
   noTransfer = await createCanaryClient(em, 'ACTIVE');
   await assignOrder(em, served, partner.partnerId);
+  await assignOrder(em, servedToo, partner.partnerId);
   await assignOrder(em, noTransfer, partner.partnerId);
   await narrowConsentWithoutTransfer(em, noTransfer);
   ({ token, tokenId } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
@@ -50,9 +55,9 @@ const leaks = (body: unknown, canary: Canary, allowed: string[] = []) =>
 
 describe('a partner under a contract in force (P5.1)', () => {
   it('gets contract ∩ scope categories of the clients it serves, and exactly one log batch naming them', async () => {
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(PARTNER_VIEW, {}, token, headers);
+    const response = await server.gql(PARTNER_VIEW, {}, token);
     expect(response.body.errors).toBeUndefined();
+    const requestId = requestIdOf(response);
     const nodes: any[] = response.body.data!.partnerOrders.edges.map((e: any) => e.node);
     const mine = nodes.find((n) => n.id === served.order.id);
     expect(mine).toEqual({
@@ -93,16 +98,17 @@ describe('a partner under a contract in force (P5.1)', () => {
       operation_name: 'PartnerView',
       query_hash: createHash('sha256').update(PARTNER_VIEW).digest('hex'),
     });
-    // One batch: one INSERT, so one timestamp and consecutive positions in the chain.
-    expect(new Set(rows.map((r) => new Date(r.at).getTime())).size).toBe(1);
+    // One batch: the database saw exactly one INSERT into the log, and it added this request's rows.
+    expect(rows.map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
+    expect(await inserts()).toEqual([2]);
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => Number(rows[0]!.seq) + i));
     // Paths and categories, never values.
     expect(leaks(rows, served)).toEqual([]);
   });
 
   it('the client it serves but who did not consent to transfer yields nothing, and no entry claims it', async () => {
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(PARTNER_VIEW, {}, token, headers);
+    const response = await server.gql(PARTNER_VIEW, {}, token);
+    const requestId = requestIdOf(response);
     const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === noTransfer.order.id);
     expect(node).toMatchObject({ contactPhone: null, contactEmail: null, client: { fullName: null, phones: null } });
     expect(leaks(response.body, noTransfer)).toEqual([]);
@@ -112,18 +118,16 @@ describe('a partner under a contract in force (P5.1)', () => {
   });
 
   it('a client it does not serve reads as null (not FORBIDDEN: existence is not disclosed either), with no entry', async () => {
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(CLIENT, { id: notServed.client.id }, token, headers);
+    const response = await server.gql(CLIENT, { id: notServed.client.id }, token);
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data).toEqual({ client: null });
-    expect(await logRows(em(), 'request_id = ?', [requestId])).toEqual([]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   });
 
   it('client(id) of a served client gives the granted fields and logs them', async () => {
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(CLIENT, { id: served.client.id }, token, headers);
+    const response = await server.gql(CLIENT, { id: served.client.id }, token);
     expect(response.body.data!.client).toMatchObject({ phones: served.client.phones, emails: null });
-    const rows = await logRows(em(), 'request_id = ?', [requestId]);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fields.map((f) => f.path).sort()).toEqual(['client.fullName', 'client.phones']);
   });
@@ -152,12 +156,11 @@ describe('a partner gets nothing, and nothing is logged', () => {
 
   it('without the scope: a token for ORDER_CONTACT sees no client name or phone, and the log names only order contacts', async () => {
     const narrow = await issuePartnerToken(server, dpo, partner.contractId, ['ORDER_CONTACT']);
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(PARTNER_VIEW, {}, narrow.token, headers);
+    const response = await server.gql(PARTNER_VIEW, {}, narrow.token);
     const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === served.order.id);
     expect(node.client).toMatchObject({ fullName: null, phones: null });
     expect(node.contactPhone).toBe(served.order.contactPhone);
-    const rows = await logRows(em(), 'request_id = ?', [requestId]);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows.flatMap((r) => r.fields.map((f) => f.category))).toEqual(expect.arrayContaining(['ORDER_CONTACT']));
     expect(rows.flatMap((r) => r.fields.map((f) => f.category)).filter((c) => c !== 'ORDER_CONTACT')).toEqual([]);
   });
@@ -170,14 +173,13 @@ describe('a partner gets nothing, and nothing is logged', () => {
     const issued = await issuePartnerToken(server, dpo, lapsing.contractId, ['PHONE']);
     // Time passes: the contract ends while the token is still unexpired.
     await em2.getConnection().execute(`update contract set valid_from = '2020-01-01', valid_to = '2020-12-31' where id = ?`, [lapsing.contractId]);
-    const { id: requestId, headers } = requestIdHeader();
-    const orders = await server.gql(PARTNER_VIEW, {}, issued.token, headers);
+    const orders = await server.gql(PARTNER_VIEW, {}, issued.token);
     expect(codes(orders)).toEqual(['FORBIDDEN']);
     expect(orders.body.errors![0]!.extensions!.reason).toBe('CONTRACT_NOT_IN_FORCE');
-    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token, headers);
+    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
     expect(client.body.data).toEqual({ client: null });
     expect(leaks([orders.body, client.body], canary)).toEqual([]);
-    expect(await logRows(em(), 'request_id = ?', [requestId])).toEqual([]);
+    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
     // Nor can the DPO issue a new token for it.
     const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: lapsing.contractId }, dpo);
     expect(codes(reissue)).toEqual(['CONFLICT']);
@@ -188,11 +190,88 @@ describe('a partner gets nothing, and nothing is logged', () => {
     expect((await server.gql(CLIENT, { id: served.client.id }, issued.token)).body.data!.client.phones).toEqual(served.client.phones);
     const revoked = await server.gql(`mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: issued.tokenId }, dpo);
     expect(revoked.body.data).toEqual({ revokePartnerToken: true });
-    const { id: requestId, headers } = requestIdHeader();
-    const response = await server.gql(CLIENT, { id: served.client.id }, issued.token, headers);
+    const response = await server.gql(CLIENT, { id: served.client.id }, issued.token);
     expect(codes(response)).toEqual(['UNAUTHENTICATED']);
     expect(leaks(response.body, served)).toEqual([]);
-    expect(await logRows(em(), 'request_id = ?', [requestId])).toEqual([]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+  });
+
+  it('under a contract that has not started yet: no token is issued, and a token whose contract now starts later gets nothing', async () => {
+    const future = await registerPartnerWithContract(server, dpo, ['PHONE'], { validFrom: '2098-01-01', validTo: '2099-12-31' });
+    const refused = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: future.contractId }, dpo);
+    expect(codes(refused)).toEqual(['CONFLICT']);
+
+    const moved = await registerPartnerWithContract(server, dpo, ['PHONE', 'ORDER_CONTACT']);
+    const em2 = em();
+    const canary = await createCanaryClient(em2, 'ACTIVE');
+    await assignOrder(em2, canary, moved.partnerId);
+    const issued = await issuePartnerToken(server, dpo, moved.contractId, ['PHONE', 'ORDER_CONTACT']);
+    expect((await server.gql(CLIENT, { id: canary.client.id }, issued.token)).body.data!.client.phones).toEqual(canary.client.phones);
+    await em2.getConnection().execute(`update contract set valid_from = '2098-01-01', valid_to = '2099-12-31' where id = ?`, [moved.contractId]);
+    const orders = await server.gql(PARTNER_VIEW, {}, issued.token);
+    expect(orders.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONTRACT_NOT_IN_FORCE' });
+    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
+    expect(client.body.data).toEqual({ client: null });
+    expect(leaks([orders.body, client.body], canary)).toEqual([]);
+    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
+  });
+
+  it('under a contract whose purposes no longer name obligations to third parties: nothing, no entry', async () => {
+    const narrowed = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    const em2 = em();
+    const canary = await createCanaryClient(em2, 'ACTIVE');
+    await assignOrder(em2, canary, narrowed.partnerId);
+    const issued = await issuePartnerToken(server, dpo, narrowed.contractId, ['PHONE']);
+    await em2.getConnection().execute(`update contract set purposes = '{CONTRACT_PERFORMANCE}' where id = ?`, [narrowed.contractId]);
+    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
+    expect(client.body.data).toEqual({ client: null });
+    expect(codes(await server.gql(PARTNER_VIEW, {}, issued.token))).toEqual(['FORBIDDEN']);
+    expect(await logRows(em(), 'contract_id = ?', [narrowed.contractId])).toEqual([]);
+  });
+
+  it('the token record decides, not its claims: categories narrowed on record are hidden, an expired record is UNAUTHENTICATED', async () => {
+    const issued = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE']);
+    const before = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    expect(before.body.data!.client.phones).toEqual(served.client.phones);
+    await em().getConnection().execute(`update partner_token set categories = '{FULL_NAME}' where jti = ?`, [issued.tokenId]);
+    const narrowed = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    expect(narrowed.body.data!.client).toMatchObject({ fullName: expect.any(String), phones: null });
+    const [entry] = await logRows(em(), 'request_id = ?', [requestIdOf(narrowed)]);
+    expect(entry!.fields.map((f) => f.category)).toEqual(['FULL_NAME']);
+
+    await em().getConnection().execute(`update partner_token set expires_at = now() - interval '1 second' where jti = ?`, [issued.tokenId]);
+    const expired = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    expect(codes(expired)).toEqual(['UNAUTHENTICATED']);
+    expect(leaks(expired.body, served)).toEqual([]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(expired)])).toEqual([]);
+  });
+
+  it('a served client whose consent is WITHDRAWN yields nothing, and no entry claims it', async () => {
+    const em2 = em();
+    const withdrawn = await createCanaryClient(em2, 'WITHDRAWN');
+    await assignOrder(em2, withdrawn, partner.partnerId);
+    const response = await server.gql(PARTNER_VIEW, {}, token);
+    expect(response.body.errors).toBeUndefined();
+    const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === withdrawn.order.id);
+    expect(node).toMatchObject({ contactPhone: null, contactEmail: null, client: { fullName: null, phones: null } });
+    expect(leaks(response.body, withdrawn)).toEqual([]);
+    const direct = await server.gql(CLIENT, { id: withdrawn.client.id }, token);
+    expect(direct.body.data!.client).toMatchObject({ fullName: null, phones: null });
+    expect(await logRows(em(), 'subject_id = ?', [withdrawn.client.id])).toEqual([]);
+    // The served clients of the same page are still logged: the request itself was not refused.
+    expect((await logRows(em(), 'request_id = ?', [requestIdOf(response)])).length).toBeGreaterThan(0);
+  });
+
+  it('a served client whose consent lacks only the transfer operation (the purpose kept) yields nothing, no entry', async () => {
+    const em2 = em();
+    const noOperation = await createCanaryClient(em2, 'ACTIVE');
+    await assignOrder(em2, noOperation, partner.partnerId);
+    await withdrawTransferOperationOnly(em2, noOperation);
+    const response = await server.gql(CLIENT, { id: noOperation.client.id }, token);
+    expect(response.body.data!.client).toEqual({ id: noOperation.client.id, fullName: null, phones: null, emails: null });
+    expect(response.body.extensions!.redactions!.filter((r) => r.reason === 'CONSENT').map((r) => r.path).sort()).toEqual(['client.fullName', 'client.phones']);
+    expect(leaks(response.body, noOperation)).toEqual([]);
+    expect(await logRows(em(), 'subject_id = ?', [noOperation.client.id])).toEqual([]);
   });
 
   it('with a well-signed token the DPO never issued (unknown jti): UNAUTHENTICATED', async () => {
@@ -211,29 +290,94 @@ describe('a partner gets nothing, and nothing is logged', () => {
 });
 
 describe('the subject and the DPO read the log', () => {
-  it('the subject sees its own disclosures (paths and recipient, no values), and the DPO can search by subject and recipient', async () => {
+  it('the subject sees its own disclosures (paths and recipient, no values), and nobody else\'s', async () => {
     const subject = await server.token({ sub: served.client.id, role: 'client' });
     const mine = await server.gql(`{ myDisclosures { recipientKind recipient contractId subjectId fields { path category } purpose } }`, {}, subject);
     expect(mine.body.errors).toBeUndefined();
-    expect(mine.body.data!.myDisclosures.length).toBeGreaterThan(0);
+    const expected = await logRows(em(), 'subject_id = ?', [served.client.id]);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(mine.body.data!.myDisclosures).toHaveLength(expected.length);
     expect(mine.body.data!.myDisclosures.every((d: any) => d.subjectId === served.client.id && d.recipientKind === 'PARTNER')).toBe(true);
-
-    const search = await server.gql(`query($s: ID, $r: ID) { disclosures(subjectId: $s, recipient: $r, from: "2000-01-01T00:00:00Z") { subjectId contractId } }`,
-      { s: served.client.id, r: partner.contractId }, dpo);
-    expect(search.body.data!.disclosures.length).toBe(mine.body.data!.myDisclosures.length);
-    const other = await server.gql(`query($s: ID) { disclosures(subjectId: $s) { seq } }`, { s: notServed.client.id }, dpo);
-    expect(other.body.data).toEqual({ disclosures: [] });
   });
 
-  it('recordDisclosure appends an off-system disclosure to the same chain', async () => {
-    const response = await server.gql(
-      `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { recipientKind recipient contractId partnerId fields { path category } purpose prevHash hash } }`,
+  it('the DPO search applies subject, recipient, from (included) and to (excluded): dropping any one of them changes the result', async () => {
+    const other = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    const record = async (subjectId: string, contractId: string, disclosedAt: string): Promise<number> => {
+      const { recordDisclosure } = await gqlOk(server, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
+        input: { subjectId, recipientKind: 'PARTNER', recipient: 'Courier (paper waybill)', contractId, categories: ['PHONE'], purpose: 'THIRD_PARTY_OBLIGATIONS', legalBasis: 'P5.1 contract', disclosedAt },
+      }, dpo);
+      return recordDisclosure.seq;
+    };
+    const target = await record(servedToo.client.id, partner.contractId, '2021-06-10T00:00:00Z');
+    const atFrom = await record(servedToo.client.id, partner.contractId, '2021-06-01T00:00:00Z');
+    const before = await record(servedToo.client.id, partner.contractId, '2021-05-31T23:59:59Z');
+    const atTo = await record(servedToo.client.id, partner.contractId, '2021-07-01T00:00:00Z');
+    const otherRecipient = await record(servedToo.client.id, other.contractId, '2021-06-10T00:00:00Z');
+    const otherSubject = await record(noTransfer.client.id, partner.contractId, '2021-06-10T00:00:00Z');
+    const search = async (vars: Record<string, string>): Promise<number[]> => {
+      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 500) { seq } }`, vars, dpo);
+      return disclosures.map((d: any) => d.seq);
+    };
+    const all = { s: servedToo.client.id, r: partner.contractId, from: '2021-06-01T00:00:00Z', to: '2021-07-01T00:00:00Z' };
+    expect(await search(all)).toEqual([atFrom, target].sort((a, b) => b - a));
+    const without = async (key: keyof typeof all) => search(Object.fromEntries(Object.entries(all).filter(([k]) => k !== key)));
+    expect(await without('s')).toEqual(expect.arrayContaining([otherSubject, target, atFrom]));
+    expect(await without('s')).not.toContain(otherRecipient);
+    expect(await without('r')).toEqual(expect.arrayContaining([otherRecipient, target, atFrom]));
+    expect(await without('r')).not.toContain(otherSubject);
+    expect(await without('from')).toEqual(expect.arrayContaining([before, target, atFrom]));
+    expect(await without('from')).not.toContain(atTo);
+    expect(await without('to')).toEqual(expect.arrayContaining([atTo, target, atFrom]));
+    expect(await without('to')).not.toContain(before);
+    // A partner id names the same recipient as its contract; another partner's id finds only its own.
+    expect(await search({ ...all, r: partner.partnerId })).toEqual(await search(all));
+    expect(await search({ ...all, r: other.partnerId })).toEqual([otherRecipient]);
+  });
+
+  it('recordDisclosure appends an off-system disclosure to the same chain, naming the recording request like an online one', async () => {
+    const RECORD = `mutation RecordPaperWaybill($input: RecordDisclosureInput!) {
+      recordDisclosure(input: $input) { recipientKind recipient contractId partnerId fields { path category } purpose operationName queryHash requestId prevHash hash }
+    }`;
+    const response = await server.gql(RECORD,
       { input: { subjectId: served.client.id, recipientKind: 'PARTNER', recipient: 'Courier (paper waybill)', contractId: partner.contractId, categories: ['PHONE'], purpose: 'THIRD_PARTY_OBLIGATIONS', legalBasis: 'P5.1 contract' } },
       dpo,
     );
     expect(response.body.errors).toBeUndefined();
-    expect(response.body.data!.recordDisclosure).toMatchObject({ recipientKind: 'PARTNER', partnerId: partner.partnerId, fields: [{ path: 'off-system', category: 'PHONE' }] });
+    expect(response.body.data!.recordDisclosure).toMatchObject({
+      recipientKind: 'PARTNER', partnerId: partner.partnerId, fields: [{ path: 'off-system', category: 'PHONE' }],
+      operationName: 'RecordPaperWaybill', queryHash: createHash('sha256').update(RECORD).digest('hex'), requestId: requestIdOf(response),
+    });
     const [last] = (await logRows(em())).slice(-1);
     expect(last!.hash).toBe(response.body.data!.recordDisclosure.hash);
+    expect(last!.query_hash).toBe(createHash('sha256').update(RECORD).digest('hex'));
+  });
+
+  it('recordDisclosure for a state body requires its registered lawful request; ids of another kind of recipient are refused; nothing is written', async () => {
+    const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`;
+    const base = { subjectId: served.client.id, recipient: 'Police department (paper request)', categories: ['PHONE'], purpose: 'LAWFUL_REQUEST', legalBasis: 'a letter' };
+    const countBefore = (await logRows(em())).length;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ...base, recipientKind: 'AUTHORITY' }, 'lawfulRequestId'],
+      [{ ...base, recipientKind: 'AUTHORITY', contractId: partner.contractId }, 'contractId'],
+      [{ ...base, recipientKind: 'OTHER', contractId: partner.contractId }, 'contractId'],
+      [{ ...base, recipientKind: 'PARTNER', contractId: partner.contractId, lawfulRequestId: '00000000-0000-4000-8000-000000000000' }, 'lawfulRequestId'],
+      [{ ...base, recipientKind: 'PARTNER' }, 'contractId'],
+    ];
+    for (const [input, field] of cases) {
+      const response = await server.gql(RECORD, { input }, dpo);
+      expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.body.errors![0]!.extensions!.field).toBe(field);
+    }
+    const unknown = await server.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: '00000000-0000-4000-8000-000000000000' } }, dpo);
+    expect(codes(unknown)).toEqual(['NOT_FOUND']);
+    expect(await logRows(em())).toHaveLength(countBefore);
+
+    const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+      input: { issuingBody: 'Police department', documentNumber: 'PD-1', documentDate: '2026-11-01', legalBasis: 'Criminal procedure code', subjectIds: [served.client.id], categories: ['PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString() },
+    }, dpo);
+    const recorded = await server.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: registerLawfulRequest.id } }, dpo);
+    expect(recorded.body.errors).toBeUndefined();
+    const [row] = await logRows(em(), 'seq = ?', [recorded.body.data!.recordDisclosure.seq]);
+    expect(row).toMatchObject({ recipient_kind: 'AUTHORITY', lawful_request_id: registerLawfulRequest.id, subject_id: served.client.id });
   });
 });

@@ -6,7 +6,7 @@ import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type PiiCategory } from '../../src/privacy/categories';
 import type { LogRow } from '../../src/disclosure/disclosure-log';
 import type { Canary } from '../support/canaries';
-import type { TestServer } from '../support/harness';
+import type { GraphQLResponse, TestServer } from '../support/harness';
 
 let serial = 0;
 
@@ -75,6 +75,20 @@ export async function narrowConsentWithoutTransfer(em: EntityManager, canary: Ca
   await em.flush();
 }
 
+/** A later consent record that keeps every purpose, P2.6 included, but not the operation of transfer to third parties. */
+export async function withdrawTransferOperationOnly(em: EntityManager, canary: Canary): Promise<void> {
+  em.create(Consent, {
+    client: canary.client,
+    kind: ConsentEventKind.PURPOSES_NARROWED,
+    status: 'ACTIVE',
+    policyVersion: 'test',
+    policyTextHash: 'test',
+    operations: CONSENT_OPERATIONS.filter((o) => o !== 'TRANSFER_TO_THIRD_PARTIES'),
+    purposes: [...CONSENT_PURPOSES],
+    recordedAt: new Date(Date.now() + 1000),
+  });
+  await em.flush();
+}
 
 export type { LogRow };
 
@@ -86,3 +100,30 @@ export const requestIdHeader = () => {
   const id = `req-${randomUUID()}`;
   return { id, headers: { 'x-request-id': id } };
 };
+
+/** The id the server gave the request (its response header), which is what the log records. */
+export function requestIdOf(response: GraphQLResponse): string {
+  const id = response.headers.get('x-request-id');
+  if (!id) throw new Error('the response names no request id');
+  return id;
+}
+
+/**
+ * Counts INSERT statements into the log, with the rows each added: a statement-level trigger
+ * with a transition table, so "one batch" is observed in the database, not inferred.
+ */
+export async function installInsertCounter(em: EntityManager): Promise<() => Promise<number[]>> {
+  const connection = em.getConnection();
+  await connection.execute(`create table test_log_inserts (id serial primary key, added int not null)`);
+  await connection.execute(`create function test_count_log_insert() returns trigger language plpgsql as $$
+    begin insert into test_log_inserts (added) select count(*) from added; return null; end $$`);
+  await connection.execute(`create trigger test_count_log_insert after insert on disclosure_log referencing new table as added
+    for each statement execute function test_count_log_insert()`);
+  let seen = 0;
+  /** The INSERT statements since the previous call, as the number of rows each added. */
+  return async () => {
+    const rows: Array<{ id: number; added: number }> = await connection.execute(`select id, added from test_log_inserts where id > ? order by id`, [seen]);
+    if (rows.length) seen = rows[rows.length - 1]!.id;
+    return rows.map((r) => r.added);
+  };
+}

@@ -6,7 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createFormatError, withoutValues } from '../../src/graphql/format-error';
+import { runJobs } from '../../src/jobs/run-jobs';
+import { scrubPostgresLine } from '../../src/logger';
+import { assignOrder, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
+import type { Canary } from '../support/canaries';
 import { validIban, validIin } from '../support/fixtures';
+import type { TestServer } from '../support/harness';
 import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
 
 const letters = (n: number) => Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz'[b % 26]).join('');
@@ -25,6 +30,8 @@ const canary = {
   iban: validIban(digits(13)),
   login: `zlogin.${tag}`,
   password: `zpassword-${tag}-secret`,
+  newPassword: `znewpassword-${tag}-secret`,
+  notice: `Znotice${tag}`,
   street: `Zstreet${tag}`,
   orderStreet: `Zdelivery${tag}`,
   orderPhone: `+7707${digits(7)}`,
@@ -44,8 +51,10 @@ const ALL_CLIENT_FIELDS = `id surname firstName patronymic fullName iin login ph
 let server: HardenedServer;
 const { log, lines } = captureLog('debug');
 const errorBodies: string[] = [];
+let requests = 0;
 
 async function call(query: string, variables: Record<string, unknown> = {}, token?: string | null) {
+  requests += 1;
   const response = await server.gql(query, variables, token);
   if (response.body?.errors) errorBodies.push(JSON.stringify(response.body.errors));
   return response;
@@ -59,6 +68,10 @@ afterAll(() => server.close());
 describe('the whole flow with canary values', () => {
   let token: string;
   let operator: string;
+  let clientId: string;
+  let orderId: string;
+  /** Secrets handed out on the way: none may reach a log line either. */
+  const secrets: string[] = [];
 
   it('register, log in, read, update contacts, order, list: works', async () => {
     const input = {
@@ -76,6 +89,7 @@ describe('the whole flow with canary values', () => {
     };
     const registered = await call(REGISTER, { input });
     expect(registered.body.errors).toBeUndefined();
+    clientId = registered.body.data!.registerClient.clientId;
     const login = await call('mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', { l: canary.login, p: canary.password });
     expect(login.body.errors).toBeUndefined();
     token = login.body.data!.login.token;
@@ -88,6 +102,7 @@ describe('the whole flow with canary values', () => {
       token,
     );
     expect(order.body.errors).toBeUndefined();
+    orderId = order.body.data!.placeOrder.id;
     operator = await server.token({ sub: 'operator-1', role: 'operator' });
     const list = await call(`query($s: String) { clients(first: 10, filter: { surname: $s }) { edges { node { ${ALL_CLIENT_FIELDS} } } } }`, { s: canary.surname }, operator);
     expect(list.body.errors).toBeUndefined();
@@ -120,6 +135,53 @@ describe('the whole flow with canary values', () => {
     expect(errorBodies.length).toBeGreaterThanOrEqual(15);
   });
 
+  it('partner and authority disclosure, export, withdrawal, compromise, erasure and a job run: work', async () => {
+    const asTestServer = server as unknown as TestServer;
+    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    const ok = async (query: string, variables: Record<string, unknown>, as: string) => {
+      const response = await call(query, variables, as);
+      expect(response.body.errors).toBeUndefined();
+      return response.body.data!;
+    };
+    // A partner serving the order reads it: a disclosure logged (P5.1).
+    const partner = await registerPartnerWithContract(asTestServer, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    await assignOrder(server.db.orm.em.fork(), { order: { id: orderId } } as Canary, partner.partnerId);
+    const { token: partnerToken } = await issuePartnerToken(asTestServer, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    const served = await ok('{ partnerOrders(first: 10) { edges { node { id contactPhone client { fullName phones } } } } }', {}, partnerToken);
+    expect(JSON.stringify(served)).toContain(canary.orderPhone);
+    // An authority with a lawful request reads the subject (P5.2).
+    const { registerLawfulRequest } = await gqlOk(asTestServer, 'mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }', {
+      input: {
+        issuingBody: 'Агентство по финансовому мониторингу РК', documentNumber: 'AFM-2026/78', documentDate: '2026-11-01', legalBasis: 'Закон РК о ПОД/ФТ, ст. 13',
+        subjectIds: [clientId], categories: ['FULL_NAME', 'PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    }, dpo);
+    const { issueAuthorityToken } = await ok('mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token } }', { r: registerLawfulRequest.id }, dpo);
+    const authority = await ok('{ authorityRequestSubjects { id fullName phones } }', {}, issueAuthorityToken.token);
+    expect(JSON.stringify(authority)).toContain(canary.phone);
+    // The client's export names both disclosures (P6).
+    const exported = await ok('{ myData { client { surname phones iin } disclosures { recipientKind } } }', {}, token);
+    expect(exported.myData.client.iin).toBe(canary.iin);
+    // A written withdrawal notice (P3): only its hash is kept.
+    await ok('mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }', { n: canary.notice }, token);
+    // Suspected compromise, then a password change with the one-time reset token (P7).
+    await ok('mutation { reportSuspectedCompromise }', {}, token);
+    const LOGIN = 'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }';
+    const required = await call(LOGIN, { l: canary.login, p: canary.password });
+    expect(errorCodes(required.body)).toEqual(['PASSWORD_CHANGE_REQUIRED']);
+    const resetToken = String(required.body.errors![0]!.extensions!.resetToken);
+    await ok('mutation($t: String!, $p: String!) { changePassword(resetToken: $t, newPassword: $p) }', { t: resetToken, p: canary.newPassword }, '');
+    token = (await ok(LOGIN, { l: canary.login, p: canary.newPassword }, '')).login.token;
+    // Erasure on the client's request, executed by the DPO (P4).
+    await ok('mutation { requestErasure { id } }', {}, token);
+    await ok('mutation($id: ID!) { eraseClient(clientId: $id, basis: SUBJECT_REQUEST) { id } }', { id: clientId }, dpo);
+    // The job runner, now and a year on, logging to the same captured log.
+    for (const offset of [0, 366 * 24 * 3600_000]) {
+      await runJobs({ em: server.db.orm.em.fork(), log, now: () => new Date(Date.now() + offset), throttleSecret: server.config.jwt.secret });
+    }
+    secrets.push(dpo, partnerToken, issueAuthorityToken.token, resetToken, token);
+  });
+
   it('no error message carries a canary, a stack trace or SQL', () => {
     const errors = errorBodies.join('\n');
     for (const value of CANARIES) expect(errors).not.toContain(value);
@@ -130,7 +192,10 @@ describe('the whole flow with canary values', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(lines.length).toBeGreaterThan(10);
     const text = lines.join('\n');
-    for (const value of [...CANARIES, token, operator]) expect(text).not.toContain(value);
+    for (const value of [...CANARIES, ...secrets, token, operator]) expect(text).not.toContain(value);
+    // Every step above logged something: the net was cast over the whole flow.
+    expect(requests).toBeGreaterThanOrEqual(30);
+    expect(lines.filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(requests);
   });
 });
 
@@ -161,7 +226,15 @@ describe('withoutValues and the formatter', () => {
     const { log: captured, lines: logged } = captureLog('debug');
     captured.info({ input: { surname: canary.surname }, client: { phone: canary.phone, iin: canary.iin }, err: new Error(canary.email) }, 'oops');
     captured.debug({ postgres: `ERROR: duplicate key value violates unique constraint DETAIL: Key (login)=(${canary.login}) already exists.` });
+    captured.warn({ postgres: `ERROR:  invalid input syntax for type uuid: "${canary.surname}"` });
+    captured.warn({ knex: `Connection Error: error: value too long for '${canary.phone}' at (iin)=(${canary.iin}` });
     const text = logged.join('\n');
     for (const value of [canary.surname, canary.phone, canary.iin, canary.email, canary.login]) expect(text).not.toContain(value);
+  });
+
+  it("PostgreSQL's messages keep their kind and lose every quoted value", () => {
+    expect(scrubPostgresLine(`ERROR:  invalid input syntax for type uuid: "${canary.surname}"`)).toBe('ERROR:  invalid input syntax for type uuid: <value>');
+    expect(scrubPostgresLine(`ERROR: new row violates check constraint "c" (iin)=(${canary.iin})`)).toBe('ERROR: new row violates check constraint <value> (iin)=(<value>)');
+    expect(scrubPostgresLine(`value '${canary.email}`)).toBe('value <value>');
   });
 });

@@ -190,15 +190,31 @@ describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
 describe('the access log', () => {
   it('has one line per request: method, operation, status, duration, request id; never variables', async () => {
     lines.length = 0;
-    await server.raw(
+    const response = await server.raw(
       { query: 'query FindBySurname($s: String) { clients(filter: { surname: $s }) { totalCount } }', variables: { s: 'variable-value-canary' }, operationName: 'FindBySurname' },
       { 'x-request-id': 'req-abcdef-123', authorization: `Bearer ${operator}` },
     );
     await new Promise((r) => setTimeout(r, 50));
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ method: 'POST', operation: 'FindBySurname', status: 200, requestId: 'req-abcdef-123', aborted: false });
+    // The request id is the server's own; the caller's header is kept only as a correlation id.
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(entries[0]).toMatchObject({ method: 'POST', operation: 'FindBySurname', status: 200, requestId, correlationId: 'req-abcdef-123', aborted: false });
     expect(typeof entries[0]!.durationMs).toBe('number');
     expect(lines.join('\n')).not.toContain('variable-value-canary');
+  });
+
+  it('a caller cannot choose the request id, nor pass an oversized correlation id', async () => {
+    const first = await server.raw({ query: '{ privacyPolicy { version } }' }, { 'x-request-id': 'req-same-id-0001' });
+    const second = await server.raw({ query: '{ privacyPolicy { version } }' }, { 'x-request-id': 'req-same-id-0001' });
+    expect(first.headers.get('x-request-id')).not.toBe('req-same-id-0001');
+    expect(first.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
+    lines.length = 0;
+    await server.raw({ query: '{ privacyPolicy { version } }' }, { 'x-request-id': 'x'.repeat(65) });
+    await new Promise((r) => setTimeout(r, 50));
+    const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.msg === 'request');
+    expect(entry).toBeDefined();
+    expect(entry!.correlationId).toBeUndefined();
   });
 });

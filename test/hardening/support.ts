@@ -6,7 +6,7 @@ import type { Config } from '../../src/config';
 import { startApp, type RunningApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import type { SchemaOptions } from '../../src/graphql/schema';
-import { createTestDatabase, testConfig, type GraphQLResponse, type TestDatabase } from '../support/harness';
+import { createTestDatabase, requestTimeoutFor, testConfig, type GraphQLResponse, type TestDatabase } from '../support/harness';
 
 /** Every log line the server writes, as text, at the given level. */
 export function captureLog(level = 'debug'): { log: Logger; lines: string[] } {
@@ -41,7 +41,7 @@ export interface HardenedServer {
 export async function startHardenedServer(
   options: { env?: Record<string, string>; log?: Logger; db?: TestDatabase; schema?: SchemaOptions } = {},
 ): Promise<HardenedServer> {
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createTestDatabase({ requestTimeoutMs: requestTimeoutFor(options.env), ...(options.log ? { log: options.log } : {}) }));
   const config = testConfig(db.url, options.env);
   const app = await startApp({ config, orm: db.orm, log: options.log ?? createLogger('silent'), port: 0, schema: options.schema });
   const raw = async (body: unknown, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<RawResponse> => {

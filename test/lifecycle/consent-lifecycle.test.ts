@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cancelWithdrawal, requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
 import { ConsentChannel } from '../../src/consent/consent.entity';
 import { earliestWithdrawalDay, formatDay } from '../../src/consent/withdrawal-dates';
+import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
 
@@ -38,7 +39,13 @@ describe('opting out of marketing (P2 purpose 7)', () => {
 
     const history = await consentHistory(server.db.orm.em, client.clientId);
     expect(history.map((r) => r.kind)).toEqual(['GIVEN', 'PURPOSES_NARROWED']);
-    expect(history[1].evidence.userAgent).toBeTruthy();
+    // Each record carries the proof: the policy consented to, and where the act came from (the network, not the address).
+    const policy = privacyPolicy();
+    for (const record of history) {
+      expect(record).toMatchObject({ policy_version: policy.version, policy_text_hash: policy.textHash });
+      expect(record.policy_text_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(record.evidence).toEqual({ userAgent: expect.stringMatching(/\S/), ipPrefix: '127.0.0.0/24' });
+    }
 
     const seen = await server.gql(PHONES, { id: client.clientId }, operator);
     expect(seen.body.data!.client.phones).toEqual(client.input.phones);
@@ -60,6 +67,23 @@ describe('opting out of marketing (P2 purpose 7)', () => {
     expect(byOperator.body.data!.optOutOfMarketing).toMatchObject({ actor: 'OPERATOR', actorId: 'op-1', channel: 'OPERATOR' });
     expect(codes(await server.gql(OPT_OUT, { clientId: other.clientId }, client.token))).toEqual(['FORBIDDEN']);
     expect(codes(await server.gql(OPT_OUT, {}, operator))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each(['OPERATOR', 'PAPER'])('a client may not claim the staff channel %s for itself: BAD_USER_INPUT on channel, nothing written', async (channel) => {
+    const client = await registerClient(server, { marketing: true });
+    const OPT_OUT_VIA = `mutation($channel: ConsentChannel) { optOutOfMarketing(channel: $channel) { channel } }`;
+    const refused = await server.gql(OPT_OUT_VIA, { channel }, client.token);
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.body.errors![0]!.extensions!.field).toBe('channel');
+    const withdrawal = await server.gql(`mutation($channel: ConsentChannel) { requestConsentWithdrawal(notice: "Stop.", channel: $channel) { status } }`, { channel }, client.token);
+    expect(codes(withdrawal)).toEqual(['BAD_USER_INPUT']);
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
+
+    // Self-service channels stay open to the client, and staff may record theirs.
+    expect((await server.gql(OPT_OUT_VIA, { channel: 'MOBILE' }, client.token)).body.data!.optOutOfMarketing).toEqual({ channel: 'MOBILE' });
+    const other = await registerClient(server, { marketing: true });
+    const byStaff = await server.gql(`mutation($id: ID, $channel: ConsentChannel) { optOutOfMarketing(clientId: $id, channel: $channel) { channel actor } }`, { id: other.clientId, channel }, operator);
+    expect(byStaff.body.data!.optOutOfMarketing).toEqual({ channel, actor: 'OPERATOR' });
   });
 });
 

@@ -1,3 +1,5 @@
+import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
+import { REGISTER, registration } from '../support/fixtures';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { placeOrder, registerClient } from './lifecycle-support';
 
@@ -41,6 +43,58 @@ describe('access export: the right to know', () => {
     expect(data.erasureRequests).toEqual([{ id: expect.any(String), status: 'PENDING' }]);
     expect(data.erasureReceipts).toEqual([]);
     expect(response.body.extensions!.redactions).toEqual([]);
+  });
+
+  it('myData also returns the evidence of every consent and erasure request, the sessions, reset tokens and security events, and the disclosures', async () => {
+    const agent = { 'user-agent': 'ExportAgent/1.0 (canary)' };
+    const input = registration();
+    const registered = await server.gql(REGISTER, { input }, null, agent);
+    expect(registered.body.errors).toBeUndefined();
+    const clientId = registered.body.data!.registerClient.clientId;
+    const LOGIN = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
+    const first = await server.gql(LOGIN, { l: input.login, p: input.password });
+    expect(first.body.errors).toBeUndefined();
+    // P7: compromise revokes the session; the next login hands out a reset token; the change is an event too.
+    expect((await server.gql(`mutation { reportSuspectedCompromise }`, {}, first.body.data!.login.token)).body.errors).toBeUndefined();
+    const required = await server.gql(LOGIN, { l: input.login, p: input.password });
+    expect(codes(required)).toEqual(['PASSWORD_CHANGE_REQUIRED']);
+    const changed = await server.gql(`mutation($t: String!, $p: String!) { changePassword(resetToken: $t, newPassword: $p) }`, {
+      t: required.body.errors![0]!.extensions!.resetToken, p: 'a brand new password 9',
+    });
+    expect(changed.body.errors).toBeUndefined();
+    const token = (await server.gql(LOGIN, { l: input.login, p: 'a brand new password 9' })).body.data!.login.token;
+    expect((await server.gql(`mutation { requestErasure { id } }`, {}, token, agent)).body.errors).toBeUndefined();
+
+    const EXPORT = `{ myData {
+      consents { kind policyVersion policyTextHash evidence { userAgent ipPrefix } }
+      erasureRequests { status evidence { userAgent ipPrefix } }
+      sessions { createdAt expiresAt revokedAt }
+      passwordResets { createdAt expiresAt consumedAt }
+      securityEvents { kind actorRole at }
+      disclosures { recipientKind subjectId fields { path } }
+    } }`;
+    const earlier = await server.gql(`{ myData { client { phones } disclosures { id } } }`, {}, token);
+    expect(earlier.body.data!.myData).toEqual({ client: { phones: input.phones }, disclosures: [] });
+    const response = await server.gql(EXPORT, {}, token);
+    expect(response.body.errors).toBeUndefined();
+    const data = response.body.data!.myData;
+    const policy = privacyPolicy();
+    const evidence = { userAgent: 'ExportAgent/1.0 (canary)', ipPrefix: '127.0.0.0/24' };
+    expect(data.consents).toEqual([{ kind: 'GIVEN', policyVersion: policy.version, policyTextHash: policy.textHash, evidence }]);
+    expect(data.erasureRequests).toEqual([{ status: 'PENDING', evidence }]);
+    // Two logins made sessions: the first revoked by the compromise report; times only, no id or hash.
+    expect(data.sessions).toHaveLength(2);
+    expect(data.sessions[0].revokedAt).toEqual(expect.any(String));
+    expect(data.sessions[1]).toEqual({ createdAt: expect.any(String), expiresAt: expect.any(String), revokedAt: null });
+    expect(data.passwordResets).toEqual([{ createdAt: expect.any(String), expiresAt: expect.any(String), consumedAt: expect.any(String) }]);
+    expect(data.securityEvents.map((e: { kind: string; actorRole: string }) => [e.kind, e.actorRole])).toEqual([
+      ['COMPROMISE_REPORTED', 'client'],
+      ['PASSWORD_CHANGED', 'client'],
+    ]);
+    // The earlier export was itself a disclosure to the subject, and it is listed (paths, never values).
+    expect(data.disclosures).toEqual([
+      { recipientKind: 'SUBJECT', subjectId: clientId, fields: [{ path: 'myData.client.phones' }] },
+    ]);
   });
 
   it('clientData is for the DPO only', async () => {

@@ -1,4 +1,6 @@
+import { throttleKeys } from '../../src/auth/login-throttle';
 import { hashPassword } from '../../src/auth/password';
+import { DEPERSONALISED_ITEM_NAME } from '../../src/erasure/erasure.service';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { registerClient, scanDatabase } from './lifecycle-support';
@@ -18,14 +20,23 @@ const sql = <T = any>(query: string, params: unknown[] = []) => server.db.orm.em
 const REQUEST_ERASURE = `mutation { requestErasure { id clientId status requestedAt receiptId } }`;
 const ERASE = `mutation($id: ID!, $basis: ErasureBasis!, $ref: String) {
   eraseClient(clientId: $id, basis: $basis, reference: $ref) {
-    id clientId basis reference categories ordersDepersonalised sessionsRevoked actorRole actorId erasedAt
+    id clientId basis reference categories ordersDepersonalised sessionsRevoked actorRole actorId erasedAt openObligations { orderId status }
   }
 }`;
 const LOGIN = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
 const PASSWORD = 'canary password 42';
 
-/** A canary client (every personal value unique) that can log in, with a second order placed through the API. */
-async function loggedInCanary(): Promise<{ canary: Canary; token: string; secrets: string[] }> {
+/** The brute-force counter row kept under a login (keyed by HMAC, so found by recomputing the key). */
+const throttleRow = async (login: string) => {
+  const [key] = throttleKeys(server.config, login, null);
+  return (await sql(`select failures from login_throttle where key_hash = ?`, [key!.hash]))[0] ?? null;
+};
+
+/**
+ * A canary client (every personal value unique) that can log in, with a second order placed
+ * through the API (its item name a canary too) and a failed login counted against its login.
+ */
+async function loggedInCanary(): Promise<{ canary: Canary; token: string; secrets: string[]; orderId: string; itemName: string }> {
   const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
   const passwordHash = await hashPassword(PASSWORD);
   await sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
@@ -33,15 +44,28 @@ async function loggedInCanary(): Promise<{ canary: Canary; token: string; secret
   expect(login.body.errors).toBeUndefined();
   const token = login.body.data!.login.token;
   const address = canary.client.residenceAddress!;
+  const itemName = `Gift for ${canary.client.patronymic} ITEM${canary.client.firstName}`;
   const placed = await server.gql(
     `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
-    { input: { items: [{ name: 'Tea', quantity: 1, priceTiyn: 100 }], contactEmail: canary.client.emails[0], deliveryAddress: { ...address, street: `${address.street}x` } } },
+    {
+      input: {
+        items: [{ name: itemName, quantity: 3, priceTiyn: 100 }, { name: 'Tea', quantity: 1, priceTiyn: 250 }],
+        contactEmail: canary.client.emails[0],
+        deliveryAddress: { ...address, street: `${address.street}x` },
+      },
+    },
     token,
   );
   expect(placed.body.errors).toBeUndefined();
-  // A failed login too, so brute-force bookkeeping has rows for this login.
   await server.gql(LOGIN, { l: canary.client.login, p: 'wrong password here' });
-  return { canary, token, secrets: [...canary.values, passwordHash, canary.client.firstName!, canary.client.patronymic!] };
+  expect(await throttleRow(canary.client.login!)).toEqual({ failures: 1 });
+  return {
+    canary,
+    token,
+    orderId: placed.body.data!.placeOrder.id,
+    itemName,
+    secrets: [...canary.values, passwordHash, canary.client.firstName!, canary.client.patronymic!, `ITEM${canary.client.firstName}`],
+  };
 }
 
 describe('erasure on request (P4)', () => {
@@ -70,9 +94,14 @@ describe('erasure on request (P4)', () => {
       'FULL_NAME', 'OFFICIAL_REQUISITES', 'REGISTRATION_ADDRESS', 'RESIDENCE_ADDRESS', 'PHONE', 'EMAIL', 'BANK_ACCOUNT', 'LOGIN', 'PASSWORD', 'ORDER_CONTACT',
     ]));
     for (const value of canary.values) expect(JSON.stringify(receipt)).not.toContain(value);
+    // The canary order is PAID and the API one NEW: kept, depersonalised, still owed.
+    expect(receipt.openObligations).toHaveLength(2);
+    expect(receipt.openObligations).toEqual(expect.arrayContaining([{ orderId: canary.order.id, status: 'PAID' }, { orderId: expect.any(String), status: 'NEW' }]));
+    // The login's brute-force counter went with the login.
+    expect(await throttleRow(canary.client.login!)).toBeNull();
 
     const again = await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/77' }, dpo);
-    expect(again.body.data!.eraseClient.id).toBe(receipt.id);
+    expect(again.body.data!.eraseClient).toMatchObject({ id: receipt.id, openObligations: null });
     const [count] = await sql(`select count(*)::int as n from erasure_receipt where client_id = ?`, [canary.client.id]);
     expect(count.n).toBe(1);
     const [done] = await sql(`select status, receipt_id from erasure_request where client_id = ?`, [canary.client.id]);
@@ -80,7 +109,9 @@ describe('erasure on request (P4)', () => {
   });
 
   it('leaves no canary value in any text, varchar, json, jsonb or text[] column of any table', async () => {
-    const { canary, token, secrets } = await loggedInCanary();
+    const { canary, token, secrets, orderId } = await loggedInCanary();
+    const [partner] = await sql(`insert into partner (id, name, bin, created_at) values (gen_random_uuid(), 'Agent LLP', '123456789012', now()) returning id`);
+    await sql(`update client_order set partner_id = ? where id = ?`, [partner.id, orderId]);
     const notice = `Withdrawal from ${canary.client.surname} NOTICE${canary.client.firstName}`;
     await server.gql(`mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }`, { n: notice }, token);
     await server.gql(REQUEST_ERASURE, {}, token);
@@ -93,11 +124,19 @@ describe('erasure on request (P4)', () => {
     expect(erased.body.errors).toBeUndefined();
     expect(await scanDatabase(server.db.orm.em, [...secrets, `NOTICE${canary.client.firstName}`])).toEqual([]);
 
-    // Orders are kept for accounting, depersonalised: amount, status, date and one tombstone id.
+    // Orders are kept for accounting, depersonalised: amount, status, date, the lines' quantities
+    // and prices under a neutral name, and one tombstone id; no partner, no contact.
     const orders = await sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where id = ?`, [canary.order.id]);
     expect(orders).toEqual([{ client_id: null, tombstone_id: expect.any(String), amount_tiyn: '123456', status: 'PAID' }]);
-    const tombstones = await sql(`select distinct tombstone_id from client_order where tombstone_id = ?`, [orders[0].tombstone_id]);
-    expect(tombstones).toHaveLength(1);
+    const [placed] = await sql(`select tombstone_id, partner_id, items, amount_tiyn, contact_email, delivery_address from client_order where id = ?`, [orderId]);
+    expect(placed).toEqual({
+      tombstone_id: orders[0].tombstone_id,
+      partner_id: null,
+      items: [{ name: DEPERSONALISED_ITEM_NAME, quantity: 3, priceTiyn: 100 }, { name: DEPERSONALISED_ITEM_NAME, quantity: 1, priceTiyn: 250 }],
+      amount_tiyn: '550',
+      contact_email: null,
+      delivery_address: null,
+    });
     // Consent history stays as proof, ended by the erasure.
     const [last] = await sql(`select kind, status, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
     expect(last).toEqual({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'DPO' });
@@ -107,10 +146,48 @@ describe('erasure on request (P4)', () => {
     const { canary, token } = await loggedInCanary();
     await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0815' }, dpo);
     expect(codes(await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    // The token version was bumped: the old token authenticates no one, whatever it asks for.
     const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
-    expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(codes(order)[0]);
+    expect(codes(order)).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.gql(`{ me { id } }`, {}, token))).toEqual(['UNAUTHENTICATED']);
     const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
     expect(sessions.n).toBe(0);
+  });
+
+  it('is one transaction: a failure at its last write leaves the client, orders, sessions, consent and counters as they were', async () => {
+    const { canary, secrets } = await loggedInCanary();
+    const id = canary.client.id;
+    const snapshot = async () => ({
+      client: await sql(`select * from client where id = ?`, [id]),
+      orders: await sql(`select * from client_order where client_id = ? order by id`, [id]),
+      sessions: await sql(`select * from session where client_id = ? order by id`, [id]),
+      consent: await sql(`select * from consent where client_id = ? order by recorded_at, id`, [id]),
+      receipts: await sql(`select * from erasure_receipt where client_id = ?`, [id]),
+      throttle: await throttleRow(canary.client.login!),
+    });
+    const before = await snapshot();
+    expect(before.orders).toHaveLength(2);
+    expect(before.sessions.length).toBeGreaterThan(0);
+    // The receipt is written by the final flush, after the orders, sessions and counters went.
+    await sql(`create function test_fail_receipt() returns trigger language plpgsql as $$
+      begin if new.client_id = '${id}' then raise exception 'forced failure'; end if; return new; end $$`);
+    await sql(`create trigger test_fail_receipt before insert on erasure_receipt for each row execute function test_fail_receipt()`);
+    let response;
+    try {
+      response = await server.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, dpo);
+    } finally {
+      await sql(`drop trigger test_fail_receipt on erasure_receipt`);
+      await sql(`drop function test_fail_receipt()`);
+    }
+    expect(codes(response)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(response.body.data?.eraseClient ?? null).toBeNull();
+    const answer = JSON.stringify(response.body);
+    for (const secret of secrets) expect(answer).not.toContain(secret);
+    expect(answer).not.toMatch(/forced failure|erasure_receipt|insert/i);
+    expect(await snapshot()).toEqual(before);
+
+    const retried = await server.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, dpo);
+    expect(retried.body.errors).toBeUndefined();
   });
 
   it('the database refuses to put personal data back into an erased client, or to restore it', async () => {

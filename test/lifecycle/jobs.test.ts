@@ -1,14 +1,18 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
-import { requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
+import { throttleKeys } from '../../src/auth/login-throttle';
+import { main as jobsCli } from '../../src/cli/jobs';
+import { Client } from '../../src/clients/client.entity';
+import { optOutOfMarketing, requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
+import { recordInitialConsent } from '../../src/consent/consent.service';
 import { ConsentChannel } from '../../src/consent/consent.entity';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../src/consent/retention';
 import { ormOptions } from '../../src/db/orm';
 import { placeholders } from '../../src/db/sql';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { startJobScheduler } from '../../src/jobs/scheduler';
-import { codes, startTestServer, type TestServer } from '../support/harness';
-import { consentHistory, placeOrder, registerClient, type Registered } from './lifecycle-support';
+import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
+import { consentHistory, PLACE_ORDER, placeOrder, registerClient, type Registered } from './lifecycle-support';
 
 let server: TestServer;
 let operator: string;
@@ -30,10 +34,17 @@ async function pendingWithdrawal(client: Registered): Promise<Date> {
   return result.consent.withdrawalEffectiveAt!;
 }
 
-const run = (now: Date, retention: RetentionPolicy = DEFAULT_RETENTION) => runJobs({ em: server.db.orm.em, now: () => now, retention });
+const silent = pino({ level: 'silent' });
+const jobs = (orm: { em: typeof server.db.orm.em }, now: Date, retention: RetentionPolicy = DEFAULT_RETENTION) =>
+  runJobs({ em: orm.em, now: () => now, retention, log: silent, throttleSecret: TEST_JWT_SECRET });
+const run = (now: Date, retention: RetentionPolicy = DEFAULT_RETENTION) => jobs(server.db.orm, now, retention);
 const clientRow = async (id: string) => (await sql(`select status, surname, login, phones from client where id = ?`, [id]))[0];
 const ME = `{ me { id status surname phones } }`;
 const LOGIN = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
+const throttleRow = async (login: string) => {
+  const [key] = throttleKeys(server.config, login, null);
+  return (await sql(`select failures from login_throttle where key_hash = ?`, [key!.hash]))[0] ?? null;
+};
 
 describe('pending withdrawals take effect on their date (P3)', () => {
   it('nothing happens before the date; on it, a WITHDRAWN record, and by default the contact data is depersonalised at once', async () => {
@@ -41,6 +52,8 @@ describe('pending withdrawals take effect on their date (P3)', () => {
     const orderId = await placeOrder(server, client.token, { contactPhone: client.input.phones[0] });
     await sql(`update client_order set status = 'COMPLETED', completed_at = ? where id = ?`, [NOTICE_AT, orderId]);
     const effectiveAt = await pendingWithdrawal(client);
+    await server.gql(LOGIN, { l: client.input.login, p: 'a wrong password' });
+    expect(await throttleRow(client.input.login)).toEqual({ failures: 1 });
 
     const early = await run(new Date(effectiveAt.getTime() - 1));
     expect(early.withdrawalsApplied).toBe(0);
@@ -57,7 +70,10 @@ describe('pending withdrawals take effect on their date (P3)', () => {
     const [receipt] = await sql(`select basis, actor_role, actor_id from erasure_receipt where client_id = ?`, [client.clientId]);
     expect(receipt).toEqual({ basis: 'RETENTION_ENDED', actor_role: 'SYSTEM', actor_id: 'jobs' });
 
-    // No more service (P3): the account is gone, so is the login.
+    // No more service (P3): the account is gone, so is the login, its brute-force counter and every token issued before.
+    expect(await throttleRow(client.input.login)).toBeNull();
+    expect(codes(await server.gql(ME, {}, client.token))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await server.gql(PLACE_ORDER, { input: { items: [{ name: 'Tea', quantity: 1, priceTiyn: 100 }] } }, client.token))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await server.gql(LOGIN, { l: client.input.login, p: client.input.password }))).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -99,19 +115,52 @@ describe('pending withdrawals take effect on their date (P3)', () => {
 });
 
 describe('expiry and retention purges', () => {
-  it('consent past its expiresAt becomes EXPIRED (and its contact data goes)', async () => {
-    const client = await registerClient(server);
-    const expiresAt = new Date('2032-01-01T00:00:00Z');
-    await sql(
-      `insert into consent (id, client_id, kind, status, policy_version, policy_text_hash, operations, purposes, channel, evidence, actor, given_at, recorded_at, expires_at)
-       select gen_random_uuid(), client_id, 'GIVEN', 'ACTIVE', policy_version, policy_text_hash, operations, purposes, channel, evidence, 'SUBJECT', given_at, now(), ?
-         from consent where client_id = ?`,
-      [expiresAt, client.clientId],
-    );
+  it('consent given for a term (CONSENT_TERM_YEARS) carries its expiresAt forward and becomes EXPIRED then (and its contact data goes)', async () => {
+    const client = await registerClient(server, { marketing: true });
+    const givenAt = new Date('2030-02-28T12:00:00Z');
+    const fork = em();
+    recordInitialConsent(fork, fork.getReference(Client, client.clientId), {
+      marketing: true, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, at: givenAt, termYears: 2,
+    });
+    await fork.flush();
+    const expiresAt = new Date('2032-02-28T12:00:00Z');
+    await optOutOfMarketing(em(), client.clientId, act(new Date('2031-01-01T00:00:00Z')));
+    const history = await consentHistory(server.db.orm.em, client.clientId);
+    expect(history.slice(-2).map((r) => [r.kind, new Date(r.expires_at).toISOString()])).toEqual([
+      ['GIVEN', expiresAt.toISOString()],
+      ['PURPOSES_NARROWED', expiresAt.toISOString()],
+    ]);
+
     expect((await run(new Date(expiresAt.getTime() - 1))).consentsExpired).toBe(0);
     expect((await run(expiresAt)).consentsExpired).toBe(1);
-    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'EXPIRED', status: 'EXPIRED' });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'EXPIRED', status: 'EXPIRED', actor: 'SYSTEM' });
     expect((await clientRow(client.clientId)).status).toBe('ERASED');
+  });
+
+  it('expired sessions and reset tokens are purged at once, security events after RetentionPolicy.securityEventDays', async () => {
+    const client = await registerClient(server);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const session = (expiresAt: Date) =>
+      sql<{ id: string }>(`insert into session (id, token_hash, client_id, token_version, created_at, expires_at) values (gen_random_uuid(), md5(random()::text), ?, 0, ?, ?) returning id`, [client.clientId, ago(DAY), expiresAt]);
+    const reset = (expiresAt: Date) =>
+      sql<{ id: string }>(`insert into password_reset (id, token_hash, client_id, created_at, expires_at) values (gen_random_uuid(), md5(random()::text), ?, ?, ?) returning id`, [client.clientId, ago(DAY), expiresAt]);
+    const event = (at: Date) =>
+      sql<{ id: string }>(`insert into security_event (id, kind, client_id, actor_role, actor_sub, at) values (gen_random_uuid(), 'PASSWORD_CHANGED', ?, 'client', ?, ?) returning id`, [client.clientId, client.clientId, at]);
+    const [[deadSession], [liveSession], [deadReset], [liveReset], [oldEvent], [recentEvent]] = await Promise.all([
+      session(ago(1000)), session(new Date(now.getTime() + 3_600_000)),
+      reset(ago(1000)), reset(new Date(now.getTime() + 600_000)),
+      event(ago(31 * DAY)), event(ago(29 * DAY)),
+    ]);
+
+    const report = await run(now, { ...DEFAULT_RETENTION, securityEventDays: 30 });
+    expect(report.sessionsPurged).toBeGreaterThanOrEqual(1);
+    expect(report.passwordResetsPurged).toBeGreaterThanOrEqual(1);
+    expect(report.securityEventsPurged).toBeGreaterThanOrEqual(1);
+    const left = async (table: string, ids: string[]) => (await sql<{ id: string }>(`select id from ${table} where id in (?, ?)`, ids)).map((r) => r.id);
+    expect(await left('session', [deadSession!.id, liveSession!.id])).toEqual([liveSession!.id]);
+    expect(await left('password_reset', [deadReset!.id, liveReset!.id])).toEqual([liveReset!.id]);
+    expect(await left('security_event', [oldEvent!.id, recentEvent!.id])).toEqual([recentEvent!.id]);
   });
 
   it('finished orders are deleted 5 years after completion; unfinished and younger ones stay', async () => {
@@ -151,9 +200,9 @@ describe('several runners at once', () => {
     const other = await MikroORM.init(ormOptions(server.db.url));
     try {
       const reports = await Promise.all([
-        runJobs({ em: server.db.orm.em, now: () => now }),
-        runJobs({ em: other.em, now: () => now }),
-        runJobs({ em: server.db.orm.em, now: () => now }),
+        jobs(server.db.orm, now),
+        jobs(other, now),
+        jobs(server.db.orm, now),
       ]);
       expect(reports.reduce((sum, r) => sum + r.withdrawalsApplied, 0)).toBe(clients.length);
       expect(reports.every((r) => r.failures === 0)).toBe(true);
@@ -171,8 +220,68 @@ describe('several runners at once', () => {
     expect(receipts[0]!.n).toBe(clients.length);
 
     // Idempotent: running again changes nothing.
-    const again = await runJobs({ em: server.db.orm.em, now: () => now });
+    const again = await run(now);
     expect(again).toMatchObject({ withdrawalsApplied: 0, consentsExpired: 0, clientsDepersonalised: 0, failures: 0 });
+  });
+});
+
+describe('failures', () => {
+  it("one client's failure is rolled back, counted and logged by client id, error name and SQL code, never a value; the next run retries", async () => {
+    const client = await registerClient(server);
+    const effectiveAt = await pendingWithdrawal(client);
+    // The message quotes a personal value, as a database error can: the log must not carry it.
+    await sql(`create function test_fail_jobs() returns trigger language plpgsql as $$
+      begin if new.client_id = '${client.clientId}' then raise exception 'refused for %', '${client.input.login}' using errcode = 'P0042'; end if; return new; end $$`);
+    await sql(`create trigger test_fail_jobs before insert on erasure_receipt for each row execute function test_fail_jobs()`);
+    const lines: string[] = [];
+    try {
+      const report = await runJobs({
+        em: server.db.orm.em, now: () => effectiveAt, log: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }), throttleSecret: TEST_JWT_SECRET,
+      });
+      expect(report.failures).toBe(1);
+    } finally {
+      await sql(`drop trigger test_fail_jobs on erasure_receipt`);
+      await sql(`drop function test_fail_jobs()`);
+    }
+    // Withdrawal and depersonalisation are one transaction: neither happened.
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.status).toBe('WITHDRAWAL_PENDING');
+    expect((await clientRow(client.clientId)).status).toBe('ACTIVE');
+    const failed = lines.map((l) => JSON.parse(l)).filter((l) => l.clientId === client.clientId);
+    expect(failed).toEqual([expect.objectContaining({ level: 50, job: 'withdrawal', clientId: client.clientId, errorName: expect.any(String), sqlState: 'P0042' })]);
+    expect(lines.join('\n')).not.toContain(client.input.login);
+    expect(lines.join('\n')).not.toContain('refused for');
+
+    expect(await run(effectiveAt)).toMatchObject({ withdrawalsApplied: 1, failures: 0 });
+  });
+});
+
+describe('npm run jobs -- --once (src/cli/jobs.ts)', () => {
+  it('runs the jobs once against DATABASE_URL, prints the report as one JSON line, and applies a due withdrawal', async () => {
+    const client = await registerClient(server);
+    // The CLI runs on the real clock: a notice four months ago is due now.
+    const noticeAt = new Date(Date.now() - 125 * DAY);
+    await requestWithdrawal(em(), client.clientId, { notice: 'Stop.', requestedDay: null }, act(noticeAt));
+    const lines: string[] = [];
+    const report = await jobsCli(['--once'], { NODE_ENV: 'test', DATABASE_URL: server.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }, (line) => lines.push(line));
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.endsWith('\n')).toBe(true);
+    expect(JSON.parse(lines[0]!)).toEqual(report);
+    expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1, failures: 0 });
+    expect(Object.keys(report!).sort()).toEqual([
+      'clientsDepersonalised', 'consentRecordsPurged', 'consentsExpired', 'failures', 'ordersPurged', 'passwordResetsPurged',
+      'securityEventsPurged', 'sessionsPurged', 'withdrawalsApplied', 'withdrawalsWaiting',
+    ]);
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'SYSTEM' });
+    expect((await clientRow(client.clientId)).status).toBe('ERASED');
+  });
+
+  it('refuses a bad configuration, naming the variable and the rule, and runs nothing', async () => {
+    const lines: string[] = [];
+    // Accounting law's floor: orders may not be purged after 2 years.
+    const env = { NODE_ENV: 'test', DATABASE_URL: server.db.url, JWT_SECRET: TEST_JWT_SECRET, RETENTION_ORDER_YEARS: '2' };
+    await expect(jobsCli(['--once'], env, (line) => lines.push(line))).rejects.toThrow(/RETENTION_ORDER_YEARS must be an integer between 5 and 50/);
+    expect(lines).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   withdrawalIsDue,
   type CalendarDay,
 } from '../../src/consent/withdrawal-dates';
-import { retentionCutoffs } from '../../src/consent/retention';
+import { addYears, readLifecycleTerms, retentionCutoffs } from '../../src/consent/retention';
 
 const day = (text: string): CalendarDay => parseDay(text)!;
 /** Noon in Almaty on that day: far from any day boundary. */
@@ -99,9 +99,33 @@ describe('retention cutoffs', () => {
       contactDaysAfterConsentEnds: 30,
       orderYearsAfterCompletion: 5,
       consentRecordYearsAfterEnd: 5,
+      consentTermYears: 0,
+      securityEventDays: 365,
     });
     expect(cutoffs.ordersCompletedBefore.toISOString()).toBe('2023-02-28T10:00:00.000Z');
     expect(cutoffs.consentEndedBefore.toISOString()).toBe('2023-02-28T10:00:00.000Z');
     expect(cutoffs.contactConsentEndedBefore.toISOString()).toBe('2028-01-30T10:00:00.000Z');
+    expect(cutoffs.securityEventsBefore.toISOString()).toBe('2027-03-01T10:00:00.000Z');
+  });
+
+  it('a consent term counts years forward the same way (29 Feb plus 1 year is 28 Feb)', () => {
+    expect(addYears(new Date('2028-02-29T10:00:00Z'), 1).toISOString()).toBe('2029-02-28T10:00:00.000Z');
+    expect(addYears(new Date('2026-11-30T00:00:00Z'), 3).toISOString()).toBe('2029-11-30T00:00:00.000Z');
+  });
+});
+
+describe('lifecycle terms from the environment', () => {
+  it('default to an open-ended consent and 1095 days of security events', () => {
+    expect(readLifecycleTerms({})).toEqual({ consentTermYears: 0, securityEventDays: 1095, problems: [] });
+    expect(readLifecycleTerms({ CONSENT_TERM_YEARS: '3', RETENTION_SECURITY_EVENT_DAYS: '400' })).toEqual({ consentTermYears: 3, securityEventDays: 400, problems: [] });
+  });
+
+  it('name a bad variable without echoing its value, and keep the default', () => {
+    const read = readLifecycleTerms({ CONSENT_TERM_YEARS: 'secret-ish 7', RETENTION_SECURITY_EVENT_DAYS: '5' });
+    expect(read).toMatchObject({ consentTermYears: 0, securityEventDays: 1095 });
+    expect(read.problems).toEqual([
+      'CONSENT_TERM_YEARS must be an integer between 0 and 50',
+      'RETENTION_SECURITY_EVENT_DAYS must be an integer between 30 and 3650',
+    ]);
   });
 });

@@ -8,18 +8,12 @@ import { startTestServer, type TestServer } from '../support/harness';
 let server: TestServer;
 let database: string;
 beforeAll(async () => {
-  // knex reports each connection the database kills with console.log; expected here, so kept quiet.
-  const log = console.log.bind(console);
-  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    if (!/^Connection Error: Connection (ended unexpectedly|terminated)/.test(String(args[0]))) log(...args);
-  });
   server = await startTestServer();
   database = new URL(server.db.url).pathname.slice(1);
 });
 afterAll(async () => {
   await admin(`alter database ${database} with allow_connections true`).catch(() => undefined);
   await server.close();
-  jest.restoreAllMocks();
 });
 
 /** A query on the run's PostgreSQL as the admin; returns the rows. */
@@ -57,6 +51,15 @@ describe('health endpoints', () => {
   it('/healthz and /readyz answer 200 with the database up', async () => {
     expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await get('/readyz')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/readyz runs at most one database check per second, however often it is called', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const execute = jest.spyOn(server.db.orm.em.getConnection(), 'execute');
+    const answers = await Promise.all(Array.from({ length: 50 }, () => get('/readyz')));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(execute.mock.calls.filter(([sql]) => sql === 'select 1')).toHaveLength(1);
+    execute.mockRestore();
   });
 
   it('/readyz recovers without a restart after the database terminates every connection', async () => {

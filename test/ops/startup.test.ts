@@ -224,6 +224,22 @@ describe('start-up configuration errors', () => {
     expect(server.stdout).not.toContain('ready at');
   });
 
+  it('in production with JWT_JWKS_URL but no JWT_SECRET: exits 1 naming JWT_SECRET (login and registration sign with it)', async () => {
+    const server = startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://kzpay:valid-pw-77@127.0.0.1:1/none',
+      JWT_JWKS_URL: 'https://idp.example/jwks.json',
+      DATA_DIR: await tempDir('kzpay-ops-'),
+      LOG_LEVEL: 'warn',
+    });
+    const exit = await server.waitForExit(10_000);
+    expect(exit.code).toBe(1);
+    expect(server.stderr).toContain('JWT_SECRET');
+    expect(server.stderr).not.toContain('DATABASE_URL');
+    expect(server.stderr).not.toMatch(STACK_TRACE);
+    expect(server.stdout).not.toContain('ready at');
+  });
+
   // Every other variable is valid (and the database unreachable, should a bad value slip through).
   const valid = { NODE_ENV: 'production', DATABASE_URL: 'postgres://kzpay:valid-pw-77@127.0.0.1:1/none', JWT_SECRET: SECRET, LOG_LEVEL: 'warn' };
   it.each([
@@ -293,6 +309,19 @@ describe('start with DATABASE_URL', () => {
 });
 
 describe('start with the embedded PostgreSQL', () => {
+  it('SIGTERM during migrations or seeding exits 0, before serving, and stops the embedded server', async () => {
+    const dataDir = await tempDir('kzpay-ops-signal-');
+    // Enough clients that seeding takes a few seconds after the cluster is up.
+    const server = startServer({ NODE_ENV: 'development', DEMO_CLIENTS: '5000', PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const pidFile = join(dataDir, 'pg', 'postmaster.pid');
+    for (let i = 0; i < 600 && !existsSync(pidFile) && server.running; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(pidFile)).toBe(true);
+    expect(await server.stop(30_000)).toEqual({ code: 0, signal: null });
+    expect(server.stdout).not.toContain('ready at');
+    expect(existsSync(pidFile)).toBe(false);
+    expect(server.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('starts without DATABASE_URL, stops on SIGTERM and keeps its data in DATA_DIR across restarts', async () => {
     const dataDir = await tempDir('kzpay-ops-embedded-');
     const port = await freePort();

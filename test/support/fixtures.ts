@@ -20,8 +20,9 @@ let counter = 0;
 
 /** A registration input whose every personal value is unique to this call. */
 export function registration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  // A counter, not a random draw: one account per IIN, and each test file has its own database.
   counter += 1;
-  const n = counter + Math.floor(Math.random() * 5000);
+  const n = counter;
   return {
     kind: 'PERSON',
     surname: 'Нұрланов',

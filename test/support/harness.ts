@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { signToken, type TokenClaims } from '../../src/auth/tokens';
 import { loadConfig, type Config } from '../../src/config';
-import { openDatabase } from '../../src/db/orm';
+import { openDatabase, type DatabaseOptions } from '../../src/db/orm';
 import { startApp, type RunningApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import type { SchemaOptions } from '../../src/graphql/schema';
@@ -34,13 +34,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, migrated database; dropped by `drop()`. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new, migrated database; dropped by `drop()`. The driver's warnings go to a silent log unless given one. */
+export async function createTestDatabase(options: DatabaseOptions & { pool?: { min: number; max: number } } = {}): Promise<TestDatabase> {
   const name = `kzpay_t_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
-  const orm = await openDatabase(url.toString());
+  const { pool, ...database } = options;
+  const orm = await openDatabase(url.toString(), pool ? { pool } : {}, { log: createLogger('silent'), ...database });
   return {
     url: url.toString(),
     orm,
@@ -74,8 +75,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** REQUEST_TIMEOUT_MS as the server sees it, for the pool's statement_timeout (src/bootstrap.ts does the same). */
+export const requestTimeoutFor = (env: Record<string, string> = {}): number => testConfig(serverUrl(), env).limits.requestTimeoutMs;
+
 export async function startTestServer(options: { env?: Record<string, string>; schema?: SchemaOptions } = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase({ requestTimeoutMs: requestTimeoutFor(options.env) });
   const config = testConfig(db.url, options.env);
   const app = await startApp({ config, orm: db.orm, log: createLogger(config.logLevel), port: 0, schema: options.schema });
   return {

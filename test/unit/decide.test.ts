@@ -1,13 +1,19 @@
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, PII_CATEGORIES, type ConsentPurpose } from '../../src/privacy/categories';
-import { NO_CONSENT, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
-import { decide, roleSeesInFull, type Caller } from '../../src/privacy/decide';
+import { consentInForce, NO_CONSENT, statusInForce, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
+import { decide, decideRelation, roleSeesInFull, type Caller, type Relation } from '../../src/privacy/decide';
 import { POLICY } from '../../src/privacy/policy';
 
-const consent = (status: ConsentStatus, purposes: readonly ConsentPurpose[] = CONSENT_PURPOSES): ConsentState => ({
+const consent = (status: ConsentStatus, purposes: readonly ConsentPurpose[] = CONSENT_PURPOSES, dates: Partial<ConsentState> = {}): ConsentState => ({
   status,
   operations: new Set(CONSENT_OPERATIONS),
   purposes: new Set(purposes),
+  withdrawalEffectiveAt: status === 'WITHDRAWAL_PENDING' ? new Date('2099-01-01T00:00:00Z') : null,
+  expiresAt: null,
+  ...dates,
 });
+const NOW = new Date('2031-06-10T12:00:00Z');
+const BEFORE = new Date(NOW.getTime() - 1);
+const AFTER = new Date(NOW.getTime() + 1);
 const ACTIVE = consent('ACTIVE');
 const subject = { id: 'subject-1', erased: false };
 const caller = (role: Caller['role'], extra: Partial<Caller> = {}): Caller => ({ role, clientId: null, grant: null, ...extra });
@@ -53,6 +59,22 @@ describe('the decision (who may see what)', () => {
   it('consent that does not cover the operator purpose hides data from operators', () => {
     const narrowed = consent('ACTIVE', ['CONTRACT_CONCLUSION', 'MARKETING']);
     expect(decide('PHONE', caller('operator'), subject, narrowed)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+  });
+
+  it('an operator acts for support and settlements (P2 purposes 2 and 3): consent must cover both', () => {
+    const noSettlements = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'SETTLEMENTS'));
+    const noPerformance = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'CONTRACT_PERFORMANCE'));
+    expect(decide('PHONE', caller('operator'), subject, noSettlements)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decide('PHONE', caller('operator'), subject, noPerformance)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+  });
+
+  it('an audience description that cites P2 purposes names exactly the purposes its consent basis checks', () => {
+    for (const [audience, policy] of Object.entries(POLICY)) {
+      const cited = /P2 purposes? ([\d, and]+)/.exec(policy.description)?.[1]?.match(/\d/g)?.map((n) => CONSENT_PURPOSES[Number(n) - 1]);
+      if (!cited) continue;
+      const checked = policy.basis.kind === 'CONSENT' ? [...policy.basis.purposes] : [];
+      expect({ audience, purposes: checked.sort() }).toEqual({ audience, purposes: cited.sort() });
+    }
   });
 
   it('opting out of marketing hides nothing from operators', () => {
@@ -119,5 +141,100 @@ describe('the decision (who may see what)', () => {
     for (const policy of Object.values(POLICY)) {
       expect(Object.keys(policy.access).sort()).toEqual([...PII_CATEGORIES].sort());
     }
+  });
+});
+
+describe('consent in force is judged by its dates, not only by the latest status (P3, fail closed)', () => {
+  it('an active consent without an end is in force', () => {
+    expect(consentInForce(ACTIVE, NOW)).toBe(true);
+  });
+
+  it('a pending withdrawal is in force before its effective instant and not from it on, whether or not a job recorded it', () => {
+    expect(consentInForce(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER }), NOW)).toBe(true);
+    expect(consentInForce(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: NOW }), NOW)).toBe(false);
+    expect(consentInForce(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE }), NOW)).toBe(false);
+  });
+
+  it('a pending withdrawal without an effective date is not in force (fail closed)', () => {
+    expect(consentInForce(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: null }), NOW)).toBe(false);
+  });
+
+  it('a consent past its expiry is not in force, active or pending', () => {
+    expect(consentInForce(consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: AFTER }), NOW)).toBe(true);
+    expect(consentInForce(consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: NOW }), NOW)).toBe(false);
+    expect(consentInForce(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER, expiresAt: BEFORE }), NOW)).toBe(false);
+  });
+
+  it.each<ConsentStatus>(['NONE', 'WITHDRAWN', 'EXPIRED'])('%s is never in force, whatever the dates', (status) => {
+    expect(consentInForce(consent(status, CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER, expiresAt: AFTER }), NOW)).toBe(false);
+    expect(statusInForce(status)).toBe(false);
+  });
+
+  it('the status-only test (what the job runner acts on) still counts a due pending withdrawal', () => {
+    expect(statusInForce('WITHDRAWAL_PENDING')).toBe(true);
+    expect(statusInForce('ACTIVE')).toBe(true);
+  });
+
+  it('an operator sees nothing once a pending withdrawal is due or consent has expired, before any job runs', () => {
+    const due = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE });
+    const expired = consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: BEFORE });
+    for (const state of [due, expired]) {
+      expect(decide('PHONE', caller('operator'), subject, state, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decide('PHONE', caller('dpo'), subject, state, NOW).access).toBe('FULL');
+    }
+    const notYet = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER });
+    expect(decide('PHONE', caller('operator'), subject, notYet, NOW).access).toBe('FULL');
+  });
+});
+
+describe("a subject's orders and consent history (relations) follow the same gate", () => {
+  const both: Relation[] = ['ORDERS', 'CONSENTS'];
+  const withdrawn = consent('WITHDRAWN');
+  const due = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE });
+
+  it('the subject and the DPO always get both, even withdrawn or erased', () => {
+    for (const relation of both) {
+      expect(decideRelation(relation, caller('client', { clientId: 'subject-1' }), subject, withdrawn, NOW).access).toBe('FULL');
+      expect(decideRelation(relation, caller('dpo'), { id: 'subject-1', erased: true }, withdrawn, NOW).access).toBe('FULL');
+    }
+  });
+
+  it('an operator gets them while consent is in force, and nothing (CONSENT) once it is not, by status or by date', () => {
+    for (const relation of both) {
+      expect(decideRelation(relation, caller('operator'), subject, ACTIVE, NOW).access).toBe('FULL');
+      expect(decideRelation(relation, caller('operator'), subject, withdrawn, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decideRelation(relation, caller('operator'), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decideRelation(relation, caller('operator'), { id: 'subject-1', erased: true }, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
+    }
+  });
+
+  it('another client and an analyst get neither (ROLE)', () => {
+    for (const relation of both) {
+      expect(decideRelation(relation, caller('client', { clientId: 'other' }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+      expect(decideRelation(relation, caller('analyst'), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+    }
+  });
+
+  it('partners and authorities never get the consent history, whatever they are granted (SCOPE)', () => {
+    const grant = { categories: new Set(PII_CATEGORIES), subjectIds: new Set(['subject-1']) };
+    for (const role of ['partner', 'authority'] as const) {
+      expect(decideRelation('CONSENTS', caller(role, { grant }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+    }
+  });
+
+  it('an authority gets orders only when its request grants ORDER_CONTACT for this subject', () => {
+    const nameOnly = { categories: new Set(['FULL_NAME'] as const), subjectIds: new Set(['subject-1']) };
+    const orders = { categories: new Set(['ORDER_CONTACT'] as const), subjectIds: new Set(['subject-1']) };
+    expect(decideRelation('ORDERS', caller('authority', { grant: nameOnly }), subject, withdrawn, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), subject, withdrawn, NOW).access).toBe('FULL');
+    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
+  });
+
+  it('a partner gets orders of a subject it serves while transfer consent is in force, whatever categories it holds', () => {
+    const grant = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
+    expect(decideRelation('ORDERS', caller('partner', { grant }), subject, ACTIVE, NOW).access).toBe('FULL');
+    expect(decideRelation('ORDERS', caller('partner', { grant }), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decideRelation('ORDERS', caller('partner', { grant }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
+    expect(decideRelation('ORDERS', caller('partner'), subject, ACTIVE, NOW).reason).toBe('SCOPE');
   });
 });

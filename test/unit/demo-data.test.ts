@@ -7,6 +7,9 @@ import {
   isValidKzPhone,
 } from '../../src/kz/identifiers';
 import { createRng, generateDemoClients, type DemoAddress, type DemoClient } from '../../src/seed/demo-data';
+import { seedDemoData } from '../../src/seed/seed';
+import * as v from '../../src/validation/validate';
+import { createTestDatabase, type TestDatabase } from '../support/harness';
 
 const clients = generateDemoClients(2000, 42);
 const persons = clients.filter((c) => c.kind === 'PERSON');
@@ -191,5 +194,74 @@ describe('generateDemoClients', () => {
   it('uses every order status', () => {
     const statuses = new Set(clients.flatMap((c) => c.orders.map((o) => o.status)));
     expect([...statuses].sort()).toEqual(['CANCELLED', 'COMPLETED', 'NEW', 'PAID']);
+  });
+});
+
+describe('seedDemoData on PostgreSQL', () => {
+  const TABLES = ['client', 'consent', 'client_order', 'partner', 'contract', 'lawful_request'];
+  const NOW = new Date('2026-03-01T09:00:00Z');
+  let first: TestDatabase;
+  let second: TestDatabase;
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    await seedDemoData(first.orm.em.fork(), { count: 40, seed: 5, now: NOW });
+    await seedDemoData(second.orm.em.fork(), { count: 40, seed: 5, now: NOW });
+  });
+  afterAll(() => Promise.all([first.drop(), second.drop()]));
+
+  // The password hash has a random salt by design; every other column follows from seed and `now`.
+  const rows = (db: TestDatabase, table: string): Promise<Array<Record<string, unknown>>> =>
+    db.orm.em.fork().getConnection().execute(`select * from ${table} order by id`).then((all: Array<Record<string, unknown>>) =>
+      all.map(({ password_hash: _hash, ...rest }) => rest),
+    );
+
+  it('two runs with the same seed and `now` write equal rows, ids included', async () => {
+    for (const table of TABLES) {
+      const a = await rows(first, table);
+      expect(a.length).toBeGreaterThan(0);
+      expect({ table, rows: await rows(second, table) }).toEqual({ table, rows: a });
+    }
+  });
+
+  it('every seeded IIN, BIN, IBAN, phone, e-mail and entity requisite passes the API validators', async () => {
+    const clients = await rows(first, 'client');
+    const partners = await rows(first, 'partner');
+    const today = NOW.toISOString().slice(0, 10);
+    const bad: string[] = [];
+    const check = (what: string, ok: () => unknown) => {
+      try {
+        if (ok() === false) bad.push(what);
+      } catch {
+        bad.push(what);
+      }
+    };
+    for (const c of clients) {
+      if (c.kind === 'PERSON') check(`iin ${c.id}`, () => isValidIin(c.iin as string));
+      if (c.kind === 'ENTITY') {
+        check(`bin ${c.id}`, () => isValidBin(c.bin as string));
+        check(`legalForm ${c.id}`, () => typeof c.legal_form === 'string');
+        check(`date ${c.id}`, () => v.calendarDate('d', c.state_registration_date as string, '1991-01-01', today));
+        check(`kbe ${c.id}`, () => v.kbe('kbe', c.kbe as string));
+        if (c.head_full_name !== null) check(`head ${c.id}`, () => v.personName('head', c.head_full_name as string));
+        if (c.vat_certificate !== null) check(`vat ${c.id}`, () => v.vatCertificate('vat', c.vat_certificate as string) === c.vat_certificate);
+      }
+      for (const phone of c.phones as string[]) check(`phone ${c.id}`, () => isValidKzPhone(phone));
+      for (const email of c.emails as string[]) check(`email ${c.id}`, () => isValidEmail(email));
+      for (const account of c.bank_accounts as Array<{ iban: string; bic: string }>) {
+        check(`iban ${c.id}`, () => isValidKzIban(account.iban));
+        check(`bic ${c.id}`, () => isValidBic(account.bic));
+      }
+    }
+    for (const p of partners) check(`partner bin ${p.id}`, () => isValidBin(p.bin as string));
+    expect(bad).toEqual([]);
+    expect(clients.some((c) => c.kind === 'ENTITY')).toBe(true);
+  });
+
+  it('the demo lawful request and the courier contract stay valid for years, so an old .data/ still prints every token', async () => {
+    const [request] = await rows(first, 'lawful_request');
+    expect(new Date(request!.expires_at as string).getTime()).toBeGreaterThan(NOW.getTime() + 5 * 365 * 86_400_000);
+    const contracts = await rows(first, 'contract');
+    expect(contracts.some((c) => String(c.valid_to) > '2031-03-01')).toBe(true);
   });
 });

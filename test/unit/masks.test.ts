@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import {
   initial,
   maskAddress,
+  maskBankAccount,
   maskEmail,
   maskFullName,
   maskIban,
   maskIdNumber,
-  maskInitials,
   maskLegalName,
   maskNamePart,
-  maskOpaque,
   maskPhone,
 } from '../../src/privacy/masks';
 
@@ -86,6 +85,15 @@ describe('maskEmail', () => {
     expect(maskEmail('Buh@Altyn-Dala.Com.KZ')).toBe('b***@a***.kz');
   });
 
+  it('shows a country-code TLD or com/net/org; any other TLD, whatever its length, is ***', () => {
+    expect(maskEmail('aidos@gmail.com')).toBe('a***@g***.com');
+    expect(maskEmail('aidos@bk.RU')).toBe('a***@b***.ru');
+    expect(maskEmail('aidos@kaspi.org')).toBe('a***@k***.org');
+    for (const e of ['aidos@corp.bmw', 'aidos@city.moscow', 'aidos@x.travel', 'aidos@x.info', 'aidos@x.abcdefghijklmnopqrstuvwxyz']) {
+      expect(maskEmail(e)).toBe(`a***@${e[6]}***.***`);
+    }
+  });
+
   it('masks malformed addresses as garbage', () => {
     for (const e of ['aidos', 'aidos@', '@mail.kz', 'ai dos@mail.kz', 'aidos@mail']) {
       expect(maskEmail(e)).toBe('***@***');
@@ -98,15 +106,18 @@ describe('maskIdNumber', () => {
     expect(maskIdNumber('900101300017')).toBe('********0017');
   });
 
-  it('keeps the 12-character shape for other digit counts', () => {
-    expect(maskIdNumber('1234')).toBe('********1234');
-    expect(maskIdNumber('12345678901234567890')).toBe('********7890');
+  it('masks every other digit count as garbage, so a short value is never shown whole', () => {
+    for (const v of ['1', '1234', '12345', '12345678901', '1234567890123', '12345678901234567890']) {
+      expect(maskIdNumber(v)).toBe('************');
+    }
   });
 
-  it('masks values with fewer than 4 digits or non-digits as garbage', () => {
-    expect(maskIdNumber('123')).toBe('************');
+  it('masks non-digits, spaces and prefixes as garbage', () => {
     expect(maskIdNumber('90010130001X')).toBe('************');
+    expect(maskIdNumber('900101 300017')).toBe('************');
+    expect(maskIdNumber(' 900101300017')).toBe('************');
     expect(maskIdNumber('ИИН 900101300017')).toBe('************');
+    expect(maskIdNumber('９００１０１３０００１７')).toBe('************'); // full-width digits
   });
 });
 
@@ -222,18 +233,6 @@ describe('maskFullName', () => {
   });
 });
 
-describe('maskInitials', () => {
-  it('gives initials only, in surname, first name, patronymic order', () => {
-    expect(maskInitials({ surname: 'Иванов', firstName: 'Иван', patronymic: 'Иванович' })).toBe('И. И. И.');
-    expect(maskInitials({ surname: 'Өмірзақов', firstName: 'Ғалым', patronymic: 'Қайратұлы' })).toBe('Ө. Ғ. Қ.');
-    expect(maskInitials({ surname: 'Nurlanov', firstName: 'Aidos' })).toBe('N. A.');
-  });
-
-  it('returns *** when nothing is left', () => {
-    expect(maskInitials({ surname: '', firstName: null })).toBe('***');
-  });
-});
-
 describe('maskNamePart', () => {
   it('keeps only the first letter of a single name field', () => {
     expect(maskNamePart('Әлібек')).toBe('Ә.');
@@ -326,9 +325,29 @@ describe('maskLegalName', () => {
   });
 });
 
-describe('maskOpaque', () => {
-  it('is always ***', () => {
-    expect(maskOpaque()).toBe('***');
+describe('maskBankAccount', () => {
+  const account = { iban: 'KZ86125KZT5004100100', bankName: 'Kaspi Bank', bic: 'CASPKZKA' };
+
+  it('masks the IBAN, drops the bank name (client free text) and keeps a well-formed BIC', () => {
+    expect(maskBankAccount(account)).toEqual({ iban: 'KZ** **** **** **** 0100', bankName: null, bic: 'CASPKZKA' });
+    expect(maskBankAccount({ ...account, bic: 'HSBKKZKX001' })).toMatchObject({ bic: 'HSBKKZKX001' });
+  });
+
+  it('drops a BIC that is not BIC-shaped, since it may be anything the client typed', () => {
+    for (const bic of ['Иванов И.', 'caspkzka', 'CASPKZKA 900101300017', 'CASP', 900101300017, ['CASPKZKA'], { bic: 'CASPKZKA' }, null, undefined]) {
+      expect(maskBankAccount({ ...account, bic })).toEqual({ iban: 'KZ** **** **** **** 0100', bankName: null, bic: null });
+    }
+  });
+
+  it('never passes wrong-typed or garbage values through', () => {
+    for (const v of [...GARBAGE, { iban: 5, bankName: { x: 1 }, bic: 7 }, ['KZ86125KZT5004100100']]) {
+      expect(maskBankAccount(v)).toEqual({ iban: 'KZ** **** **** **** ****', bankName: null, bic: null });
+    }
+  });
+
+  it('returns the garbage mask rather than throwing when reading the value throws', () => {
+    const hostile = new Proxy({}, { get() { throw new Error('KZ86125KZT5004100100'); } });
+    expect(maskBankAccount(hostile)).toEqual({ iban: 'KZ** **** **** **** ****', bankName: null, bic: null });
   });
 });
 
@@ -345,7 +364,6 @@ describe('garbage in, mask out', () => {
   it('object masks never throw on garbage', () => {
     for (const v of GARBAGE) {
       expect(typeof maskFullName(v as never)).toBe('string');
-      expect(typeof maskInitials(v as never)).toBe('string');
       expect(() => maskAddress(v)).not.toThrow();
     }
   });
@@ -357,7 +375,6 @@ describe('garbage in, mask out', () => {
       },
     };
     expect(maskFullName(hostile)).toBe('***');
-    expect(maskInitials(hostile)).toBe('***');
   });
 });
 
@@ -378,7 +395,7 @@ describe('properties', () => {
   // initial() is left out: it has no fixed shape of its own (an initials-shaped input such as 'A.-B.-C' maps onto itself).
   const lengths: Record<Exclude<keyof typeof STRING_MASKS, 'initial'>, number[] | null> = {
     maskPhone: [16],
-    maskEmail: null, // the kept TLD varies; checked by shape instead
+    maskEmail: [7, 12, 13],
     maskIdNumber: [12],
     maskIban: [24],
     maskNamePart: [1, 2],
@@ -391,9 +408,46 @@ describe('properties', () => {
       fc.property(anyString, (s) => {
         const out = mask(s);
         expect(out).not.toContain(s);
-        const allowed = lengths[name];
-        if (allowed) expect(allowed).toContain(graphemeLength(out));
-        else expect(out).toMatch(/^(\*\*\*@\*\*\*|[^@]\*\*\*@[a-z0-9]\*\*\*\.[a-z]{2,})$/);
+        expect(lengths[name]).toContain(graphemeLength(out));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  // Short values (0-5 characters) may well occur inside a mask ('7' in '+7 …'), so they are
+  // checked by shape: the same fixed lengths, and no partial view of something too short to hide.
+  const shortString = fc.oneof(
+    fc.string({ maxLength: 5 }),
+    fc.string({ maxLength: 5, unit: 'grapheme' }),
+    fc.stringMatching(/^[0-9]{0,5}$/),
+    fc.stringMatching(/^\+?7[0-9]{0,4}$/),
+    fc.stringMatching(/^[a-z]@[a-z]\.[a-z]{1,2}$/),
+  );
+
+  it.each(Object.keys(lengths) as Array<keyof typeof lengths>)('%s(s) of a short s has the same fixed length', (name) => {
+    fc.assert(
+      fc.property(shortString, (s) => {
+        expect(lengths[name]).toContain(graphemeLength(STRING_MASKS[name](s)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('maskIdNumber shows digits only for exactly 12 digits, never for shorter or longer values', () => {
+    fc.assert(
+      fc.property(fc.oneof(shortString, anyString, fc.stringMatching(/^[0-9]{1,24}$/)), (s) => {
+        const out = maskIdNumber(s);
+        if (/^[0-9]{12}$/.test(s)) expect(out).toBe(`********${s.slice(-4)}`);
+        else expect(out).toBe('************');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('maskEmail has one of the fixed shapes, and shows only a country-code or com/net/org TLD', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyString, fc.emailAddress()), (s) => {
+        expect(maskEmail(s)).toMatch(/^(\*\*\*@\*\*\*|[^@]\*\*\*@[a-z0-9]\*\*\*\.([a-z]{2}|com|net|org|\*\*\*))$/);
       }),
       { numRuns: 500 },
     );

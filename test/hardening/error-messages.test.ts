@@ -1,0 +1,112 @@
+/**
+ * GraphQL's own coercion and validation messages quote what the caller sent; a scalar's message
+ * (graphql-scalars' Date, DateTimeISO) quotes it unquoted. Every case sends a canary, in a
+ * variable and as an inline literal, and the answer must carry a stable code and no canary.
+ * In production, suggestions ("Did you mean ...?") are gone too.
+ */
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { errorCodes, startHardenedServer, type HardenedServer } from './support';
+
+const tag = randomBytes(5).toString('hex');
+const canary = `IIN870412${tag}`;
+
+let db: TestDatabase;
+let dev: HardenedServer;
+let production: HardenedServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dev = await startHardenedServer({ db });
+  production = await startHardenedServer({ db, env: { NODE_ENV: 'production' } });
+});
+afterAll(async () => {
+  await dev?.close();
+  await production?.close();
+  await db?.drop();
+});
+
+interface Case {
+  readonly name: string;
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  readonly code: string;
+}
+
+const VARIABLE_CASES: Case[] = [
+  { name: 'DateTimeISO', query: 'query($t: DateTimeISO) { disclosures(from: $t) { seq } }', variables: { t: canary } },
+  { name: 'Date', query: 'mutation($d: Date) { requestConsentWithdrawal(requestedDate: $d, notice: "x") { effectiveDate } }', variables: { d: canary } },
+  { name: 'Date (an object)', query: 'mutation($d: Date) { requestConsentWithdrawal(requestedDate: $d, notice: "x") { effectiveDate } }', variables: { d: { v: canary } } },
+  { name: 'Int', query: 'query($n: Int!) { clients(first: $n) { totalCount } }', variables: { n: canary } },
+  { name: 'Int (too big)', query: 'query($n: Int!) { clients(first: $n) { totalCount } }', variables: { n: Number(`870412${tag.replace(/\D/g, '1')}`) } },
+  { name: 'enum', query: 'query($f: ClientFilter) { clients(filter: $f) { totalCount } }', variables: { f: { status: canary } } },
+  { name: 'enum (top level)', query: 'query($s: OrderStatus) { orders(status: $s) { pageInfo { hasNextPage } } }', variables: { s: canary } },
+  { name: 'ID', query: 'query($id: ID!) { client(id: $id) { id } }', variables: { id: { v: canary } } },
+  { name: 'String (an object)', query: 'query($f: ClientFilter) { clients(filter: $f) { totalCount } }', variables: { f: { surname: { v: canary } } } },
+  { name: 'input field', query: 'query($f: ClientFilter) { clients(filter: $f) { totalCount } }', variables: { f: { [canary]: 1 } } },
+].map((c) => ({ ...c, code: 'BAD_USER_INPUT' }));
+
+const LITERAL_CASES: Case[] = [
+  { name: 'DateTimeISO', query: `{ disclosures(from: "${canary}") { seq } }` },
+  { name: 'Date', query: `mutation { requestConsentWithdrawal(requestedDate: "${canary}", notice: "x") { effectiveDate } }` },
+  { name: 'Int', query: `{ clients(first: "${canary}") { totalCount } }` },
+  { name: 'Int (too big)', query: `{ clients(first: 870412${tag.replace(/\D/g, '1')}) { totalCount } }` },
+  { name: 'enum', query: `{ clients(filter: { status: ${canary} }) { totalCount } }` },
+  { name: 'enum (a string)', query: `{ orders(status: "${canary}") { pageInfo { hasNextPage } } }` },
+  { name: 'ID', query: `{ client(id: { v: "${canary}" }) { id } }` },
+  { name: 'String', query: `{ clients(filter: { surname: ${canary} }) { totalCount } }` },
+  { name: 'input field', query: `{ clients(filter: { ${canary}: 1 }) { totalCount } }` },
+  { name: 'unknown field', query: `{ ${canary} }` },
+  { name: 'unknown argument', query: `{ clients(${canary}: 1) { totalCount } }` },
+].map((c) => ({ ...c, code: 'GRAPHQL_VALIDATION_FAILED' }));
+
+describe.each([
+  ['development', () => dev],
+  ['production', () => production],
+])('%s: coercion and validation messages carry no value', (_env, server) => {
+  it.each([...VARIABLE_CASES.map((c) => ['variable', c.name, c] as const), ...LITERAL_CASES.map((c) => ['literal', c.name, c] as const)])('%s: %s', async (_kind, _name, c) => {
+    const response = await server().gql(c.query, c.variables);
+    expect(errorCodes(response.body)).toContain(c.code);
+    const errors = JSON.stringify(response.body.errors);
+    expect(errors).not.toContain(canary);
+    expect(errors).not.toContain(canary.slice(3, 12));
+    expect(errors).not.toMatch(/870412/);
+  });
+});
+
+it('messages keep what helps: the variable, its path, the type', async () => {
+  const date = await dev.gql('query($t: DateTimeISO) { disclosures(from: $t) { seq } }', { t: canary });
+  expect(date.body.errors![0]!.message).toBe('Variable "$t" got invalid value; The value is not accepted for its type.');
+  const nested = await dev.gql('query($f: ClientFilter) { clients(filter: $f) { totalCount } }', { f: { status: canary } });
+  expect(nested.body.errors![0]!.message).toBe('Variable "$f" got invalid value at "f.status"; The value does not exist in "ClientStatus" enum.');
+  const int = await dev.gql('query($n: Int!) { clients(first: $n) { totalCount } }', { n: canary });
+  expect(int.body.errors![0]!.message).toBe('Variable "$n" got invalid value; Int cannot represent the value.');
+  const literal = await dev.gql(`{ disclosures(from: "${canary}") { seq } }`);
+  expect(literal.body.errors![0]!.message).toBe('A value in the query is not valid for its type.');
+});
+
+describe('suggestions', () => {
+  // [kind, query, variables, the name graphql-js suggests]
+  const TYPOS: Array<[string, string, Record<string, unknown>, string]> = [
+    ['enum literal', '{ clients(filter: { status: ACTIV }) { totalCount } }', {}, 'ACTIVE'],
+    ['enum variable', 'query($f: ClientFilter) { clients(filter: $f) { totalCount } }', { f: { status: 'ACTIV' } }, 'ACTIVE'],
+    ['type', 'query($f: ClientFiltr) { clients(filter: $f) { totalCount } }', {}, 'ClientFilter'],
+    ['field', '{ clients { totalCont } }', {}, 'totalCount'],
+    ['argument', '{ clients(frist: 1) { totalCount } }', {}, 'first'],
+    ['input field', '{ clients(filter: { surnam: "x" }) { totalCount } }', {}, 'surname'],
+  ];
+
+  it.each(TYPOS)('production hides them: %s', async (_name, query, variables, suggested) => {
+    const response = await production.gql(query, variables);
+    expect(response.body.errors?.length).toBeGreaterThan(0);
+    for (const error of response.body.errors!) {
+      expect(error.message).not.toMatch(/Did you mean|Suggestion/);
+      expect(error.message).not.toContain(`"${suggested}"`);
+    }
+  });
+
+  it.each(TYPOS)('development keeps them, naming the schema only: %s', async (_name, query, variables, suggested) => {
+    const response = await dev.gql(query, variables);
+    expect(response.body.errors!.some((e) => new RegExp(`Did you mean (the enum value )?"${suggested}"`).test(e.message))).toBe(true);
+  });
+});

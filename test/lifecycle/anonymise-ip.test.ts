@@ -1,0 +1,23 @@
+import { anonymiseIp } from '../../src/consent/consent.service';
+
+describe('anonymiseIp: consent evidence keeps a network prefix, never the address', () => {
+  it.each([
+    ['IPv4 to its /24', '203.0.113.77', '203.0.113.0/24'],
+    ['IPv4-mapped IPv6 (dotted) to the IPv4 /24', '::ffff:203.0.113.77', '203.0.113.0/24'],
+    ['IPv4-mapped IPv6 (hex) to the IPv4 /24', '::ffff:cb00:714d', '203.0.113.0/24'],
+    ['IPv6 to its /48', '2001:db8:abcd:12::1', '2001:db8:abcd::/48'],
+    ['IPv6 written in full, upper case', '2001:0DB8:ABCD:0012:0000:0000:0000:0001', '2001:db8:abcd::/48'],
+    ['IPv6 with fewer than three leading groups', '2001:db8::1', '2001:db8:0::/48'],
+    ['IPv6 with a zone id', 'fe80::1%eth0', 'fe80:0:0::/48'],
+  ])('%s', (_name, ip, prefix) => {
+    expect(anonymiseIp(ip)).toBe(prefix);
+  });
+
+  it.each([['hello'], ['abc:def'], ['999.1.1.1'], ['1.2.3'], ['01.2.3.4'], [''], ['2001:db8::1::2']])('garbage %j gives null', (ip) => {
+    expect(anonymiseIp(ip)).toBeNull();
+  });
+
+  it('no address: null', () => {
+    expect(anonymiseIp(null)).toBeNull();
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * P3 dates end consent as soon as they pass, not when the job runner gets round to recording it:
+ * a due pending withdrawal or a passed expiry hides the subject from operators, from personal
+ * filters, and refuses new orders, with no job run in between (fail closed).
+ */
+import { requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
+import { Consent, ConsentChannel, ConsentEventKind } from '../../src/consent/consent.entity';
+import { consentInForceSql } from '../../src/graphql/loaders';
+import { consentInForce, CONSENT_STATUSES, NO_CONSENT, type ConsentStatus } from '../../src/privacy/consent-state';
+import { codes, startTestServer, type TestServer } from '../support/harness';
+import { consentHistory, PLACE_ORDER, registerClient, type Registered } from '../lifecycle/lifecycle-support';
+
+let server: TestServer;
+let operator: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+});
+afterAll(() => server.close());
+
+const DAY = 86_400_000;
+const em = () => server.db.orm.em.fork();
+const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
+
+/** A withdrawal noticed long ago, so its effective date has passed; no job has run. */
+async function dueWithdrawal(client: Registered): Promise<Date> {
+  const result = await requestWithdrawal(em(), client.clientId, { notice: 'Stop.', requestedDay: null }, act(new Date(Date.now() - 200 * DAY)));
+  return result.consent.withdrawalEffectiveAt!;
+}
+
+/** Appends an ACTIVE record whose consent term ended yesterday (what the expiry job has not yet recorded). */
+async function expiredYesterday(client: Registered): Promise<void> {
+  const fork = em();
+  const latest = await fork.findOneOrFail(Consent, { client: client.clientId }, { orderBy: { recordedAt: 'desc', id: 'desc' } });
+  fork.create(Consent, {
+    client: latest.client,
+    kind: ConsentEventKind.PURPOSES_NARROWED,
+    status: 'ACTIVE',
+    policyVersion: latest.policyVersion,
+    policyTextHash: latest.policyTextHash,
+    operations: [...latest.operations],
+    purposes: [...latest.purposes],
+    givenAt: latest.givenAt,
+    recordedAt: new Date(latest.recordedAt.getTime() + 1),
+    expiresAt: new Date(Date.now() - DAY),
+  });
+  await fork.flush();
+}
+
+const READ = `query($id: ID!) { client(id: $id) { id fullName phones emails orders { id } consents { id } } }`;
+const FIND = `query($phone: String!) { clients(first: 10, filter: { phone: $phone }) { totalCount edges { node { id } } } }`;
+const order = (token: string) => server.gql(PLACE_ORDER, { input: { items: [{ name: 'Tea', quantity: 1, priceTiyn: 100 }] } }, token);
+
+describe('the SQL condition is the same rule as consentInForce', () => {
+  it('for every status and every position of the withdrawal and expiry dates around now', async () => {
+    const now = new Date('2031-06-10T12:00:00.000Z');
+    const dates = [null, new Date(now.getTime() - 1000), now, new Date(now.getTime() + 1000)];
+    const condition = consentInForceSql(now);
+    const disagreements: string[] = [];
+    for (const status of CONSENT_STATUSES.filter((s): s is Exclude<ConsentStatus, 'NONE'> => s !== 'NONE')) {
+      for (const withdrawalEffectiveAt of dates) {
+        for (const expiresAt of dates) {
+          const [row] = await em().getConnection().execute<Array<{ v: boolean }>>(
+            `select coalesce(${condition.sql}, false) as v
+               from (values (?::text, ?::timestamptz, ?::timestamptz)) k(status, withdrawal_effective_at, expires_at)`,
+            [...condition.params, status, withdrawalEffectiveAt, expiresAt],
+          );
+          const rule = consentInForce({ ...NO_CONSENT, status, withdrawalEffectiveAt, expiresAt }, now);
+          if (row!.v !== rule) disagreements.push(`${status} ${withdrawalEffectiveAt?.toISOString()} ${expiresAt?.toISOString()}: sql ${row!.v}, rule ${rule}`);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
+
+describe('consent ended by its date, before any job runs (P3, fail closed)', () => {
+  it('a due pending withdrawal hides the client from an operator, from phone search, and refuses placeOrder', async () => {
+    const client = await registerClient(server);
+    const effectiveAt = await dueWithdrawal(client);
+    expect(effectiveAt.getTime()).toBeLessThan(Date.now());
+
+    const read = await server.gql(READ, { id: client.clientId }, operator);
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data!.client).toEqual({ id: client.clientId, fullName: null, phones: null, emails: null, orders: [], consents: [] });
+    const reasons = Object.fromEntries(read.body.extensions!.redactions!.map((r) => [r.path, r.reason]));
+    expect(reasons).toMatchObject({
+      'client.fullName': 'CONSENT',
+      'client.phones': 'CONSENT',
+      'client.emails': 'CONSENT',
+      'client.orders': 'CONSENT',
+      'client.consents': 'CONSENT',
+    });
+
+    const found = await server.gql(FIND, { phone: client.input.phones[0] }, operator);
+    expect(found.body.errors).toBeUndefined();
+    expect(found.body.data!.clients).toEqual({ totalCount: 0, edges: [] });
+
+    const refused = await order(client.token);
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    expect(refused.body.errors![0]!.extensions!.reason).toBe('NO_SERVICE');
+
+    // Nothing was recorded meanwhile: the date alone did it.
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.status).toBe('WITHDRAWAL_PENDING');
+    expect(await em().count(Consent, { client: client.clientId })).toBe(2);
+  });
+
+  it('a pending withdrawal before its date still serves the operator and the client (P3 notice period)', async () => {
+    const client = await registerClient(server);
+    await requestWithdrawal(em(), client.clientId, { notice: 'Stop.', requestedDay: null }, act(new Date()));
+
+    const read = await server.gql(READ, { id: client.clientId }, operator);
+    expect(read.body.data!.client.phones).toEqual(client.input.phones);
+    expect(read.body.data!.client.consents).toHaveLength(2);
+    const found = await server.gql(FIND, { phone: client.input.phones[0] }, operator);
+    expect(found.body.data!.clients.totalCount).toBe(1);
+    expect(codes(await order(client.token))).toEqual([]);
+  });
+
+  it('a consent past its expiry hides the client from an operator and refuses placeOrder, still ACTIVE on record', async () => {
+    const client = await registerClient(server);
+    await expiredYesterday(client);
+
+    const read = await server.gql(READ, { id: client.clientId }, operator);
+    expect(read.body.data!.client).toMatchObject({ phones: null, orders: [], consents: [] });
+    expect(read.body.extensions!.redactions!).toContainEqual({ path: 'client.phones', category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT' });
+    const found = await server.gql(FIND, { phone: client.input.phones[0] }, operator);
+    expect(found.body.data!.clients.totalCount).toBe(0);
+    const refused = await order(client.token);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NO_SERVICE' });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.status).toBe('ACTIVE');
+  });
+
+  it('the subject and the DPO still see everything of a client whose withdrawal is due', async () => {
+    const client = await registerClient(server);
+    await dueWithdrawal(client);
+    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    const asDpo = await server.gql(READ, { id: client.clientId }, dpo);
+    expect(asDpo.body.data!.client.phones).toEqual(client.input.phones);
+    expect(asDpo.body.data!.client.consents).toHaveLength(2);
+    const me = await server.gql(`{ me { phones consents { status } } }`, {}, client.token);
+    expect(me.body.data!.me.phones).toEqual(client.input.phones);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * A filter on personal data is an oracle (P4): an erased client must not be findable by values a
+ * fault or a late write left in its row, not even by the DPO. Without a personal filter the DPO
+ * still lists erased rows (their status and id are the erasure's proof).
+ */
+import { createCanaryClient, type Canary } from '../support/canaries';
+import { startTestServer, type TestServer } from '../support/harness';
+
+let server: TestServer;
+let dpo: string;
+let operator: string;
+let erased: Canary;
+let active: Canary;
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+  const em = server.db.orm.em.fork();
+  erased = await createCanaryClient(em, 'ERASED');
+  active = await createCanaryClient(em, 'ACTIVE');
+});
+afterAll(() => server.close());
+
+const FIND = `query($filter: ClientFilter, $orderBy: ClientOrderBy) {
+  clients(first: 50, filter: $filter, orderBy: $orderBy) { totalCount edges { node { id status } } }
+}`;
+
+async function find(token: string, filter: Record<string, unknown> | null, orderBy: Record<string, unknown> | null = null) {
+  const response = await server.gql(FIND, { filter, orderBy }, token);
+  expect(response.body.errors).toBeUndefined();
+  const { totalCount, edges } = response.body.data!.clients;
+  return { totalCount, ids: edges.map((e: { node: { id: string } }) => e.node.id) };
+}
+
+describe('personal-field filters never match an erased row', () => {
+  it.each([
+    ['phone', () => ({ phone: erased.client.phones[0] })],
+    ['email', () => ({ email: erased.client.emails[0] })],
+    ['surname', () => ({ surname: erased.client.surname })],
+    ['iinOrBin', () => ({ iinOrBin: erased.client.iin })],
+  ])('the DPO filtering by %s finds nothing, and counts nothing, of an erased row with leftover values', async (_name, filter) => {
+    expect(await find(dpo, filter())).toEqual({ totalCount: 0, ids: [] });
+  });
+
+  it('the same filter still finds a live client for the DPO (the filter works)', async () => {
+    expect(await find(dpo, { phone: active.client.phones[0] })).toEqual({ totalCount: 1, ids: [active.client.id] });
+    expect(await find(dpo, { surname: active.client.surname })).toEqual({ totalCount: 1, ids: [active.client.id] });
+  });
+
+  it('an operator filtering by phone finds nothing of the erased row either', async () => {
+    expect(await find(operator, { phone: erased.client.phones[0] })).toEqual({ totalCount: 0, ids: [] });
+  });
+
+  it('without a personal filter the DPO still lists the erased row, also sorted by surname', async () => {
+    expect((await find(dpo, { status: 'ERASED' })).ids).toEqual([erased.client.id]);
+    expect((await find(dpo, null, { field: 'SURNAME', direction: 'ASC' })).ids).toContain(erased.client.id);
+  });
+});

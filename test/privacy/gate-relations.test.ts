@@ -1,0 +1,146 @@
+/**
+ * Client.orders and Client.consents are personal data too (P1: actions on the Site): they reach a
+ * caller only on the terms of the subject's personal fields, and a withheld list is [] with a
+ * redaction, like a hidden field.
+ */
+import { createCanaryClient, type Canary } from '../support/canaries';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
+import { Order, OrderStatus } from '../../src/orders/order.entity';
+import type { PiiCategory } from '../../src/privacy/categories';
+
+const RELATIONS = `query($id: ID!) { client(id: $id) { id orders { id } consents { id status actorId } } }`;
+
+let server: TestServer;
+let dpo: string;
+let operator: string;
+let active: Canary;
+let withdrawn: Canary;
+let erased: Canary;
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await dpoToken(server);
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+  const em = server.db.orm.em.fork();
+  active = await createCanaryClient(em, 'ACTIVE');
+  withdrawn = await createCanaryClient(em, 'WITHDRAWN');
+  erased = await createCanaryClient(em, 'ERASED');
+});
+afterAll(() => server.close());
+
+/** The redactions of list fields (no @pii field of this query is a list of objects), by path. */
+const redactionsOf = (response: GraphQLResponse, lists = /\.(orders|consents)$/) =>
+  (response.body.extensions?.redactions ?? []).filter((r) => lists.test(r.path)).sort((a, b) => a.path.localeCompare(b.path));
+
+async function relations(id: string, token: string) {
+  const response = await server.gql(RELATIONS, { id }, token);
+  expect(response.body.errors).toBeUndefined();
+  return { client: response.body.data!.client, redactions: redactionsOf(response) };
+}
+
+async function authorityToken(subjectId: string, categories: PiiCategory[]): Promise<string> {
+  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+    input: {
+      issuingBody: 'Агентство по финансовому мониторингу РК',
+      documentNumber: `AFM-${categories.join('-')}`,
+      documentDate: '2026-11-01',
+      legalBasis: 'Закон РК о ПОД/ФТ, ст. 13',
+      subjectIds: [subjectId],
+      categories,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
+  }, dpo);
+  const { issueAuthorityToken } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token } }`, { r: registerLawfulRequest.id }, dpo);
+  return issueAuthorityToken.token;
+}
+
+describe('an operator (consent-based)', () => {
+  it('gets the orders and consent history of a client whose consent is in force', async () => {
+    const { client, redactions } = await relations(active.client.id, operator);
+    expect(client.orders).toEqual([{ id: active.order.id }]);
+    expect(client.consents.length).toBeGreaterThan(0);
+    expect(redactions).toEqual([]);
+  });
+
+  it('gets neither for a withdrawn client: [] with a CONSENT redaction at each path', async () => {
+    const { client, redactions } = await relations(withdrawn.client.id, operator);
+    expect(client).toEqual({ id: withdrawn.client.id, orders: [], consents: [] });
+    expect(redactions).toEqual([
+      { path: 'client.consents', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
+      { path: 'client.orders', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
+    ]);
+  });
+
+  it('gets neither for an erased client (ERASED); nor, under aliases through order.client, for a withdrawn one', async () => {
+    const direct = await relations(erased.client.id, operator);
+    expect(direct.client).toEqual({ id: erased.client.id, orders: [], consents: [] });
+    expect(direct.redactions.map((r) => r.reason)).toEqual(['ERASED', 'ERASED']);
+
+    const nested = await server.gql(
+      `query($o: ID!) { order(id: $o) { client { h: consents { id } o1: orders { id } } } }`,
+      { o: withdrawn.order.id },
+      operator,
+    );
+    expect(nested.body.data!.order.client).toEqual({ h: [], o1: [] });
+    expect(redactionsOf(nested, /\.(h|o1)$/).map((r) => `${r.path}:${r.reason}`)).toEqual(['order.client.h:CONSENT', 'order.client.o1:CONSENT']);
+  });
+});
+
+describe('the subject and the DPO', () => {
+  it('the DPO gets both even for withdrawn and erased clients (the history is the proof of consent)', async () => {
+    for (const canary of [withdrawn, erased]) {
+      const { client, redactions } = await relations(canary.client.id, dpo);
+      expect(client.consents.length).toBeGreaterThan(0);
+      expect(redactions).toEqual([]);
+    }
+    expect((await relations(withdrawn.client.id, dpo)).client.orders).toEqual([{ id: withdrawn.order.id }]);
+  });
+
+  it('a withdrawn subject still gets its own orders and history', async () => {
+    const token = await server.token({ sub: withdrawn.client.id, role: 'client' });
+    const response = await server.gql(`{ me { orders { id } consents { status } } }`, {}, token);
+    expect(response.body.data!.me).toEqual({ orders: [{ id: withdrawn.order.id }], consents: [{ status: 'WITHDRAWN' }] });
+    expect(redactionsOf(response)).toEqual([]);
+  });
+});
+
+describe('an authority (P5.2)', () => {
+  it('whose request grants only FULL_NAME gets no orders and no consent history (SCOPE)', async () => {
+    const token = await authorityToken(active.client.id, ['FULL_NAME']);
+    const { client, redactions } = await relations(active.client.id, token);
+    expect(client).toEqual({ id: active.client.id, orders: [], consents: [] });
+    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE', 'client.orders:SCOPE']);
+  });
+
+  it('whose request grants ORDER_CONTACT gets the orders, consent or not, but never the consent history', async () => {
+    const token = await authorityToken(withdrawn.client.id, ['ORDER_CONTACT']);
+    const { client, redactions } = await relations(withdrawn.client.id, token);
+    expect(client).toEqual({ id: withdrawn.client.id, orders: [{ id: withdrawn.order.id }], consents: [] });
+    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
+  });
+});
+
+describe('a partner (P5.1)', () => {
+  it('gets only the orders assigned to it and never the consent history (status, staff ids)', async () => {
+    const em = server.db.orm.em.fork();
+    const { partnerId, contractId } = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    await assignOrder(em, active, partnerId);
+    // Another order of the same client, not assigned to this partner, stays out of its view.
+    em.create(Order, { client: active.client.id, amountTiyn: 100, items: [{ name: 'x', quantity: 1, priceTiyn: 100 }], status: OrderStatus.PAID });
+    await em.flush();
+    const { token } = await issuePartnerToken(server, dpo, contractId, ['PHONE']);
+    const { client, redactions } = await relations(active.client.id, token);
+    expect(client).toEqual({ id: active.client.id, orders: [{ id: active.order.id }], consents: [] });
+    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
+  });
+
+  it('gets no orders of a served client whose consent is withdrawn (CONSENT)', async () => {
+    const em = server.db.orm.em.fork();
+    const { partnerId, contractId } = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    await assignOrder(em, withdrawn, partnerId);
+    const { token } = await issuePartnerToken(server, dpo, contractId, ['PHONE']);
+    const { client, redactions } = await relations(withdrawn.client.id, token);
+    expect(client).toEqual({ id: withdrawn.client.id, orders: [], consents: [] });
+    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE', 'client.orders:CONSENT']);
+  });
+});
