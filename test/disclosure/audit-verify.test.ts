@@ -7,7 +7,7 @@ import { auditVerify, EXIT } from '../../src/cli/audit-verify';
 import { verifyChain } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient } from '../support/canaries';
 import { startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract } from './support';
+import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract } from './support';
 
 const QUERY = `{ partnerOrders(first: 20) { edges { node { contactPhone client { fullName phones } } } } }`;
 
@@ -27,17 +27,6 @@ afterAll(() => server.close());
 
 const em = () => server.db.orm.em.fork();
 
-async function behindTheTriggers(sql: string): Promise<void> {
-  const pg = new PgClient({ connectionString: server.db.url });
-  await pg.connect();
-  try {
-    await pg.query('alter table disclosure_log disable trigger user');
-    await pg.query(sql);
-  } finally {
-    await pg.query('alter table disclosure_log enable trigger user');
-    await pg.end();
-  }
-}
 
 async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -94,7 +83,7 @@ describe('tampering the chain alone cannot show', () => {
     const [row] = await logRows(em(), 'seq = 2');
     const original = JSON.stringify(row!.fields);
     const smuggled = JSON.stringify(row!.fields.map((f, i) => (i === 0 ? { ...f, value: '+77011234567' } : f)));
-    await behindTheTriggers(`update disclosure_log set fields = '${smuggled}'::jsonb where seq = 2`);
+    await behindTheTriggers(server, `update disclosure_log set fields = '${smuggled}'::jsonb where seq = 2`);
     try {
       expect(await verifyChain(em())).toEqual({
         ok: false,
@@ -105,7 +94,7 @@ describe('tampering the chain alone cannot show', () => {
       expect(cli.code).toBe(EXIT.BROKEN);
       expect(cli.err[0]).not.toContain('+77011234567');
     } finally {
-      await behindTheTriggers(`update disclosure_log set fields = '${original}'::jsonb where seq = 2`);
+      await behindTheTriggers(server, `update disclosure_log set fields = '${original}'::jsonb where seq = 2`);
     }
     expect(await verifyChain(em())).toMatchObject({ ok: true, entries: 6 });
   });
@@ -113,7 +102,7 @@ describe('tampering the chain alone cannot show', () => {
   it('the newest entries cut off: the chain alone still verifies, the head kept elsewhere does not', async () => {
     const rows = await logRows(em());
     const head = `6:${rows[5]!.hash}`;
-    await behindTheTriggers(`delete from disclosure_log where seq > 4`);
+    await behindTheTriggers(server, `delete from disclosure_log where seq > 4`);
     expect((await run()).code).toBe(EXIT.INTACT);
     expect(await run('--expect-head', head)).toEqual({
       code: EXIT.BROKEN,

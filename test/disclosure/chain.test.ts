@@ -2,13 +2,12 @@
  * The log is a hash chain: concurrent requests extend it linearly, and a row changed or removed
  * behind the triggers' back (superuser, triggers disabled) is named by the verification.
  */
-import { Client as PgClient } from 'pg';
 import { entryHash } from '../../src/disclosure/chain';
 import type { RecipientKind } from '../../src/disclosure/disclosure.entity';
 import { verifyChain } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient } from '../support/canaries';
 import { startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract } from './support';
+import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract } from './support';
 
 const QUERY = `{ partnerOrders(first: 20) { edges { node { contactPhone client { fullName phones } } } } }`;
 
@@ -27,18 +26,6 @@ afterAll(() => server.close());
 
 const em = () => server.db.orm.em.fork();
 
-/** Runs SQL as the superuser on this file's database, triggers disabled around it. */
-async function behindTheTriggers(sql: string): Promise<void> {
-  const pg = new PgClient({ connectionString: server.db.url });
-  await pg.connect();
-  try {
-    await pg.query('alter table disclosure_log disable trigger user');
-    await pg.query(sql);
-  } finally {
-    await pg.query('alter table disclosure_log enable trigger user');
-    await pg.end();
-  }
-}
 
 it('20 concurrent partner requests each write one batch, and the chain stays linear and valid', async () => {
   const responses = await Promise.all(Array.from({ length: 20 }, () => server.gql(QUERY, {}, token)));
@@ -53,18 +40,18 @@ it('20 concurrent partner requests each write one batch, and the chain stays lin
 
 it('a changed entry is named by its seq', async () => {
   const [, second] = await logRows(em());
-  await behindTheTriggers(`update disclosure_log set purpose = 'MARKETING' where seq = ${second!.seq}`);
+  await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = ${second!.seq}`);
   expect(await verifyChain(em())).toEqual({
     ok: false,
     entries: 1,
     brokenAt: { seq: 2, id: second!.id, reason: "hash does not match the entry's content" },
   });
-  await behindTheTriggers(`update disclosure_log set purpose = '${second!.purpose}' where seq = ${second!.seq}`);
+  await behindTheTriggers(server, `update disclosure_log set purpose = '${second!.purpose}' where seq = ${second!.seq}`);
   expect(await verifyChain(em())).toMatchObject({ ok: true });
 });
 
 it('a removed entry is named: the next one no longer links', async () => {
-  await behindTheTriggers(`delete from disclosure_log where seq = 7`);
+  await behindTheTriggers(server, `delete from disclosure_log where seq = 7`);
   expect(await verifyChain(em())).toMatchObject({ ok: false, entries: 6, brokenAt: { seq: 8, reason: 'entry 7 is missing (next entry is 8)' } });
 });
 
@@ -77,6 +64,6 @@ it('an entry rewritten with a correctly recomputed hash is still caught: the nex
     actor: forged.actor, subjectId: forged.subject_id, fields: forged.fields as never, purpose: forged.purpose,
     legalBasis: forged.legal_basis, operationName: forged.operation_name, queryHash: forged.query_hash, requestId: forged.request_id, prevHash: forged.prev_hash,
   });
-  await behindTheTriggers(`update disclosure_log set purpose = 'MARKETING', hash = '${hash}' where seq = 3`);
+  await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING', hash = '${hash}' where seq = 3`);
   expect(await verifyChain(em())).toMatchObject({ ok: false, entries: 3, brokenAt: { seq: 4, reason: 'prev_hash is not the hash of the previous entry' } });
 });

@@ -1,6 +1,7 @@
 /** Partner and authority set-up through the DPO's own mutations, and readers of the disclosure log. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type PiiCategory } from '../../src/privacy/categories';
@@ -126,4 +127,17 @@ export async function installInsertCounter(em: EntityManager): Promise<() => Pro
     if (rows.length) seen = rows[rows.length - 1]!.id;
     return rows.map((r) => r.added);
   };
+}
+
+/** Runs SQL as the superuser on a test database, the log's triggers disabled around it (tampering). */
+export async function behindTheTriggers(server: TestServer, sql: string): Promise<void> {
+  const pg = new PgClient({ connectionString: server.db.url });
+  await pg.connect();
+  try {
+    await pg.query('alter table disclosure_log disable trigger user');
+    await pg.query(sql);
+  } finally {
+    await pg.query('alter table disclosure_log enable trigger user');
+    await pg.end();
+  }
 }
