@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { iinCheckDigit } from '../../src/kz/identifiers';
-import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type PiiCategory } from '../../src/privacy/categories';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentOperation, type ConsentPurpose, type PiiCategory } from '../../src/privacy/categories';
 import type { LogRow } from '../../src/disclosure/disclosure-log';
 import type { Canary } from '../support/canaries';
 import type { GraphQLResponse, TestServer } from '../support/harness';
@@ -61,35 +61,30 @@ export async function assignOrder(em: EntityManager, canary: Canary, partnerId: 
   await em.getConnection().execute('update client_order set partner_id = ? where id = ?', [partnerId, canary.order.id]);
 }
 
-/** A later consent record that keeps every purpose but P2.6 (obligations to third parties). */
-export async function narrowConsentWithoutTransfer(em: EntityManager, canary: Canary): Promise<void> {
+/** Appends a later consent record with these operations and purposes (the current state then). */
+async function laterConsent(em: EntityManager, canary: Canary, operations: ConsentOperation[], purposes: ConsentPurpose[]): Promise<void> {
   em.create(Consent, {
     client: canary.client,
     kind: ConsentEventKind.PURPOSES_NARROWED,
     status: 'ACTIVE',
     policyVersion: 'test',
     policyTextHash: 'test',
-    operations: CONSENT_OPERATIONS.filter((o) => o !== 'TRANSFER_TO_THIRD_PARTIES'),
-    purposes: CONSENT_PURPOSES.filter((p) => p !== 'THIRD_PARTY_OBLIGATIONS'),
+    operations,
+    purposes,
     recordedAt: new Date(Date.now() + 1000),
   });
   await em.flush();
 }
 
+const withoutTransfer = () => CONSENT_OPERATIONS.filter((o) => o !== 'TRANSFER_TO_THIRD_PARTIES');
+
+/** A later consent record without P2.6 (obligations to third parties) and without the transfer operation. */
+export const narrowConsentWithoutTransfer = (em: EntityManager, canary: Canary): Promise<void> =>
+  laterConsent(em, canary, withoutTransfer(), CONSENT_PURPOSES.filter((p) => p !== 'THIRD_PARTY_OBLIGATIONS'));
+
 /** A later consent record that keeps every purpose, P2.6 included, but not the operation of transfer to third parties. */
-export async function withdrawTransferOperationOnly(em: EntityManager, canary: Canary): Promise<void> {
-  em.create(Consent, {
-    client: canary.client,
-    kind: ConsentEventKind.PURPOSES_NARROWED,
-    status: 'ACTIVE',
-    policyVersion: 'test',
-    policyTextHash: 'test',
-    operations: CONSENT_OPERATIONS.filter((o) => o !== 'TRANSFER_TO_THIRD_PARTIES'),
-    purposes: [...CONSENT_PURPOSES],
-    recordedAt: new Date(Date.now() + 1000),
-  });
-  await em.flush();
-}
+export const withdrawTransferOperationOnly = (em: EntityManager, canary: Canary): Promise<void> =>
+  laterConsent(em, canary, withoutTransfer(), [...CONSENT_PURPOSES]);
 
 export type { LogRow };
 

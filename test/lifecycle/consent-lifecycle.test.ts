@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { cancelWithdrawal, requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
-import { ConsentChannel } from '../../src/consent/consent.entity';
+import { cancelWithdrawal, requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { earliestWithdrawalDay, formatDay } from '../../src/consent/withdrawal-dates';
 import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
+import { act, CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
 
 let server: TestServer;
 let operator: string;
@@ -25,7 +24,6 @@ const REQUEST = `mutation($notice: String!, $date: Date, $clientId: ID) {
 const CANCEL = `mutation($clientId: ID) { cancelConsentWithdrawal(clientId: $clientId) { ${CONSENT_FIELDS} } }`;
 const PHONES = `query($id: ID!) { client(id: $id) { phones } }`;
 
-const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
 
 describe('opting out of marketing (P2 purpose 7)', () => {
   it('appends a PURPOSES_NARROWED record without MARKETING, keeps everything else, and hides nothing', async () => {

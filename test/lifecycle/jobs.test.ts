@@ -3,7 +3,7 @@ import pino from 'pino';
 import { throttleKeys } from '../../src/auth/login-throttle';
 import { main as jobsCli } from '../../src/cli/jobs';
 import { Client } from '../../src/clients/client.entity';
-import { optOutOfMarketing, requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
+import { optOutOfMarketing, requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { recordInitialConsent } from '../../src/consent/consent.service';
 import { ConsentChannel } from '../../src/consent/consent.entity';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../src/consent/retention';
@@ -12,7 +12,7 @@ import { placeholders } from '../../src/db/sql';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { startJobScheduler } from '../../src/jobs/scheduler';
 import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
-import { consentHistory, PLACE_ORDER, placeOrder, registerClient, type Registered } from './lifecycle-support';
+import { act, consentHistory, PLACE_ORDER, placeOrder, registerClient, type Registered } from './lifecycle-support';
 
 let server: TestServer;
 let operator: string;
@@ -24,7 +24,6 @@ afterAll(() => server.close());
 
 const DAY = 86_400_000;
 const NOTICE_AT = new Date('2031-03-10T06:00:00Z');
-const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
 const em = () => server.db.orm.em.fork();
 const sql = <T = any>(query: string, params: unknown[] = []) => em().getConnection().execute<T[]>(query, params);
 

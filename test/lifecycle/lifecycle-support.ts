@@ -1,5 +1,7 @@
 /** Shared by the lifecycle tests: registering clients through the API, and scanning the whole database. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ConsentAct } from '../../src/consent/consent-lifecycle';
+import { ConsentChannel } from '../../src/consent/consent.entity';
 import { REGISTER, registration, validIin } from '../support/fixtures';
 import type { TestServer } from '../support/harness';
 
@@ -24,6 +26,9 @@ export async function registerClient(server: TestServer, overrides: Record<strin
   const { clientId, token } = response.body.data!.registerClient;
   return { clientId, token, input };
 }
+
+/** The subject acting on the web at `now` (service calls with a fake clock). */
+export const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
 
 export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }`;
 

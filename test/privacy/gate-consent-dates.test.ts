@@ -3,12 +3,12 @@
  * a due pending withdrawal or a passed expiry hides the subject from operators, from personal
  * filters, and refuses new orders, with no job run in between (fail closed).
  */
-import { requestWithdrawal, type ConsentAct } from '../../src/consent/consent-lifecycle';
-import { Consent, ConsentChannel, ConsentEventKind } from '../../src/consent/consent.entity';
+import { requestWithdrawal } from '../../src/consent/consent-lifecycle';
+import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { consentInForceSql } from '../../src/graphql/loaders';
 import { consentInForce, CONSENT_STATUSES, NO_CONSENT, type ConsentStatus } from '../../src/privacy/consent-state';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { consentHistory, PLACE_ORDER, registerClient, type Registered } from '../lifecycle/lifecycle-support';
+import { act, consentHistory, PLACE_ORDER, registerClient, type Registered } from '../lifecycle/lifecycle-support';
 
 let server: TestServer;
 let operator: string;
@@ -20,7 +20,6 @@ afterAll(() => server.close());
 
 const DAY = 86_400_000;
 const em = () => server.db.orm.em.fork();
-const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
 
 /** A withdrawal noticed long ago, so its effective date has passed; no job has run. */
 async function dueWithdrawal(client: Registered): Promise<Date> {
