@@ -23,18 +23,35 @@ const COLUMNS = [
 ] as const;
 const ROW = `(${COLUMNS.map((c) => (c === 'fields' ? '?::jsonb' : '?')).join(', ')})`;
 
+/** The request's configured deadline, which no wait of the log may outlast. */
+export interface LogLimits {
+  readonly requestTimeoutMs: number;
+}
+
+const LOCK_TIMEOUT_MS = 5000;
+const STATEMENT_TIMEOUT_MS = 10_000;
+
+/** The log transaction's lock and statement timeouts: its own, or the request's deadline if that is shorter. */
+export function logTimeouts(limits: LogLimits): { lockTimeoutMs: number; statementTimeoutMs: number } {
+  const deadline = Math.max(1, Math.floor(limits.requestTimeoutMs));
+  return { lockTimeoutMs: Math.min(LOCK_TIMEOUT_MS, deadline), statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, deadline) };
+}
+
 /** Appends a request's disclosures as one INSERT, chained after the current head. Throws if it cannot. */
 export async function appendDisclosures(
   em: EntityManager,
   pending: readonly PendingDisclosure[],
   facts: RequestFacts,
-  at = new Date(),
+  options: LogLimits & { readonly at?: Date },
 ): Promise<LoggedDisclosure[]> {
   if (pending.length === 0) return [];
+  const at = options.at ?? new Date();
+  const { lockTimeoutMs, statementTimeoutMs } = logTimeouts(options);
   return em.fork().transactional(async (tx) => {
-    // Fail fast rather than hold a response: an unavailable log withholds the data instead.
-    await tx.execute(`set local lock_timeout = '5s'`);
-    await tx.execute(`set local statement_timeout = '10s'`);
+    // Fail fast rather than hold a response: an unavailable log withholds the data instead. Never
+    // longer than the request's deadline, after which the answer is no longer awaited (P5).
+    await tx.execute(`set local lock_timeout = ${lockTimeoutMs}`);
+    await tx.execute(`set local statement_timeout = ${statementTimeoutMs}`);
     await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
     const [head]: Array<{ seq: string; hash: string }> = await tx.execute(`select seq, hash from disclosure_log order by seq desc limit 1`);
     let seq = head ? Number(head.seq) : 0;
@@ -153,7 +170,7 @@ export async function searchDisclosures(em: EntityManager, search: DisclosureSea
   if (search.from) add('at >= ?', search.from);
   if (search.to) add('at < ?', search.to);
   if (search.before) add('seq < ?', search.before);
-  const rows: LogRow[] = await em.getConnection().execute(
+  const rows: LogRow[] = await em.execute(
     `select * from disclosure_log ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc ${search.limit ? 'limit ?' : ''}`,
     search.limit ? [...params, search.limit] : params,
   );

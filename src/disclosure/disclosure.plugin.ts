@@ -38,7 +38,7 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
         const pending = contextValue.privacy.disclosures.take();
         if (pending.length === 0) return;
         try {
-          await appendDisclosures(contextValue.em, pending, { ...contextValue.privacy.query, requestId: contextValue.requestId });
+          await appendDisclosures(contextValue.em, pending, { ...contextValue.privacy.query, requestId: contextValue.requestId }, contextValue.config.limits);
         } catch (error) {
           if (pastDeadline(error)) contextValue.log.warn({ entries: pending.length }, 'disclosure log not written: the request deadline passed; data withheld');
           else contextValue.log.error({ errorName: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code, entries: pending.length }, 'disclosure log write failed');

@@ -1,9 +1,9 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { principalOf, type RequestContext } from '../graphql/context';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { uuid } from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
 import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
-import { disclosurePage, recordDisclosure } from './disclosure.service';
+import { recordDisclosure } from './disclosure.service';
 import { DisclosureType, RecordDisclosureInput } from './disclosure.type';
 
 @ArgsType()
@@ -25,7 +25,7 @@ class DisclosuresArgs extends MyDisclosuresArgs {
 export class DisclosureResolver {
   @Query(() => [DisclosureType], { description: 'Who received my personal data, newest first (P5)' })
   myDisclosures(@Args() args: MyDisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
-    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: disclosurePage(args.first) });
+    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: pageSizeOf(ctx, args.first) });
   }
 
   @Query(() => [DisclosureType], { description: 'Search the disclosure log by subject, recipient and period, newest first (DPO)' })
@@ -37,12 +37,12 @@ export class DisclosureResolver {
       from: args.from,
       to: args.to,
       before: args.before,
-      limit: disclosurePage(args.first),
+      limit: pageSizeOf(ctx, args.first),
     });
   }
 
   @Mutation(() => DisclosureType, { description: 'Record a disclosure made outside the system (DPO)' })
   recordDisclosure(@Arg('input', () => RecordDisclosureInput) input: RecordDisclosureInput, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure> {
-    return recordDisclosure(ctx.em, principalOf(ctx), input, { ...ctx.privacy.query, requestId: ctx.requestId });
+    return recordDisclosure(ctx.em, principalOf(ctx), input, { ...ctx.privacy.query, requestId: ctx.requestId }, ctx.config.limits);
   }
 }

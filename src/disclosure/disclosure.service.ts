@@ -7,7 +7,7 @@ import { Contract } from '../partners/contract.entity';
 import { categoryList } from '../partners/partner.service';
 import * as v from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
-import { appendDisclosures, type LoggedDisclosure, type RequestFacts } from './disclosure-log';
+import { appendDisclosures, type LoggedDisclosure, type LogLimits, type RequestFacts } from './disclosure-log';
 import { LawfulRequest } from './lawful-request.entity';
 import { OffSystemRecipientKind, type RecordDisclosureInput } from './disclosure.type';
 
@@ -17,7 +17,14 @@ import { OffSystemRecipientKind, type RecordDisclosureInput } from './disclosure
  * the contract and a state body by the registered lawful request it was disclosed under: P5 allows
  * no other basis for either.
  */
-export async function recordDisclosure(em: EntityManager, principal: Principal, input: RecordDisclosureInput, facts: RequestFacts, now = new Date()): Promise<LoggedDisclosure> {
+export async function recordDisclosure(
+  em: EntityManager,
+  principal: Principal,
+  input: RecordDisclosureInput,
+  facts: RequestFacts,
+  limits: LogLimits,
+  now = new Date(),
+): Promise<LoggedDisclosure> {
   const subjectId = v.uuid('subjectId', input.subjectId);
   const kind = input.recipientKind;
   if (input.contractId && kind !== OffSystemRecipientKind.PARTNER) throw badInput('contractId', 'is only for a partner');
@@ -59,14 +66,7 @@ export async function recordDisclosure(em: EntityManager, principal: Principal, 
       fields: categoryList('categories', input.categories).map((category) => ({ path: 'off-system', category, access: 'FULL' as const })),
     }],
     facts,
-    at,
+    { ...limits, at },
   );
   return entry!;
-}
-
-const MAX_DISCLOSURE_PAGE = 500;
-
-export function disclosurePage(first: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_DISCLOSURE_PAGE) throw badInput('first', `must be between 1 and ${MAX_DISCLOSURE_PAGE}`);
-  return first;
 }

@@ -1,14 +1,24 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Client } from '../clients/client.entity';
-import { ClientType } from '../clients/client.type';
+import type { ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
-import { principalOf, type RequestContext } from '../graphql/context';
-import type { IssuedToken } from '../partners/partner.service';
-import { IssuedTokenType } from '../partners/partner.type';
+import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
+import type { IssuedToken, TokenRecord } from '../partners/partner.service';
+import { IssuedTokenType, TokenRecordType } from '../partners/partner.type';
 import { LawfulRequest } from './lawful-request.entity';
-import { issueAuthorityToken, registerLawfulRequest, revokeAuthorityToken } from './lawful-request.service';
-import { LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
+import { issueAuthorityToken, listAuthorityTokens, registerLawfulRequest, revokeAuthorityToken, withdrawLawfulRequest } from './lawful-request.service';
+import { AuthoritySubjectConnection, LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
 import { uuid } from '../validation/validate';
+
+@ArgsType()
+class AuthorityRequestSubjectsArgs {
+  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string | null;
+}
+
+/** The request's subjects are a set of ids: pages follow the id, the only thing the cursor holds. */
+const SUBJECTS_BY_ID: RowSort = { name: 'authority.subjects', key: 'row' };
 
 @Resolver(() => LawfulRequestType)
 export class LawfulRequestResolver {
@@ -39,11 +49,29 @@ export class LawfulRequestResolver {
     return revokeAuthorityToken(ctx.em, uuid('tokenId', tokenId));
   }
 
-  @Query(() => [ClientType], { description: "The subjects of the calling authority's lawful request; personal fields as the request grants" })
-  async authorityRequestSubjects(@Ctx() ctx: RequestContext): Promise<Client[]> {
+  @Query(() => [TokenRecordType], { description: "A lawful request's issued authority tokens, newest first; never the tokens themselves (DPO)" })
+  authorityTokens(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
+    return listAuthorityTokens(ctx.em, requestId);
+  }
+
+  @Mutation(() => LawfulRequestType, { description: 'Withdraw a lawful request before its expiry: it expires now and its tokens are revoked (DPO, P5.2)' })
+  withdrawLawfulRequest(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: RequestContext): Promise<LawfulRequest> {
+    return withdrawLawfulRequest(ctx.em, requestId);
+  }
+
+  @Query(() => AuthoritySubjectConnection, { description: "The subjects of the calling authority's lawful request, by id; personal fields as the request grants" })
+  async authorityRequestSubjects(@Args() args: AuthorityRequestSubjectsArgs, @Ctx() ctx: RequestContext): Promise<AuthoritySubjectConnection> {
     const recipient = ctx.privacy.recipient;
     if (!recipient?.inForce || !recipient.subjectIds) throw apiError('FORBIDDEN', 'The lawful request has expired', { reason: 'REQUEST_EXPIRED' });
-    const clients = await ctx.loaders.client.loadMany([...recipient.subjectIds]);
-    return clients.filter((c): c is Client => c instanceof Client);
+    const first = pageSizeOf(ctx, args.first);
+    const from = args.after ? decodeRowCursor(args.after, SUBJECTS_BY_ID) : null;
+    const ids = [...recipient.subjectIds].sort().filter((id) => from === null || id > from);
+    const page = ids.slice(0, first);
+    const cursorOf = (id: string) => encodeRowCursor(SUBJECTS_BY_ID, id);
+    const clients = await ctx.loaders.client.loadMany(page);
+    const edges = clients.filter((c): c is Client => c instanceof Client).map((node) => ({ node, cursor: cursorOf(node.id) }) as unknown as ClientEdge);
+    // The page ends at its last id even if that client could not be loaded, so paging always moves on.
+    const last = page.at(-1);
+    return { edges, pageInfo: { hasNextPage: ids.length > first, endCursor: last ? cursorOf(last) : null }, totalCount: recipient.subjectIds.size };
   }
 }

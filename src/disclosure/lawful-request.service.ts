@@ -5,7 +5,7 @@ import { signToken } from '../auth/tokens';
 import { Client } from '../clients/client.entity';
 import type { Config } from '../config';
 import { badInput, conflict, notFound } from '../errors';
-import { calendarDate, categoryList, ttlSeconds, type IssuedToken } from '../partners/partner.service';
+import { calendarDate, categoryList, tokenRecord, ttlSeconds, type IssuedToken, type TokenRecord } from '../partners/partner.service';
 import { scopeOf } from '../privacy/categories';
 import * as v from '../validation/validate';
 import { AuthorityToken, LawfulRequest } from './lawful-request.entity';
@@ -64,4 +64,31 @@ export async function revokeAuthorityToken(em: EntityManager, tokenId: string): 
   token.revokedAt ??= new Date();
   await em.flush();
   return true;
+}
+
+async function requestById(em: EntityManager, requestId: string): Promise<LawfulRequest> {
+  const request = await em.findOne(LawfulRequest, { id: v.uuid('requestId', requestId) });
+  if (!request) throw notFound('Lawful request');
+  return request;
+}
+
+/** Newest first; an authority token opens what its request does, so it shows the request's categories. */
+export async function listAuthorityTokens(em: EntityManager, requestId: string, now = new Date()): Promise<TokenRecord[]> {
+  const request = await requestById(em, requestId);
+  const tokens = await em.find(AuthorityToken, { request }, { orderBy: { issuedAt: 'desc', jti: 'desc' } });
+  return tokens.map((t) => tokenRecord(t, request.categories, now));
+}
+
+/**
+ * Withdraws a lawful request before its expiry (the state body withdrew it, or it was answered):
+ * it expires at this instant and its tokens are revoked with it (P5.2 opens nothing without a
+ * request in force). A request already expired keeps its expiry. Idempotent.
+ */
+export async function withdrawLawfulRequest(em: EntityManager, requestId: string, now = new Date()): Promise<LawfulRequest> {
+  return em.transactional(async (tx) => {
+    const request = await requestById(tx, requestId);
+    await tx.nativeUpdate(AuthorityToken, { request, revokedAt: null }, { revokedAt: now });
+    if (request.expiresAt > now) request.expiresAt = now;
+    return request;
+  });
 }

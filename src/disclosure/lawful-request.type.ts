@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ClientEdge, PageInfo } from '../clients/client.type';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import type { PiiCategory } from '../privacy/categories';
 
@@ -24,4 +25,11 @@ export class RegisterLawfulRequestInput {
   @Field(() => [ID], { description: 'The clients the request covers' }) subjectIds!: string[];
   @Field(() => [PiiCategoryEnum]) categories!: PiiCategory[];
   @Field(() => Date, { description: 'After this instant the request opens nothing' }) expiresAt!: Date;
+}
+
+@ObjectType('AuthoritySubjectConnection', { description: "The subjects of an authority's lawful request, by id, keyset-paginated like clients" })
+export class AuthoritySubjectConnection {
+  @Field(() => [ClientEdge]) edges!: ClientEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'How many subjects the request names' }) totalCount!: number;
 }

@@ -12,8 +12,7 @@ import { PII_CATEGORIES, scopeOf, type ConsentPurpose, type PiiCategory } from '
 import { kazakhstanDate } from '../partners/contract-period';
 import type { RecipientRef } from './batch';
 import { RecipientKind } from './disclosure.entity';
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../validation/validate';
 
 export interface Recipient extends RecipientRef {
   readonly kind: RecipientKind.PARTNER | RecipientKind.AUTHORITY;

@@ -159,7 +159,14 @@ function bodyErrors(log: Logger): ErrorRequestHandler {
 interface Principal {
   readonly role: string;
   readonly sub: string;
+  readonly tokenId?: string | null;
 }
+
+/**
+ * The per-principal budget is per token: its `jti` when it has one (partner and authority tokens
+ * always do, so each token of one partner has its own), else the role and subject.
+ */
+const principalLimitKey = (principal: Principal): string => (principal.tokenId ? `jti:${principal.tokenId}` : `${principal.role}:${principal.sub}`);
 
 export interface Hardening {
   /** Spread into the ApolloServer options. */
@@ -203,7 +210,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
             const value = await context({ req, res }).catch((error: unknown) => {
               throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
             });
-            if (value.principal) await rateLimiter.consume('principal', `${value.principal.role}:${value.principal.sub}`);
+            if (value.principal) await rateLimiter.consume('principal', principalLimitKey(value.principal));
             return value;
           },
         }));

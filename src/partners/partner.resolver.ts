@@ -1,14 +1,18 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { apiError } from '../errors';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
-import { fetchOrderPage } from '../orders/order-page';
 import { OrderConnection } from '../orders/order.resolver';
 import type { PiiCategory } from '../privacy/categories';
 import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';
-import { contractInForce, issuePartnerToken, registerContract, registerPartner, revokePartnerToken, type IssuedToken } from './partner.service';
-import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput } from './partner.type';
+import { partnerOrderPage } from './partner-orders';
+import {
+  contractInForce, endContract, issuePartnerToken, listPartnerTokens, registerContract, registerPartner, revokeContractTokens, revokePartnerToken,
+  type IssuedToken, type TokenRecord,
+} from './partner.service';
+import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput, TokenRecordType } from './partner.type';
 import { uuid } from '../validation/validate';
 
 @ArgsType()
@@ -66,11 +70,28 @@ export class PartnerResolver {
     return revokePartnerToken(ctx.em, uuid('tokenId', tokenId));
   }
 
-  @Query(() => OrderConnection, { description: "The calling partner's assigned orders, newest first; personal fields as its contract and the clients' consent allow" })
-  async partnerOrders(@Args() args: PartnerOrdersArgs, @Ctx() ctx: RequestContext): Promise<OrderConnection> {
+  @Query(() => [TokenRecordType], { description: "A contract's issued tokens, newest first; never the tokens themselves (DPO)" })
+  partnerTokens(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
+    return listPartnerTokens(ctx.em, contractId);
+  }
+
+  @Mutation(() => Int, { description: 'Revoke every token of a contract at once; the number revoked now (DPO)' })
+  revokeContractTokens(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<number> {
+    return revokeContractTokens(ctx.em, contractId);
+  }
+
+  @Mutation(() => ContractType, { description: 'End a contract before its term: its tokens are revoked and it is no longer in force from today (DPO, P5.1)' })
+  async endContract(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<ContractType> {
+    return contractView(await endContract(ctx.em, contractId));
+  }
+
+  @Query(() => OrderConnection, {
+    description: "The calling partner's assigned orders, newest first, without those of clients whose consent does not cover the transfer; personal fields as its contract and the clients' consent allow",
+  })
+  async partnerOrders(@Args() args: PartnerOrdersArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<OrderConnection> {
     const principal = principalOf(ctx);
-    if (!ctx.privacy.recipient?.inForce) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
+    if (!ctx.privacy.recipient?.inForce || !principal.partnerId) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
     const first = pageSizeOf(ctx, args.first);
-    return (await fetchOrderPage(ctx.em, { partner: principal.partnerId }, first, args.after)) as unknown as OrderConnection;
+    return (await partnerOrderPage(ctx, principal.partnerId, first, args.after, info)) as unknown as OrderConnection;
   }
 }

@@ -24,6 +24,21 @@ export interface IssuedToken {
   readonly scope: string;
 }
 
+/** An issued token as the DPO sees it: never the token itself, which is shown once at issue. */
+export interface TokenRecord {
+  readonly tokenId: string;
+  readonly categories: readonly PiiCategory[];
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+  readonly live: boolean;
+}
+
+export function tokenRecord(token: Pick<PartnerToken, 'jti' | 'issuedAt' | 'expiresAt' | 'revokedAt'>, categories: readonly PiiCategory[], now = new Date()): TokenRecord {
+  const { jti: tokenId, issuedAt, expiresAt, revokedAt } = token;
+  return { tokenId, categories, issuedAt, expiresAt, revokedAt, live: !revokedAt && expiresAt > now };
+}
+
 export function calendarDate(field: string, value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) throw badInput(field, 'must be a date YYYY-MM-DD');
@@ -109,6 +124,40 @@ export async function issuePartnerToken(
     Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
   );
   return { token, tokenId: jti, expiresAt, scope };
+}
+
+async function contractById(em: EntityManager, contractId: string): Promise<Contract> {
+  const contract = await em.findOne(Contract, { id: v.uuid('contractId', contractId) });
+  if (!contract) throw notFound('Contract');
+  return contract;
+}
+
+/** Newest first. */
+export async function listPartnerTokens(em: EntityManager, contractId: string, now = new Date()): Promise<TokenRecord[]> {
+  const contract = await contractById(em, contractId);
+  const tokens = await em.find(PartnerToken, { contract }, { orderBy: { issuedAt: 'desc', jti: 'desc' } });
+  return tokens.map((t) => tokenRecord(t, t.categories, now));
+}
+
+/** Every token of the contract not yet revoked, at once; the number revoked by this call. */
+export async function revokeContractTokens(em: EntityManager, contractId: string, now = new Date()): Promise<number> {
+  const contract = await contractById(em, contractId);
+  return em.nativeUpdate(PartnerToken, { contract, revokedAt: null }, { revokedAt: now });
+}
+
+/**
+ * Ends a contract before its term (P5.1: no disclosure without a contract in force): its tokens are
+ * revoked at this instant, and its last valid day becomes yesterday, since the period is kept in
+ * whole days; a contract that had already ended keeps its end. Idempotent.
+ */
+export async function endContract(em: EntityManager, contractId: string, now = new Date()): Promise<Contract> {
+  return em.transactional(async (tx) => {
+    const contract = await contractById(tx, contractId);
+    await tx.nativeUpdate(PartnerToken, { contract, revokedAt: null }, { revokedAt: now });
+    const yesterday = kazakhstanDate(new Date(now.getTime() - 24 * 3600_000));
+    if (contract.validTo > yesterday) contract.validTo = yesterday;
+    return contract;
+  });
 }
 
 /** Takes effect on the next request: every partner request checks its jti. */

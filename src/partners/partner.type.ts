@@ -31,6 +31,16 @@ export class IssuedTokenType {
   @Field(() => String, { description: 'Space-separated scopes, e.g. "pii:phone pii:residence_address"' }) scope!: string;
 }
 
+@ObjectType('TokenRecord', { description: 'An issued partner or authority token as recorded (DPO); never the token itself' })
+export class TokenRecordType {
+  @Field(() => ID, { description: 'The token id (jti)' }) tokenId!: string;
+  @Field(() => [PiiCategoryEnum], { description: 'What the token opens: its scope (partner) or its request\'s categories (authority)' }) categories!: PiiCategory[];
+  @Field(() => Date) issuedAt!: Date;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Boolean, { description: 'Neither revoked nor expired' }) live!: boolean;
+}
+
 @InputType('RegisterPartnerInput')
 export class RegisterPartnerInput {
   @Field(() => String) name!: string;

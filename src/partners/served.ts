@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders } from '../db/sql';
-import { UUID } from '../disclosure/recipient';
+import { UUID } from '../validation/validate';
 
 /**
  * "Does this partner serve client C?" for every C of a request in one query: a client is served

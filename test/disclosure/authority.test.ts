@@ -7,7 +7,7 @@ import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { dpoToken, gqlOk, logRows, requestIdOf } from './support';
 
-const SUBJECTS = `query AuthorityView { authorityRequestSubjects { id fullName phones emails iin } }`;
+const SUBJECTS = `query AuthorityView { authorityRequestSubjects { totalCount edges { node { id fullName phones emails iin } } } }`;
 const CLIENT = `query($id: ID!) { client(id: $id) { id fullName phones emails } }`;
 
 let server: TestServer;
@@ -50,7 +50,7 @@ describe('an authority with a lawful request (P5.2)', () => {
     const response = await server.gql(SUBJECTS, {}, token);
     expect(response.body.errors).toBeUndefined();
     const httpRequestId = requestIdOf(response);
-    const byId = new Map(response.body.data!.authorityRequestSubjects.map((c: any) => [c.id, c]));
+    const byId = new Map(response.body.data!.authorityRequestSubjects.edges.map(({ node }: any) => [node.id, node]));
     expect([...byId.keys()].sort()).toEqual([active.client.id, withdrawn.client.id].sort());
     for (const canary of [active, withdrawn]) {
       expect(byId.get(canary.client.id)).toEqual({ id: canary.client.id, fullName: fullName(canary), phones: canary.client.phones, emails: null, iin: null });
@@ -62,6 +62,31 @@ describe('an authority with a lawful request (P5.2)', () => {
       expect(row.legal_basis).toContain('AFM-2026/77');
       expect(row.fields.map((f) => f.category).sort()).toEqual(['FULL_NAME', 'PHONE']);
     }
+  });
+
+  it('authorityRequestSubjects pages by first/after like the other lists: each subject once, logged at its page path, then hasNextPage false', async () => {
+    const PAGE = `query($after: String) { authorityRequestSubjects(first: 1, after: $after) { totalCount edges { cursor node { id phones } } pageInfo { hasNextPage endCursor } } }`;
+    const first = await server.gql(PAGE, { after: null }, token);
+    const page1 = first.body.data!.authorityRequestSubjects;
+    expect(page1).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true, endCursor: page1.edges[0].cursor } });
+    expect(page1.edges).toHaveLength(1);
+    const [entry] = await logRows(em(), 'request_id = ?', [requestIdOf(first)]);
+    expect(entry).toMatchObject({ subject_id: page1.edges[0].node.id, fields: [{ path: 'authorityRequestSubjects.edges.0.node.phones', category: 'PHONE', access: 'FULL' }] });
+    const page2 = (await gqlOk(server, PAGE, { after: page1.pageInfo.endCursor }, token)).authorityRequestSubjects;
+    expect(page2.edges).toHaveLength(1);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+    expect([page1.edges[0].node.id, page2.edges[0].node.id].sort()).toEqual([active.client.id, withdrawn.client.id].sort());
+  });
+
+  it("authorityRequestSubjects refuses a page over MAX_PAGE_SIZE and a cursor it did not make (BAD_USER_INPUT), and logs nothing", async () => {
+    const tooBig = await server.gql(`query($n: Int!) { authorityRequestSubjects(first: $n) { edges { node { phones } } } }`, { n: server.config.limits.maxPageSize + 1 }, token);
+    expect(codes(tooBig)).toEqual(['BAD_USER_INPUT']);
+    expect(tooBig.body.errors![0]!.extensions!.field).toBe('first');
+    const ordersCursor = Buffer.from(JSON.stringify(['orders.createdAt', new Date().toISOString(), active.client.id])).toString('base64url');
+    const foreign = await server.gql(`query($a: String) { authorityRequestSubjects(after: $a) { edges { node { phones } } } }`, { a: ordersCursor }, token);
+    expect(codes(foreign)).toEqual(['BAD_USER_INPUT']);
+    expect(foreign.body.errors![0]!.extensions!.field).toBe('after');
+    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(tooBig), requestIdOf(foreign)])).toEqual([]);
   });
 
   it('a client outside the request reads as null, and nothing is logged', async () => {

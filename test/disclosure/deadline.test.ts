@@ -1,12 +1,13 @@
 /**
  * The request deadline and the log: when the deadline has answered REQUEST_TIMEOUT, the data never
- * left, so no entry may claim it did, even if the log write was already waiting its turn.
+ * left, so no entry may claim it did; and the log write waits no longer than the deadline either.
  */
 import { Client as PgClient } from 'pg';
-import { verifyChain } from '../../src/disclosure/disclosure-log';
+import { logTimeouts, verifyChain } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient, type Canary } from '../support/canaries';
+import { issuePartnerToken, registerContract, registerPartner } from '../../src/partners/partner.service';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
+import { assignOrder, logRows, requestIdOf } from './support';
 
 const QUERY = `{ partnerOrders(first: 10) { edges { node { contactPhone client { fullName phones } } } } }`;
 /** The advisory lock that serialises appends to the chain (src/disclosure/disclosure-log.ts). */
@@ -18,15 +19,20 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '500' } });
-  const dpo = await dpoToken(server);
-  const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
-  canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
-  await assignOrder(server.db.orm.em.fork(), canary, partner.partnerId);
-  ({ token } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
+  // Set up through the services, not over HTTP, so a busy machine cannot time the set-up out.
+  const em = server.db.orm.em.fork();
+  const categories = ['FULL_NAME', 'PHONE', 'ORDER_CONTACT'] as const;
+  const partner = await registerPartner(em, { name: 'Courier', bin: '180440000009' });
+  const contract = await registerContract(em, {
+    partnerId: partner.id, number: 'AG-1', validFrom: '2020-01-01', validTo: '2099-12-31', categories: [...categories], purposes: ['CONTRACT_PERFORMANCE', 'THIRD_PARTY_OBLIGATIONS'],
+  });
+  canary = await createCanaryClient(em, 'ACTIVE');
+  await assignOrder(em, canary, partner.id);
+  ({ token } = await issuePartnerToken(em, server.config.jwt, { contractId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
 });
 afterAll(() => server.close());
 
-it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, and no entry once the write gets its turn', async () => {
+it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, no entry', async () => {
   const holder = new PgClient({ connectionString: server.db.url });
   await holder.connect();
   try {
@@ -35,19 +41,43 @@ it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, and no ent
     expect(response.status).toBe(503);
     expect(codes(response)).toEqual(['REQUEST_TIMEOUT']);
     expect(canary.values.filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
-    // The write is queued behind the lock, not abandoned: it will get its turn.
-    const waiting = await holder.query(
-      `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
-          and database = (select oid from pg_database where datname = current_database())`,
-      [CHAIN_LOCK],
-    );
-    expect(waiting.rows[0].n).toBe(1);
     await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
-    // Queued after the write, this returns once its transaction has ended: the deadline refused the commit.
+    // Queued after any write still waiting, this returns once that transaction has ended.
     await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
     await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
     expect(await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   } finally {
+    await holder.end();
+  }
+  expect(await logRows(server.db.orm.em.fork())).toEqual([]);
+});
+
+it('the log transaction takes the smaller of its own timeouts (lock 5 s, statement 10 s) and REQUEST_TIMEOUT_MS', () => {
+  expect(logTimeouts({ requestTimeoutMs: 500 })).toEqual({ lockTimeoutMs: 500, statementTimeoutMs: 500 });
+  expect(logTimeouts({ requestTimeoutMs: 7000 })).toEqual({ lockTimeoutMs: 5000, statementTimeoutMs: 7000 });
+  expect(logTimeouts({ requestTimeoutMs: 60_000 })).toEqual({ lockTimeoutMs: 5000, statementTimeoutMs: 10_000 });
+});
+
+it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the chain lock is still held', async () => {
+  const holder = new PgClient({ connectionString: server.db.url });
+  await holder.connect();
+  const waiting = async (): Promise<number> => (await holder.query(
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
+        and database = (select oid from pg_database where datname = current_database())`,
+    [CHAIN_LOCK],
+  )).rows[0].n;
+  try {
+    await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
+    expect(codes(await server.gql(QUERY, {}, token))).toEqual(['REQUEST_TIMEOUT']);
+    // Its own 5 s and 10 s timeouts would keep it queued past this loop (2 s); the 500 ms deadline does not.
+    let polls = 0;
+    while ((await waiting()) > 0 && polls < 40) {
+      polls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await waiting()).toBe(0);
+  } finally {
+    await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
     await holder.end();
   }
   expect(await logRows(server.db.orm.em.fork())).toEqual([]);

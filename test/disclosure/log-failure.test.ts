@@ -120,9 +120,9 @@ it('with INSERT on the log revoked, the response drops every personal value and 
 });
 
 it('with the log unwritable, an authority gets none of its request\'s subjects (the list is withheld, not emptied)', async () => {
-  expect(JSON.stringify((await server.gql(`{ authorityRequestSubjects { phones } }`, {}, authorityToken)).body)).toContain(canary.client.phones[0]!);
+  expect(JSON.stringify((await server.gql(`{ authorityRequestSubjects { edges { node { phones } } } }`, {}, authorityToken)).body)).toContain(canary.client.phones[0]!);
   await withLogUnwritable(async () => {
-    await withheld(await server.gql(`{ authorityRequestSubjects { id fullName phones } }`, {}, authorityToken));
+    await withheld(await server.gql(`{ authorityRequestSubjects { edges { node { id fullName phones } } } }`, {}, authorityToken));
   });
 });
 

@@ -84,6 +84,8 @@ describe('a partner under a contract in force (P5.1)', () => {
     expect(forServed).toHaveLength(1);
     const base = `partnerOrders.edges.${index}.node`;
     expect(forServed[0]!.fields.map((f) => [f.path, f.category, f.access]).sort()).toEqual([
+      // The order itself is information about the client's actions (P1), logged like a field.
+      [base, 'ORDER_CONTACT', 'FULL'],
       [`${base}.client.fullName`, 'FULL_NAME', 'FULL'],
       [`${base}.client.phones`, 'PHONE', 'FULL'],
       [`${base}.contactEmail`, 'ORDER_CONTACT', 'FULL'],
@@ -106,15 +108,51 @@ describe('a partner under a contract in force (P5.1)', () => {
     expect(leaks(rows, served)).toEqual([]);
   });
 
-  it('the client it serves but who did not consent to transfer yields nothing, and no entry claims it', async () => {
+  it('the order of a served client who did not consent to transfer is not in partnerOrders at all, one CONSENT redaction says so, and no entry claims it', async () => {
     const response = await server.gql(PARTNER_VIEW, {}, token);
+    expect(response.body.errors).toBeUndefined();
     const requestId = requestIdOf(response);
-    const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === noTransfer.order.id);
-    expect(node).toMatchObject({ contactPhone: null, contactEmail: null, client: { fullName: null, phones: null } });
+    const ids = response.body.data!.partnerOrders.edges.map((e: any) => e.node.id);
+    expect(ids).toEqual(expect.arrayContaining([served.order.id, servedToo.order.id]));
+    expect(ids).not.toContain(noTransfer.order.id);
+    // Not even its id, amount or time: the order is about the client's actions (P1).
+    expect(JSON.stringify(response.body)).not.toContain(noTransfer.order.id);
     expect(leaks(response.body, noTransfer)).toEqual([]);
-    const reasons = new Set(response.body.extensions!.redactions!.filter((r) => r.path.includes('edges') && (r.path.endsWith('contactPhone') || r.path.endsWith('phones'))).map((r) => r.reason));
-    expect(reasons.has('CONSENT')).toBe(true);
-    expect((await logRows(em(), 'request_id = ? and subject_id = ?', [requestId, noTransfer.client.id]))).toEqual([]);
+    expect(response.body.extensions!.redactions!.filter((r) => r.path === 'partnerOrders.edges')).toEqual([
+      { path: 'partnerOrders.edges', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
+    ]);
+    expect(await logRows(em(), 'subject_id = ?', [noTransfer.client.id])).toEqual([]);
+    // The request itself was served and logged, for the other clients only.
+    expect((await logRows(em(), 'request_id = ?', [requestId])).map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
+  });
+
+  it('partnerOrders pages count served orders only: first: 1 walks every served order once, skipping the withheld, and ends with hasNextPage false', async () => {
+    const PAGE = `query($after: String) { partnerOrders(first: 1, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const { partnerOrders }: { partnerOrders: any } = await gqlOk(server, PAGE, { after }, token);
+      expect(partnerOrders.edges).toHaveLength(1);
+      seen.push(partnerOrders.edges[0].node.id);
+      expect(partnerOrders.pageInfo.endCursor).toBe(partnerOrders.edges[0].cursor);
+      if (!partnerOrders.pageInfo.hasNextPage) break;
+      after = partnerOrders.pageInfo.endCursor;
+    }
+    expect(seen.sort()).toEqual([served.order.id, servedToo.order.id].sort());
+  });
+
+  it('an order is logged only where the response carries it: an aliased node is logged at its alias, pageInfo alone logs nothing', async () => {
+    const aliased = await server.gql(`{ mine: partnerOrders(first: 10) { list: edges { order: node { id } } } }`, {}, token);
+    expect(aliased.body.errors).toBeUndefined();
+    const index = aliased.body.data!.mine.list.findIndex((e: any) => e.order.id === served.order.id);
+    const [entry] = await logRows(em(), 'request_id = ? and subject_id = ?', [requestIdOf(aliased), served.client.id]);
+    expect(entry!.fields).toEqual([{ path: `mine.list.${index}.order`, category: 'ORDER_CONTACT', access: 'FULL' }]);
+    const pageOnly = await server.gql(`{ partnerOrders(first: 10) { pageInfo { hasNextPage } } }`, {}, token);
+    expect(pageOnly.body.errors).toBeUndefined();
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(pageOnly)])).toEqual([]);
+    const skipped = await server.gql(`query($no: Boolean!) { partnerOrders(first: 10) { edges { node @include(if: $no) { id } cursor } } }`, { no: false }, token);
+    expect(skipped.body.errors).toBeUndefined();
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(skipped)])).toEqual([]);
   });
 
   it('a client it does not serve reads as null (not FORBIDDEN: existence is not disclosed either), with no entry', async () => {
@@ -130,6 +168,17 @@ describe('a partner under a contract in force (P5.1)', () => {
     const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fields.map((f) => f.path).sort()).toEqual(['client.fullName', 'client.phones']);
+  });
+
+  it("client(id) { orders } logs each order served, as partnerOrders does, besides the order's contact fields", async () => {
+    const response = await server.gql(`query($id: ID!) { client(id: $id) { orders { id contactPhone } } }`, { id: servedToo.client.id }, token);
+    expect(response.body.data!.client.orders.map((o: any) => o.id)).toEqual([servedToo.order.id]);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.fields.map((f) => [f.path, f.category]).sort()).toEqual([
+      ['client.orders.0', 'ORDER_CONTACT'],
+      ['client.orders.0.contactPhone', 'ORDER_CONTACT'],
+    ]);
   });
 
   it("a client served only by another partner reads as null; a served client's orders with others stay out of sight", async () => {
@@ -252,8 +301,7 @@ describe('a partner gets nothing, and nothing is logged', () => {
     await assignOrder(em2, withdrawn, partner.partnerId);
     const response = await server.gql(PARTNER_VIEW, {}, token);
     expect(response.body.errors).toBeUndefined();
-    const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === withdrawn.order.id);
-    expect(node).toMatchObject({ contactPhone: null, contactEmail: null, client: { fullName: null, phones: null } });
+    expect(response.body.data!.partnerOrders.edges.map((e: any) => e.node.id)).not.toContain(withdrawn.order.id);
     expect(leaks(response.body, withdrawn)).toEqual([]);
     const direct = await server.gql(CLIENT, { id: withdrawn.client.id }, token);
     expect(direct.body.data!.client).toMatchObject({ fullName: null, phones: null });
@@ -315,7 +363,7 @@ describe('the subject and the DPO read the log', () => {
     const otherRecipient = await record(servedToo.client.id, other.contractId, '2021-06-10T00:00:00Z');
     const otherSubject = await record(noTransfer.client.id, partner.contractId, '2021-06-10T00:00:00Z');
     const search = async (vars: Record<string, string>): Promise<number[]> => {
-      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 500) { seq } }`, vars, dpo);
+      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 100) { seq } }`, vars, dpo);
       return disclosures.map((d: any) => d.seq);
     };
     const all = { s: servedToo.client.id, r: partner.contractId, from: '2021-06-01T00:00:00Z', to: '2021-07-01T00:00:00Z' };

@@ -1,0 +1,99 @@
+/**
+ * The orders served to a partner (P5.1): those assigned to it, each only if its client's consent
+ * covers the transfer, by the same relation decision as `Client.orders` (decideRelation). An order
+ * is information about the client's actions (P1), so a withheld one is left out of the page whole,
+ * cursor and id included, and a served one is logged as a disclosure like a personal field.
+ */
+import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { RequestContext } from '../graphql/context';
+import { fetchOrderPage, type OrderPage } from '../orders/order-page';
+import type { Order } from '../orders/order.entity';
+import { decideRelation, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
+
+/** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
+const MAX_SCAN_BATCH = 1000;
+
+const ERASED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
+
+async function orderDecision(ctx: RequestContext, order: Order): Promise<Decision> {
+  const caller = ctx.privacy.caller;
+  if (!caller) return { access: 'HIDDEN', reason: 'ROLE' };
+  // A depersonalised order (P4) has no subject left to disclose.
+  if (!order.client) return ERASED;
+  const id = order.client.id;
+  // The client row is what `Order.client` serves next, and it carries the subject's state;
+  // reaches() adds the client to the partner's served set, which decideRelation's grant reads.
+  const [client] = await Promise.all([ctx.loaders.client.load(id), ctx.privacy.reaches(id)]);
+  const state = (client && ctx.loaders.knownState(id)) || (await ctx.loaders.subjectState.load(id));
+  return decideRelation('ORDERS', caller, { id, erased: state.erased }, state.consent, ctx.privacy.now);
+}
+
+/**
+ * A keyset page of the partner's orders with the withheld ones skipped, so `first` counts served
+ * orders and `endCursor`/`hasNextPage` continue after the last served one.
+ */
+export async function partnerOrderPage(ctx: RequestContext, partnerId: string, first: number, after: string | null | undefined, info: GraphQLResolveInfo): Promise<OrderPage> {
+  const served: OrderPage['edges'] = [];
+  /** Each withheld order's reason, and how many served orders come before it. */
+  const withheld: Array<{ reason: RedactionReason; after: number }> = [];
+  let cursor = after;
+  let batch = first + 1;
+  let more = true;
+  while (served.length <= first && more) {
+    const page = await fetchOrderPage(ctx.em, { partner: partnerId }, batch, cursor);
+    const decisions = await Promise.all(page.edges.map((edge) => orderDecision(ctx, edge.node)));
+    page.edges.forEach((edge, i) => {
+      const decision = decisions[i]!;
+      if (decision.access === 'HIDDEN') withheld.push({ reason: decision.reason, after: served.length });
+      else served.push(edge);
+    });
+    more = page.pageInfo.hasNextPage;
+    cursor = page.pageInfo.endCursor;
+    batch = Math.min(batch * 2, MAX_SCAN_BATCH);
+  }
+  const hasNextPage = served.length > first;
+  const edges = served.slice(0, first);
+  const path = responsePathAsArray(info.path).join('.');
+  // One redaction per reason at the list, as Client.orders reports a withheld list; only for
+  // orders before this page's end, so the next page does not report them again.
+  const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
+  for (const reason of reasons) ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', reason);
+  for (const [edgesKey, nodeKey] of selectedNodeKeys(info)) {
+    edges.forEach((edge, i) => ctx.privacy.disclosed(edge.node.client!.id, { path: `${path}.${edgesKey}.${i}.${nodeKey}`, category: RELATION_CATEGORY, access: 'FULL' }));
+  }
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/**
+ * The response keys (aliases) under which `edges { node }` is selected, fragments and @skip/@include
+ * applied: an order is disclosed only where the response carries it, so the log claims no more.
+ */
+function selectedNodeKeys(info: GraphQLResolveInfo): Array<[string, string]> {
+  const fieldsNamed = (sets: readonly (SelectionSetNode | undefined)[], name: string): Array<{ key: string; set: SelectionSetNode | undefined }> => {
+    const found: Array<{ key: string; set: SelectionSetNode | undefined }> = [];
+    const walk = (set: SelectionSetNode | undefined): void => {
+      for (const selection of set?.selections ?? []) {
+        if (!included(selection, info)) continue;
+        if (selection.kind === Kind.FIELD) {
+          if (selection.name.value === name) found.push({ key: selection.alias?.value ?? name, set: selection.selectionSet });
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          walk(selection.selectionSet);
+        } else {
+          walk(info.fragments[selection.name.value]?.selectionSet);
+        }
+      }
+    };
+    sets.forEach(walk);
+    return found;
+  };
+  const pairs = new Set<string>();
+  for (const edges of fieldsNamed(info.fieldNodes.map((n) => n.selectionSet), 'edges')) {
+    for (const node of fieldsNamed([edges.set], 'node')) pairs.add(JSON.stringify([edges.key, node.key]));
+  }
+  return [...pairs].map((pair) => JSON.parse(pair) as [string, string]);
+}
+
+function included(node: Parameters<typeof getDirectiveValues>[1], info: GraphQLResolveInfo): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
