@@ -1,4 +1,7 @@
-/** Generates a migration from the entities' diff against a fresh database (`npm run migration:create`). */
+/**
+ * Generates a migration from the entities' diff against a fresh database (`npm run migration:create`).
+ * `-- --blank` writes an empty one for what no entity states (triggers, functions, roles).
+ */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { rm } from 'node:fs/promises';
@@ -19,7 +22,8 @@ async function main(): Promise<void> {
     await applied.close(true);
     const base = ormOptions(db.url);
     const orm = await MikroORM.init({ ...base, migrations: { ...base.migrations, path: join(PROJECT_ROOT, 'migrations'), emit: 'ts' } });
-    const result = await orm.getMigrator().createMigration(undefined, false, initial);
+    const blank = process.argv.includes('--blank');
+    const result = await orm.getMigrator().createMigration(undefined, blank, initial && !blank);
     await orm.close(true);
     console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write');
   } finally {

@@ -5,6 +5,8 @@ import { hashPassword } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
+import { loadSubjectStates } from '../graphql/loaders';
+import { consentInForce } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';
 import type { BankAccountInput, RegisterClientInput, UpdateContactsInput } from './client.inputs';
@@ -107,7 +109,8 @@ function duplicateOf(error: UniqueConstraintViolationException): Error {
   return error;
 }
 
-export async function updateContacts(em: EntityManager, clientId: string, input: UpdateContactsInput): Promise<Client> {
+/** `now`: the instant consent must be in force at (P3 dates count as soon as they pass). */
+export async function updateContacts(em: EntityManager, clientId: string, input: UpdateContactsInput, now: Date = new Date()): Promise<Client> {
   const changes: Partial<Client> = {};
   if (input.phones) changes.phones = v.list('phones', input.phones, 1, MAX_PHONES, v.phone);
   if (input.emails) changes.emails = v.list('emails', input.emails, 0, MAX_EMAILS, v.email);
@@ -115,9 +118,16 @@ export async function updateContacts(em: EntityManager, clientId: string, input:
   if (input.registrationAddress) changes.registrationAddress = v.address('registrationAddress', input.registrationAddress);
   if (input.bankAccounts) changes.bankAccounts = bankAccounts('bankAccounts', input.bankAccounts);
   return em.transactional(async (tx) => {
+    // Locked, so an erasure or withdrawal cannot commit between this check and the write.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    // An erased (P4) or blocked account takes no new personal data.
-    if (client.status !== ClientStatus.ACTIVE) throw apiError('FORBIDDEN', 'This account can no longer be changed', { reason: 'NO_SERVICE' });
+    const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
+    // P2-P4: collecting data needs consent in force; an erased or blocked account, or one whose
+    // consent was withdrawn or expired (a passed date counts before the job runner records it),
+    // takes no new personal data. Open orders holding a due withdrawal back still let the subject
+    // correct the contacts they are fulfilled with (P3).
+    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent, now)) {
+      throw apiError('FORBIDDEN', 'This account can no longer be changed', { reason: 'NO_SERVICE' });
+    }
     tx.assign(client, changes);
     await tx.flush();
     return client;

@@ -12,7 +12,7 @@ import { notFound } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
-import { searchDisclosures, type LoggedDisclosure } from '../disclosure/disclosure-log';
+import type { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { DisclosureType } from '../disclosure/disclosure.type';
 import { AccountPasswordResetType, AccountSecurityEventType, AccountSessionType } from './account-records.type';
 import { exportClientData, type DataExport } from './data-export';
@@ -34,32 +34,29 @@ class DataExportType {
   @Field(() => [AccountSessionType], { description: 'Cookie sessions still held (expired ones are purged), oldest first' }) sessions!: Session[];
   @Field(() => [AccountPasswordResetType], { description: 'Password reset tokens still held, oldest first' }) passwordResets!: PasswordReset[];
   @Field(() => [AccountSecurityEventType], { description: 'Security events (P7), oldest first' }) securityEvents!: SecurityEvent[];
-  @Field(() => [DisclosureType], { description: 'Who received which personal data (P5), newest first' }) disclosures!: LoggedDisclosure[];
+  @Field(() => [DisclosureType], { description: 'Who received which personal data (P5), newest first' }) disclosures!: DisclosureEntry[];
 }
 
-type ExportWithDisclosures = DataExport & { readonly disclosures: LoggedDisclosure[] };
-
-async function exportFor(ctx: RequestContext, clientId: string): Promise<ExportWithDisclosures> {
+async function exportFor(ctx: RequestContext, clientId: string): Promise<DataExport> {
   const data = await exportClientData(ctx.em, clientId, new Date());
   if (!data) throw notFound('Client');
   // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
   ctx.loaders.client.clear(clientId).prime(clientId, data.client);
   ctx.loaders.subjectState.clear(clientId).prime(clientId, data.subjectState);
-  const disclosures = await searchDisclosures(ctx.em, { subjectId: clientId });
   // Logged only once the export can be answered, so a failed export leaves no entry.
   ctx.privacy.exporting(clientId);
-  return { ...data, disclosures };
+  return data;
 }
 
 @Resolver()
 export class DataExportResolver {
   @Query(() => DataExportType, { description: 'Everything held about the calling client (the right to know)' })
-  myData(@Ctx() ctx: RequestContext): Promise<ExportWithDisclosures> {
+  myData(@Ctx() ctx: RequestContext): Promise<DataExport> {
     return exportFor(ctx, principalOf(ctx).sub);
   }
 
   @Query(() => DataExportType, { description: 'Everything held about a client (DPO, to answer a request received off-line)' })
-  clientData(@Arg('clientId', () => ID) clientId: string, @Ctx() ctx: RequestContext): Promise<ExportWithDisclosures> {
+  clientData(@Arg('clientId', () => ID) clientId: string, @Ctx() ctx: RequestContext): Promise<DataExport> {
     return exportFor(ctx, uuid('clientId', clientId));
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The subject's right to know: everything held about one client, read from one database snapshot
- * so that an erasure or a withdrawal running at the same time is seen wholly or not at all.
+ * The subject's right to know: everything held about one client, the disclosures about it (P5)
+ * included, read from one database snapshot so that an erasure, a withdrawal or a disclosure
+ * written at the same time is seen wholly or not at all.
  */
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -9,9 +10,10 @@ import { SecurityEvent } from '../auth/security-event.entity';
 import { Session } from '../auth/session.entity';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
+import { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
 import type { SubjectState } from '../graphql/request-privacy';
-import { Order } from '../orders/order.entity';
+import { OPEN_ORDER_STATUSES, Order } from '../orders/order.entity';
 import { NO_CONSENT } from '../privacy/consent-state';
 
 export interface DataExport {
@@ -27,6 +29,8 @@ export interface DataExport {
   readonly sessions: Session[];
   readonly passwordResets: PasswordReset[];
   readonly securityEvents: SecurityEvent[];
+  /** Who received which of the subject's personal data (P5), newest first. */
+  readonly disclosures: DisclosureEntry[];
   /** The privacy state in the same snapshot, for the @pii guard. */
   readonly subjectState: SubjectState;
 }
@@ -43,6 +47,8 @@ export async function exportClientData(em: EntityManager, clientId: string, now:
       const sessions = await tx.find(Session, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const passwordResets = await tx.find(PasswordReset, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const securityEvents = await tx.find(SecurityEvent, { client: clientId }, { orderBy: { at: 'asc', id: 'asc' } });
+      // Through this transaction's EntityManager: a read on the bare connection would leave the snapshot.
+      const disclosures = await tx.find(DisclosureEntry, { subjectId: clientId }, { orderBy: { seq: 'desc' } });
       const latest = consents.at(-1);
       const subjectState: SubjectState = {
         erased: client.status === ClientStatus.ERASED,
@@ -53,10 +59,11 @@ export async function exportClientData(em: EntityManager, clientId: string, now:
               purposes: new Set(latest.purposes),
               withdrawalEffectiveAt: latest.withdrawalEffectiveAt,
               expiresAt: latest.expiresAt,
+              openObligations: orders.some((order) => OPEN_ORDER_STATUSES.includes(order.status)),
             }
           : NO_CONSENT,
       };
-      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, subjectState };
+      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, disclosures, subjectState };
     },
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
   );

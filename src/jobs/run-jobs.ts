@@ -29,6 +29,8 @@ export interface JobReport {
   /** Due, but open orders hold them back (P3). */
   withdrawalsWaiting: number;
   consentsExpired: number;
+  /** Past `expiresAt`, but open orders hold them back (P3), as withdrawals wait. */
+  expiriesWaiting: number;
   clientsDepersonalised: number;
   ordersPurged: number;
   consentRecordsPurged: number;
@@ -165,6 +167,7 @@ export async function runJobs(options: JobOptions): Promise<JobReport> {
     withdrawalsApplied: withdrawals.APPLIED,
     withdrawalsWaiting: withdrawals.WAITING,
     consentsExpired: expiries.APPLIED,
+    expiriesWaiting: expiries.WAITING,
     clientsDepersonalised: depersonalised.APPLIED + (retention.contactDaysAfterConsentEnds === 0 ? withdrawals.APPLIED + expiries.APPLIED : 0),
     ordersPurged,
     consentRecordsPurged: consentPurge?.purged ?? 0,

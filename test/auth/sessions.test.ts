@@ -136,7 +136,7 @@ describe('CSRF protection stays on for cookie-authenticated requests', () => {
 });
 
 describe('no cookie or header ever carries personal data or token claims (P6)', () => {
-  it('across register, login, me, errors and logout the only Set-Cookie is the session cookie, random and with the fixed attributes', async () => {
+  it('across register, login, me, errors, logout, a compromise report, the forced password change and the login after it the only Set-Cookie is the session cookie, random and with the fixed attributes', async () => {
     const seen: Response[] = [];
     const record = async (response: Promise<Response>) => {
       const r = await response;
@@ -163,23 +163,37 @@ describe('no cookie or header ever carries personal data or token claims (P6)', 
     await record(withCookie(server, `mutation { logout }`, cookie));
     await record(withCookie(server, ME, cookie));
     await record(server.gql(ME, {}, 'garbage'));
+    // P7: the report through the second session, the login that hands out a reset token, the change, the next login.
+    const reported = await record(withCookie(server, `mutation { reportSuspectedCompromise }`, cookieOf(second)));
+    expect(reported.body.data).toEqual({ reportSuspectedCompromise: true });
+    const required = await record(server.gql(LOGIN, { l: input.login, p: input.password }));
+    expect(codes(required)).toEqual(['PASSWORD_CHANGE_REQUIRED']);
+    const resetToken = required.body.errors![0]!.extensions!.resetToken as string;
+    const newPassword = 'a new passphrase after compromise';
+    const changed = await record(server.gql(`mutation($t: String!, $p: String!) { changePassword(resetToken: $t, newPassword: $p) }`, { t: resetToken, p: newPassword }));
+    expect(changed.body.errors).toBeUndefined();
+    const third = await record(server.gql(LOGIN, { l: input.login, p: newPassword }));
+    expect(third.body.errors).toBeUndefined();
 
     const setCookies = seen.flatMap((r) => r.headers.getSetCookie());
-    expect(setCookies.length).toBeGreaterThanOrEqual(4);
+    expect(setCookies.length).toBeGreaterThanOrEqual(6);
     const values = setCookies.map((c) => {
       const match = /^kzp_session=([A-Za-z0-9_-]*); Max-Age=(\d+); Path=\/graphql; HttpOnly; SameSite=Strict$/.exec(c);
       expect({ cookie: c, wellFormed: Boolean(match) }).toEqual({ cookie: c, wellFormed: true });
       return match![1]!;
     });
     const issued = values.filter((v) => v !== '');
-    expect(issued).toEqual([cookie, cookieOf(second)]);
-    expect(new Set(issued).size).toBe(2);
+    expect(issued).toEqual([cookie, cookieOf(second), cookieOf(third)]);
+    expect(new Set(issued).size).toBe(3);
 
     const personal = [
       input.login, input.password, input.iin, input.surname, input.firstName, input.patronymic,
       ...(input.phones as string[]), ...(input.emails as string[]), (input.bankAccounts as Array<{ iban: string }>)[0]!.iban,
     ].map(String);
-    const forbiddenInHeaders = [...personal, clientId, clientId.replace(/-/g, ''), token, registrationToken, token.split('.')[1]!];
+    const thirdToken = third.body.data!.login.token as string;
+    const forbiddenInHeaders = [
+      ...personal, newPassword, resetToken, clientId, clientId.replace(/-/g, ''), token, registrationToken, thirdToken, token.split('.')[1]!, thirdToken.split('.')[1]!,
+    ];
     for (const value of issued) {
       expect(value).toMatch(RANDOM_VALUE);
       const decoded = Buffer.from(value, 'base64url');

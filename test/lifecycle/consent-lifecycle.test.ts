@@ -202,14 +202,18 @@ describe('the consent history is append-only in the database', () => {
     expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
   });
 
-  it('the purge function closes its bypass again: a DELETE later in the same transaction is refused', async () => {
+  it("the purge's door is its owner role, held only while the function runs: the caller, in the same transaction, is refused", async () => {
     const client = await registerClient(server);
     const knex = server.db.orm.em.fork().getConnection().getKnex();
     const outcome = await knex.transaction(async (trx) => {
       await trx.raw(`select purge_consent_records(now())`);
-      return trx.raw(`delete from consent where client_id = ?`, [client.clientId]).then(() => 'allowed', (e: Error) => (e.message.includes('append-only') ? 'refused' : e.message));
+      const { rows } = await trx.raw(`select current_user as name`);
+      const deleted = await trx.raw(`delete from consent where client_id = ?`, [client.clientId]).then(() => 'allowed', (e: Error) => (e.message.includes('append-only') ? 'refused' : e.message));
+      return { currentUser: rows[0].name, deleted };
     });
-    expect(outcome).toBe('refused');
+    expect(outcome.currentUser).not.toBe('kzpay_consent_purger');
+    expect(outcome.deleted).toBe('refused');
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
   });
 
   it('the purge function deletes only histories that ended before the cutoff, of erased clients', async () => {

@@ -1,3 +1,4 @@
+import { Client as PgClient } from 'pg';
 import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
 import { REGISTER, registration } from '../support/fixtures';
 import { codes, startTestServer, type TestServer } from '../support/harness';
@@ -122,5 +123,44 @@ describe('access export: the right to know', () => {
     expect(data.erasureReceipts).toEqual([{ id: expect.any(String), basis: 'WRITTEN_REQUEST_OFFLINE', categories: expect.arrayContaining(['FULL_NAME', 'LOGIN']) }]);
     expect(JSON.stringify(data)).not.toContain(client.input.login);
     expect(response.body.extensions!.redactions!.every((r) => r.reason === 'ERASED')).toBe(true);
+  });
+
+  it("reads the disclosures in the export's own snapshot: one recorded while the export runs is not in it, and is in the next", async () => {
+    const client = await registerClient(server);
+    const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { id } }`;
+    const record = async () => {
+      const input = { subjectId: client.clientId, recipientKind: 'OTHER', recipient: 'Court archive (paper request)', categories: ['PHONE'], purpose: 'TEST', legalBasis: 'a letter' };
+      const response = await server.gql(RECORD, { input }, dpo);
+      expect(response.body.errors).toBeUndefined();
+      return response.body.data!.recordDisclosure.id as string;
+    };
+    const DISCLOSURES = `query($id: ID!) { clientData(clientId: $id) { disclosures { id } } }`;
+    const idsOf = (response: { body: { data?: any } }) => response.body.data.clientData.disclosures.map((d: { id: string }) => d.id);
+    const earlier = await record();
+
+    const pg = new PgClient({ connectionString: server.db.url });
+    await pg.connect();
+    let during: string[];
+    let recordedDuring: string;
+    try {
+      await pg.query('begin');
+      // The export reads the security events just before the disclosures: held here, it waits
+      // there with its snapshot already taken.
+      await pg.query('lock table security_event in access exclusive mode');
+      const exporting = server.gql(DISCLOSURES, { id: client.clientId }, dpo);
+      const waiting = async () => (await pg.query(`select count(*)::int as n from pg_locks where not granted and relation = 'security_event'::regclass`)).rows[0].n > 0;
+      for (let i = 0; i < 250 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await waiting()).toBe(true);
+      recordedDuring = await record();
+      await pg.query('commit');
+      const response = await exporting;
+      expect(response.body.errors).toBeUndefined();
+      during = idsOf(response);
+    } finally {
+      await pg.end();
+    }
+    expect(during).toContain(earlier);
+    expect(during).not.toContain(recordedDuring);
+    expect(idsOf(await server.gql(DISCLOSURES, { id: client.clientId }, dpo))).toContain(recordedDuring);
   });
 });

@@ -1,5 +1,6 @@
 import { throttleKeys } from '../../src/auth/login-throttle';
 import { hashPassword } from '../../src/auth/password';
+import { ClientKind } from '../../src/clients/client.entity';
 import { DEPERSONALISED_ITEM_NAME } from '../../src/erasure/erasure.service';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
@@ -36,20 +37,21 @@ const throttleRow = async (login: string) => {
  * A canary client (every personal value unique) that can log in, with a second order placed
  * through the API (its item name a canary too) and a failed login counted against its login.
  */
-async function loggedInCanary(): Promise<{ canary: Canary; token: string; secrets: string[]; orderId: string; itemName: string }> {
-  const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
+async function loggedInCanary(kind: ClientKind = ClientKind.PERSON): Promise<{ canary: Canary; token: string; secrets: string[]; orderId: string; word: string }> {
+  const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE', kind);
   const passwordHash = await hashPassword(PASSWORD);
   await sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
   const login = await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD });
   expect(login.body.errors).toBeUndefined();
   const token = login.body.data!.login.token;
-  const address = canary.client.residenceAddress!;
-  const itemName = `Gift for ${canary.client.patronymic} ITEM${canary.client.firstName}`;
+  // A legal entity has no residence or first name: its registered office and its head stand in.
+  const address = (canary.client.residenceAddress ?? canary.client.registrationAddress)!;
+  const word = (canary.client.firstName ?? canary.client.headFullName!).split(' ')[0]!;
   const placed = await server.gql(
     `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
     {
       input: {
-        items: [{ name: itemName, quantity: 3, priceTiyn: 100 }, { name: 'Tea', quantity: 1, priceTiyn: 250 }],
+        items: [{ name: `Gift for ${word} ITEM${word}`, quantity: 3, priceTiyn: 100 }, { name: 'Tea', quantity: 1, priceTiyn: 250 }],
         contactEmail: canary.client.emails[0],
         deliveryAddress: { ...address, street: `${address.street}x` },
       },
@@ -59,13 +61,7 @@ async function loggedInCanary(): Promise<{ canary: Canary; token: string; secret
   expect(placed.body.errors).toBeUndefined();
   await server.gql(LOGIN, { l: canary.client.login, p: 'wrong password here' });
   expect(await throttleRow(canary.client.login!)).toEqual({ failures: 1 });
-  return {
-    canary,
-    token,
-    orderId: placed.body.data!.placeOrder.id,
-    itemName,
-    secrets: [...canary.values, passwordHash, canary.client.firstName!, canary.client.patronymic!, `ITEM${canary.client.firstName}`],
-  };
+  return { canary, token, orderId: placed.body.data!.placeOrder.id, word, secrets: [...canary.values, passwordHash, `ITEM${word}`] };
 }
 
 describe('erasure on request (P4)', () => {
@@ -108,21 +104,27 @@ describe('erasure on request (P4)', () => {
     expect(done).toEqual({ status: 'DONE', receipt_id: receipt.id });
   });
 
-  it('leaves no canary value in any text, varchar, json, jsonb or text[] column of any table', async () => {
-    const { canary, token, secrets, orderId } = await loggedInCanary();
-    const [partner] = await sql(`insert into partner (id, name, bin, created_at) values (gen_random_uuid(), 'Agent LLP', '123456789012', now()) returning id`);
+  it.each([ClientKind.PERSON, ClientKind.ENTITY])('leaves no canary value of a %s in any text, varchar, json, jsonb or text[] column of any table', async (kind) => {
+    const { canary, token, secrets, orderId, word } = await loggedInCanary(kind);
+    const [partner] = await sql(`insert into partner (id, name, bin, created_at) values (gen_random_uuid(), 'Agent LLP', '123456789012', now())
+      on conflict (bin) do update set name = excluded.name returning id`);
     await sql(`update client_order set partner_id = ? where id = ?`, [partner.id, orderId]);
-    const notice = `Withdrawal from ${canary.client.surname} NOTICE${canary.client.firstName}`;
+    const notice = `Withdrawal from ${canary.client.surname ?? canary.client.legalName} NOTICE${word}`;
     await server.gql(`mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }`, { n: notice }, token);
     await server.gql(REQUEST_ERASURE, {}, token);
-    // The test proves the scan finds them before erasure, so an empty result after means something.
-    expect((await scanDatabase(server.db.orm.em, secrets)).length).toBeGreaterThan(secrets.length);
+    // The scan finds every canary before erasure, so an empty result after means something.
+    const before = await scanDatabase(server.db.orm.em, secrets);
+    expect(secrets.filter((s) => !before.some((hit) => hit.endsWith(`: ${s}`)))).toEqual([]);
     const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
     expect(sessions.n).toBeGreaterThan(0);
 
     const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
     expect(erased.body.errors).toBeUndefined();
-    expect(await scanDatabase(server.db.orm.em, [...secrets, `NOTICE${canary.client.firstName}`])).toEqual([]);
+    expect(await scanDatabase(server.db.orm.em, [...secrets, `NOTICE${word}`])).toEqual([]);
+    // Not text, or not unique to this client (a form, a date, a two-digit code): checked by column.
+    const [requisites] = await sql(`select legal_form, state_registration_date, kbe from client where id = ?`, [canary.client.id]);
+    expect(requisites).toEqual({ legal_form: null, state_registration_date: null, kbe: null });
+    if (kind === ClientKind.ENTITY) expect(erased.body.data!.eraseClient.categories).toEqual(expect.arrayContaining(['FULL_NAME', 'OFFICIAL_REQUISITES']));
 
     // Orders are kept for accounting, depersonalised: amount, status, date, the lines' quantities
     // and prices under a neutral name, and one tombstone id; no partner, no contact.
@@ -198,6 +200,20 @@ describe('erasure on request (P4)', () => {
   });
 
   it.each([
+    ['head_full_name', 'Head Restored'],
+    ['legal_form', 'LLP'],
+    ['state_registration_date', '2019-03-14'],
+    ['kbe', '17'],
+    ['vat_certificate', '600100123456'],
+  ])("the database refuses to put a legal entity's %s back into an erased client", async (column, value) => {
+    const { canary } = await loggedInCanary(ClientKind.ENTITY);
+    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0817' }, dpo);
+    await expect(sql(`update client set ${column} = ? where id = ?`, [value, canary.client.id])).rejects.toThrow(/holds no personal data/);
+    const [row] = await sql(`select ${column} as v, status from client where id = ?`, [canary.client.id]);
+    expect(row).toEqual({ v: null, status: 'ERASED' });
+  });
+
+  it.each([
     ['a written request without a registry number', { basis: 'WRITTEN_REQUEST_OFFLINE' }, 'BAD_USER_INPUT'],
     ['a reference that reads like a name', { basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'Иванов И.И.' }, 'BAD_USER_INPUT'],
     ['RETENTION_ENDED, which only the job runner applies', { basis: 'RETENTION_ENDED' }, 'BAD_USER_INPUT'],
@@ -213,44 +229,66 @@ describe('erasure on request (P4)', () => {
 
 describe('erasure during concurrent reads', () => {
   const CLIENT = `query($id: ID!) { client(id: $id) { status surname phones emails iin login residenceAddress { street } } }`;
-  const EXPORT = `query($id: ID!) { clientData(clientId: $id) { client { status surname phones emails iin login } orders { id contactPhone contactEmail } consents { status } erasureReceipts { id } } }`;
+  const EXPORT = `query($id: ID!) { clientData(clientId: $id) { client { status surname phones emails iin login residenceAddress { street } } orders { id contactPhone contactEmail } consents { status } erasureReceipts { id } } }`;
 
   it('a reader sees the client wholly before or wholly after the erasure, never half of it', async () => {
     const { canary } = await loggedInCanary();
-    const before = { status: 'ACTIVE', surname: canary.client.surname, phones: canary.client.phones, emails: canary.client.emails, iin: canary.client.iin, login: canary.client.login };
-    const after = { status: 'ERASED', surname: null, phones: null, emails: null, iin: null, login: null };
+    const before = {
+      status: 'ACTIVE', surname: canary.client.surname, phones: canary.client.phones, emails: canary.client.emails, iin: canary.client.iin, login: canary.client.login,
+      residenceAddress: { street: canary.client.residenceAddress!.street },
+    };
+    const after = { status: 'ERASED', surname: null, phones: null, emails: null, iin: null, login: null, residenceAddress: null };
 
-    const reads: Array<Promise<{ kind: string; body: any }>> = [];
-    for (let i = 0; i < 40; i++) {
-      reads.push(server.gql(CLIENT, { id: canary.client.id }, dpo).then((r) => ({ kind: 'client', body: r.body })));
-      reads.push(server.gql(EXPORT, { id: canary.client.id }, dpo).then((r) => ({ kind: 'export', body: r.body })));
-      if (i === 10) reads.push(server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0900' }, dpo).then((r) => ({ kind: 'erase', body: r.body })));
-    }
-    const results = await Promise.all(reads);
-    const seen = { before: 0, after: 0 };
-    for (const { kind, body } of results) {
-      if (kind === 'erase') {
-        expect(body.errors).toBeUndefined();
-        continue;
+    type Read = { kind: 'client' | 'export'; body: any; startedAfterErasure: boolean };
+    const reads: Read[] = [];
+    let erasureDone = false;
+    let firstRead!: () => void;
+    const firstReadReturned = new Promise<void>((resolve) => (firstRead = resolve));
+    const readOnce = async (kind: Read['kind']) => {
+      const startedAfterErasure = erasureDone;
+      const response = await server.gql(kind === 'client' ? CLIENT : EXPORT, { id: canary.client.id }, dpo);
+      reads.push({ kind, body: response.body, startedAfterErasure });
+      firstRead();
+    };
+    // Readers keep reading until each has read once more after the erasure committed.
+    const reader = async (kind: Read['kind']) => {
+      for (;;) {
+        const last = erasureDone;
+        await readOnce(kind);
+        if (last) return;
       }
+    };
+    const readers = [reader('client'), reader('export'), reader('client'), reader('export')];
+    // Erasure starts only once a read has come back, so some reads certainly precede it.
+    await firstReadReturned;
+    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0900' }, dpo);
+    erasureDone = true;
+    await Promise.all(readers);
+    expect(erased.body.errors).toBeUndefined();
+
+    const seen = { before: 0, after: 0 };
+    for (const { kind, body, startedAfterErasure } of reads) {
       expect(body.errors).toBeUndefined();
-      const client = kind === 'client' ? body.data.client : body.data.clientData.client;
-      const { residenceAddress: _address, ...view } = client;
+      const view = kind === 'client' ? body.data.client : body.data.clientData.client;
       const state = view.status === 'ACTIVE' ? before : after;
       expect({ kind, view }).toEqual({ kind, view: state });
       if (kind === 'export') {
+        // The rest of the export agrees with the profile it came with.
         const exported = body.data.clientData;
         if (state === before) {
           expect(exported.orders.length).toBe(2);
           expect(exported.erasureReceipts).toEqual([]);
+          expect(exported.consents.at(-1).status).toBe('ACTIVE');
         } else {
           expect(exported.orders).toEqual([]);
           expect(exported.erasureReceipts).toHaveLength(1);
           expect(exported.consents.at(-1).status).toBe('WITHDRAWN');
         }
       }
+      if (startedAfterErasure) expect({ kind, status: view.status }).toEqual({ kind, status: 'ERASED' });
       seen[state === before ? 'before' : 'after'] += 1;
     }
-    expect(seen.after).toBeGreaterThan(0);
+    expect(seen.before).toBeGreaterThan(0);
+    expect(seen.after).toBeGreaterThanOrEqual(4);
   });
 });

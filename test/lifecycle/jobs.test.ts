@@ -136,6 +136,24 @@ describe('expiry and retention purges', () => {
     expect((await clientRow(client.clientId)).status).toBe('ERASED');
   });
 
+  it('open obligations hold an expiry back past expiresAt, and the report counts it as waiting until they are fulfilled', async () => {
+    const client = await registerClient(server);
+    const orderId = await placeOrder(server, client.token);
+    const fork = em();
+    recordInitialConsent(fork, fork.getReference(Client, client.clientId), {
+      marketing: false, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, at: new Date('2030-02-28T12:00:00Z'), termYears: 2,
+    });
+    await fork.flush();
+    const expiresAt = new Date('2032-02-28T12:00:00Z');
+
+    expect(await run(new Date(expiresAt.getTime() + DAY))).toMatchObject({ consentsExpired: 0, expiriesWaiting: 1, failures: 0 });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.kind).toBe('GIVEN');
+
+    await sql(`update client_order set status = 'COMPLETED', completed_at = ? where id = ?`, [new Date(expiresAt.getTime() + 2 * DAY), orderId]);
+    expect(await run(new Date(expiresAt.getTime() + 3 * DAY))).toMatchObject({ consentsExpired: 1, expiriesWaiting: 0 });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'EXPIRED', status: 'EXPIRED' });
+  });
+
   it('expired sessions and reset tokens are purged at once, security events after RetentionPolicy.securityEventDays', async () => {
     const client = await registerClient(server);
     const now = new Date();
@@ -268,7 +286,7 @@ describe('npm run jobs -- --once (src/cli/jobs.ts)', () => {
     expect(JSON.parse(lines[0]!)).toEqual(report);
     expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1, failures: 0 });
     expect(Object.keys(report!).sort()).toEqual([
-      'clientsDepersonalised', 'consentRecordsPurged', 'consentsExpired', 'failures', 'ordersPurged', 'passwordResetsPurged',
+      'clientsDepersonalised', 'consentRecordsPurged', 'consentsExpired', 'expiriesWaiting', 'failures', 'ordersPurged', 'passwordResetsPurged',
       'securityEventsPurged', 'sessionsPurged', 'withdrawalsApplied', 'withdrawalsWaiting',
     ]);
     expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'SYSTEM' });
