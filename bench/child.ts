@@ -14,6 +14,8 @@ export interface ChildStats {
   readonly statements: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
+  /** V8 heap in use; after a full collection when asked with `?gc=1` (what is really retained). */
+  readonly heapUsedBytes: number;
 }
 
 export async function serveStats(statements: () => number): Promise<string> {
@@ -23,7 +25,10 @@ export async function serveStats(statements: () => number): Promise<string> {
   }, 50).unref();
   const server = createServer((req, res) => {
     if (req.method === 'POST') peak = process.memoryUsage.rss();
-    const stats: ChildStats = { statements: statements(), rssBytes: process.memoryUsage.rss(), peakRssBytes: Math.max(peak, process.memoryUsage.rss()) };
+    const rssBytes = process.memoryUsage.rss();
+    // Children run with --expose-gc: a leak shows as heap that survives a full collection.
+    if (req.url?.includes('gc=1')) global.gc?.();
+    const stats: ChildStats = { statements: statements(), rssBytes, peakRssBytes: Math.max(peak, rssBytes), heapUsedBytes: process.memoryUsage().heapUsed };
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(stats));
   });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --duration 10 --connections 10]`: embedded PostgreSQL seeded with 10,000
- * clients, each server in its own process, autocannon against six scenarios side by side, then a
- * 60-second RSS soak. Prints a table and the ratios, and writes bench/results.json. See docs/bench.md.
+ * clients, each server in its own process, autocannon against six scenarios side by side, then an
+ * RSS soak (60 s; `--soak <seconds>` for longer). Prints a table and the ratios, and writes bench/results.json. See docs/bench.md.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -23,17 +23,18 @@ import type { ChildReady, ChildStats } from './child';
 import { ME, OPERATOR_LIST, PARTNER_ORDERS } from './queries';
 
 const CLIENTS = 10_000;
-const SOAK_SECONDS = 60;
 const WARMUP_SECONDS = 2;
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    soak: { type: 'string', default: '60' },
   },
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
+const SOAK_SECONDS = Number(args.soak);
 
 interface Target {
   readonly name: string;
@@ -69,15 +70,19 @@ interface Measured {
 }
 
 function spawnChild(name: string, script: string, env: Record<string, string>): Promise<Target> {
-  const child = fork(join(__dirname, script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, script), [], {
+    env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (ready: ChildReady) => resolve({ name, process: child, ready }));
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
   });
 }
 
-async function stats(target: Target, reset = false): Promise<ChildStats> {
-  const response = await fetch(target.ready.statsUrl, { method: reset ? 'POST' : 'GET' });
+async function stats(target: Target, reset = false, collect = false): Promise<ChildStats> {
+  const response = await fetch(`${target.ready.statsUrl}${collect ? '?gc=1' : ''}`, { method: reset ? 'POST' : 'GET' });
   return (await response.json()) as ChildStats;
 }
 
@@ -171,9 +176,14 @@ interface Soak {
   /** Least-squares slope of RSS against time over the samples after warm-up, in MB per minute. */
   readonly slopeMbPerMinute: number;
   readonly flat: boolean;
+  /** V8 heap after a full collection, every HEAP_SAMPLE_SECONDS: what the process retains. */
+  readonly heapAfterGcMb: number[];
+  readonly heapSlopeMbPerMinute: number;
 }
 
 const SOAK_SAMPLE_SECONDS = 2;
+/** Rarer than the RSS samples: a forced collection pauses the server, and would flatten RSS itself. */
+const HEAP_SAMPLE_SECONDS = 10;
 const SOAK_WARMUP_SAMPLES = 5;
 /** Flat: RSS grows by less than this over a minute of sustained load (a leak of 300 MB an hour). */
 const FLAT_SLOPE_MB_PER_MINUTE = 5;
@@ -190,20 +200,33 @@ function slopePerMinute(ys: number[], stepSeconds: number): number {
   return sxy / sxx;
 }
 
-/** RSS of the enforcing server every 2 s through a 60-second scenario-1 run. */
+/** RSS of the enforcing server every 2 s, and its heap after a collection every 10 s, through a scenario-1 run. */
 async function soak(scenario: Scenario): Promise<Soak> {
   await check(scenario);
   const samples: number[] = [];
+  const heap: number[] = [];
   const pending: Array<Promise<void>> = [];
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  let tick = 0;
   const sampler = setInterval(() => {
-    pending.push(stats(scenario.target).then((s) => void samples.push(Math.round((s.rssBytes / 2 ** 20) * 10) / 10)));
+    tick += 1;
+    const collect = (tick * SOAK_SAMPLE_SECONDS) % HEAP_SAMPLE_SECONDS === 0;
+    pending.push(
+      stats(scenario.target, false, collect).then((s) => {
+        samples.push(mb(s.rssBytes));
+        if (collect) heap.push(mb(s.heapUsedBytes));
+      }),
+    );
   }, SOAK_SAMPLE_SECONDS * 1000);
   await autocannon({ ...request(scenario), connections: CONNECTIONS, duration: SOAK_SECONDS });
   clearInterval(sampler);
   await Promise.all(pending);
   // The first 10 s are warm-up (JIT, pools, caches filling); judge the rest by its trend, not its end points.
-  const slope = Math.round(slopePerMinute(samples.slice(SOAK_WARMUP_SAMPLES), SOAK_SAMPLE_SECONDS) * 100) / 100;
-  return { seconds: SOAK_SECONDS, samplesMb: samples, slopeMbPerMinute: slope, flat: slope < FLAT_SLOPE_MB_PER_MINUTE };
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const slope = round(slopePerMinute(samples.slice(SOAK_WARMUP_SAMPLES), SOAK_SAMPLE_SECONDS));
+  const heapWarmup = Math.ceil((SOAK_WARMUP_SAMPLES * SOAK_SAMPLE_SECONDS) / HEAP_SAMPLE_SECONDS);
+  const heapSlope = round(slopePerMinute(heap.slice(heapWarmup), HEAP_SAMPLE_SECONDS));
+  return { seconds: SOAK_SECONDS, samplesMb: samples, slopeMbPerMinute: slope, flat: slope < FLAT_SLOPE_MB_PER_MINUTE, heapAfterGcMb: heap, heapSlopeMbPerMinute: heapSlope };
 }
 
 async function main(): Promise<void> {
@@ -300,6 +323,7 @@ async function main(): Promise<void> {
     console.log(`\nSoak: scenario 1 for ${SOAK_SECONDS} s...`);
     const soaked = await soak(scenarios[0]!);
     console.log(`  RSS ${soaked.samplesMb.join(' ')} MB; slope after warm-up ${soaked.slopeMbPerMinute} MB/min: ${soaked.flat ? 'flat' : 'NOT flat'} (flat: < ${FLAT_SLOPE_MB_PER_MINUTE} MB/min)`);
+    console.log(`  heap after GC ${soaked.heapAfterGcMb.join(' ')} MB; slope after warm-up ${soaked.heapSlopeMbPerMinute} MB/min`);
 
     const rps = (id: string) => results.find((r) => r.id.startsWith(id))?.requestsPerSecond ?? null;
     const ratio = (a: string, b: string) => {

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphq
 import { Client, ClientStatus } from '../clients/client.entity';
 import { RegisterClientInput } from '../clients/client.inputs';
 import { registerClient } from '../clients/client.service';
-import { apiError, badInput, forbidden, notFound } from '../errors';
+import { apiError, badInput, forbidden } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { changePassword, issueResetToken, reportCompromise } from './compromise';
 import { admitLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
@@ -26,8 +26,6 @@ async function issue(ctx: RequestContext, client: Client): Promise<AuthPayload> 
     expiresAt: new Date(Date.now() + ttl * 1000),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Resolver()
 export class AuthResolver {
@@ -83,17 +81,17 @@ export class AuthResolver {
     @Arg('clientId', () => ID, { nullable: true }) clientId: string | null | undefined,
     @Ctx() ctx: RequestContext,
   ): Promise<boolean> {
-    if (clientId) uuid('clientId', clientId);
+    const requested = clientId ? uuid('clientId', clientId) : null;
     const principal = principalOf(ctx);
     let target: string;
     if (principal.role === 'client') {
-      if (clientId && clientId !== principal.clientId) throw forbidden('A client may report only its own account');
+      // A client's own id was checked against its account when the request was authenticated.
+      if (requested && requested !== principal.sub.toLowerCase()) throw forbidden('A client may report only its own account');
       target = principal.sub;
     } else {
-      if (!clientId) throw badInput('clientId', 'is required');
-      target = clientId;
+      if (!requested) throw badInput('clientId', 'is required');
+      target = requested;
     }
-    if (!UUID.test(target)) throw notFound('Client');
     await reportCompromise(ctx.em, target, { role: principal.role, sub: principal.sub });
     if (principal.sessionId) clearSessionCookie(ctx.http, ctx.config);
     return true;

@@ -12,6 +12,7 @@ import { readCookie } from './cookies';
 import type { Principal } from './principal';
 import { clearSessionCookie, findLiveSession, SESSION_COOKIE } from './sessions';
 import { createTokenVerifier } from './tokens';
+import { UUID } from '../validation/validate';
 
 export interface Credentials {
   readonly authorization: string | undefined;
@@ -19,8 +20,6 @@ export interface Credentials {
 }
 
 export type Authenticate = (credentials: Credentials, em: EntityManager, http: HttpControls) => Promise<Principal | null>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const rejected = (message: string) => apiError('UNAUTHENTICATED', message, { http: { status: 401 } });
 

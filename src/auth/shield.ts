@@ -26,10 +26,11 @@ const hasRole = (role: string) => {
   return r;
 };
 
+// Ids compare in any case, as the resolvers (uuid()) and PostgreSQL read them.
 const isSelf = rule('client:self', { cache: 'strict' })((_parent, args: { id?: unknown }, ctx: RequestContext) => {
   const known = authenticated(ctx);
   if (known !== true) return known;
-  return ctx.principal?.role === 'client' && args.id === ctx.principal.sub;
+  return ctx.principal?.role === 'client' && typeof args.id === 'string' && args.id.toLowerCase() === ctx.principal.sub.toLowerCase();
 });
 
 function ruleFor(access: OperationAccess) {

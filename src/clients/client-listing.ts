@@ -1,10 +1,11 @@
 /**
  * The `clients` page as one keyset-paginated SQL statement (plus a count when asked). Cursors are
- * opaque; they hold the sort key of the last row, so they are only handed to callers who may sort
- * by that key.
+ * opaque: a creation-time cursor holds the time and id of its row, a surname cursor only the id
+ * (see src/graphql/cursor.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CLIENT_CURSOR_SORTS, decodeCursor } from '../graphql/cursor';
+import { badInput } from '../errors';
+import { CLIENT_CURSOR_SORTS, decodeCursor, decodeRowCursor, encodeCursor, encodeRowCursor } from '../graphql/cursor';
 import { CLIENT_WITH_STATE_COLUMNS, clientWithState, consentInForceSql, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
 import { placeholders } from '../db/sql';
 import type { PiiCategory } from '../privacy/categories';
@@ -22,8 +23,6 @@ export interface ClientQuery {
   readonly sort: { expr: string; field: ClientSortField; direction: SortDirection };
   /** Personal categories the filter or sort reads: the caller must see them in full. */
   readonly categoriesUsed: PiiCategory[];
-  /** Whether the filter (not only the sort) matches on personal values. */
-  readonly filtersPersonalData: boolean;
 }
 
 const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
@@ -32,50 +31,61 @@ const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
   [ClientSortField.SURNAME]: `coalesce(c.surname, '') collate "C"`,
 };
 
+const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
+
+type PersonalFilterField = 'surname' | 'phone' | 'email' | 'iinOrBin';
+const PERSONAL_FILTERS: Readonly<Record<PersonalFilterField, PiiCategory>> = {
+  surname: 'FULL_NAME',
+  phone: 'PHONE',
+  email: 'EMAIL',
+  iinOrBin: 'OFFICIAL_REQUISITES',
+};
+
+/**
+ * The personal categories a filter or sort reads, judged by which fields are given, not by their
+ * values: permission is checked on this before any value is validated, so a caller who may not
+ * filter by a field learns nothing from how its value is judged (a filter is an oracle, P1).
+ */
+export function personalCategoriesOf(
+  filter: Partial<Record<PersonalFilterField, string | null>> | null | undefined,
+  orderBy: ClientOrderBy | null | undefined,
+): PiiCategory[] {
+  const used = (Object.keys(PERSONAL_FILTERS) as PersonalFilterField[]).filter((f) => given(filter?.[f])).map((f) => PERSONAL_FILTERS[f]);
+  if (orderBy?.field === ClientSortField.SURNAME) used.push('FULL_NAME');
+  return [...new Set(used)];
+}
+
+/** For a filter already normalised (normaliseClientFilter): its values are in their stored form. */
 export function buildClientQuery(filter: ClientFilter | null | undefined, orderBy: ClientOrderBy | null | undefined): ClientQuery {
   const conditions: Condition[] = [];
-  const categoriesUsed: PiiCategory[] = [];
   if (filter?.status) conditions.push({ sql: 'c.status = ?', params: [filter.status] });
   if (filter?.kind) conditions.push({ sql: 'c.kind = ?', params: [filter.kind] });
-  if (filter?.surname) {
-    categoriesUsed.push('FULL_NAME');
-    conditions.push({ sql: 'lower(c.surname) = lower(?)', params: [filter.surname.trim()] });
-  }
-  if (filter?.phone) {
-    categoriesUsed.push('PHONE');
-    conditions.push({ sql: '? = any(c.phones)', params: [filter.phone.trim()] });
-  }
-  if (filter?.email) {
-    categoriesUsed.push('EMAIL');
-    conditions.push({ sql: '? = any(c.emails)', params: [filter.email.trim().toLowerCase()] });
-  }
-  if (filter?.iinOrBin) {
-    categoriesUsed.push('OFFICIAL_REQUISITES');
-    conditions.push({ sql: '(c.iin = ? or c.bin = ?)', params: [filter.iinOrBin.trim(), filter.iinOrBin.trim()] });
-  }
-  const filtersPersonalData = categoriesUsed.length > 0;
+  if (given(filter?.surname)) conditions.push({ sql: 'lower(c.surname) = lower(?)', params: [filter.surname] });
+  if (given(filter?.phone)) conditions.push({ sql: '? = any(c.phones)', params: [filter.phone] });
+  if (given(filter?.email)) conditions.push({ sql: '? = any(c.emails)', params: [filter.email] });
+  if (given(filter?.iinOrBin)) conditions.push({ sql: '(c.iin = ? or c.bin = ?)', params: [filter.iinOrBin, filter.iinOrBin] });
   const field = orderBy?.field ?? ClientSortField.CREATED_AT;
-  if (field === ClientSortField.SURNAME) categoriesUsed.push('FULL_NAME');
   return {
     conditions,
     sort: { expr: SORT_EXPRESSIONS[field], field, direction: orderBy?.direction ?? SortDirection.ASC },
-    categoriesUsed: [...new Set(categoriesUsed)],
-    filtersPersonalData,
+    categoriesUsed: personalCategoriesOf(filter, orderBy),
   };
 }
 
 /**
- * A filter over personal data is an oracle. It never matches an erased subject, for anyone: values
- * a fault or a late write left behind must not make the erased findable (P4). For a consent-based
- * caller, a filter or sort on personal data also matches only subjects whose consent is in force
- * at `now` and covers the caller's purpose (P2, P3), by the same rule as the field decision.
+ * A filter over personal data is an oracle, and a sort on it tells where each value falls. Neither
+ * ever reaches an erased subject, for anyone: values a fault or a late write left behind must not
+ * make the erased findable or place them in surname order (P4). For a consent-based caller, they
+ * also reach only subjects whose consent is in force at `now` and covers the caller's purpose (P2,
+ * P3), by the same rule as the field decision. So every row of such a page is one whose sort value
+ * the caller sees in full.
  */
 export function restrictPersonalSearch(query: ClientQuery, basis: Basis, now: Date): ClientQuery {
-  const consent = query.categoriesUsed.length > 0 && basis.kind === 'CONSENT' ? basis : null;
-  if (!query.filtersPersonalData && !consent) return query;
+  if (query.categoriesUsed.length === 0) return query;
+  const consent = basis.kind === 'CONSENT' ? basis : null;
   const conditions = [...query.conditions, { sql: 'c.status <> ?', params: [ClientStatus.ERASED] }];
   if (consent) {
-    const inForce = consentInForceSql(now);
+    const inForce = consentInForceSql(now, consent.purposes);
     conditions.push({
       sql: `exists (select 1 from (select status, purposes, operations, withdrawal_effective_at, expires_at from consent
                 where client_id = c.id order by recorded_at desc, id desc limit 1) k
@@ -93,8 +103,9 @@ function whereClause(conditions: Condition[]): Condition {
   return { sql: conditions.map((c) => `(${c.sql})`).join(' and '), params: conditions.flatMap((c) => c.params) };
 }
 
-export function sortKeyOf(client: Client, field: ClientSortField): string {
-  return field === ClientSortField.SURNAME ? (client.surname ?? '') : client.createdAt.toISOString();
+export function cursorOf(client: Client, field: ClientSortField): string {
+  const sort = CLIENT_CURSOR_SORTS[field];
+  return sort.key === 'row' ? encodeRowCursor(sort, client.id) : encodeCursor(sort, client.createdAt.toISOString(), client.id);
 }
 
 export async function fetchClientPage(
@@ -105,10 +116,22 @@ export async function fetchClientPage(
 ): Promise<{ clients: ClientWithState[]; hasNextPage: boolean }> {
   const conditions = [...query.conditions];
   const op = query.sort.direction === SortDirection.ASC ? '>' : '<';
-  if (after) {
-    const [key, id] = decodeCursor(after, CLIENT_CURSOR_SORTS[query.sort.field]);
-    const keySql = query.sort.field === ClientSortField.CREATED_AT ? '?::timestamptz' : '?';
-    conditions.push({ sql: `(${query.sort.expr}, c.id) ${op} (${keySql}, ?::uuid)`, params: [key, id] });
+  const sort = CLIENT_CURSOR_SORTS[query.sort.field];
+  let anchor: string | null = null;
+  if (after && sort.key === 'timestamp') {
+    const [key, id] = decodeCursor(after, sort);
+    conditions.push({ sql: `(${query.sort.expr}, c.id) ${op} (?::timestamptz, ?::uuid)`, params: [key, id] });
+  }
+  if (after && sort.key === 'row') {
+    anchor = decodeRowCursor(after, sort);
+    // The anchor's key is read from its row only while that row is in this very list, so a cursor
+    // pointed at a row the caller may not see tells nothing of where its value sorts. `>=` returns
+    // the anchor first, which tells a row that left the list apart from the end of the list.
+    const list = whereClause(query.conditions);
+    conditions.push({
+      sql: `(${query.sort.expr}, c.id) ${op}= ((select ${query.sort.expr} from client c where c.id = ?::uuid and ${list.sql}), ?::uuid)`,
+      params: [anchor, ...list.params, anchor],
+    });
   }
   const where = whereClause(conditions);
   const dir = query.sort.direction === SortDirection.ASC ? 'asc' : 'desc';
@@ -116,8 +139,12 @@ export async function fetchClientPage(
   const rows: Record<string, unknown>[] = await em.execute(
     `select ${CLIENT_WITH_STATE_COLUMNS} from client c ${LATEST_CONSENT}
       where ${where.sql} order by ${query.sort.expr} ${dir}, c.id ${dir} limit ?`,
-    [...where.params, first + 1],
+    [...where.params, first + 1 + (anchor === null ? 0 : 1)],
   );
+  if (anchor !== null) {
+    if (rows[0]?.id !== anchor) throw badInput('after', 'names a row that is not in this list (any more): start again without it');
+    rows.shift();
+  }
   const clients = rows.slice(0, first).map((row) => clientWithState(em, row));
   return { clients, hasNextPage: rows.length > first };
 }

@@ -4,15 +4,15 @@ import { Consent } from '../consent/consent.entity';
 import { ConsentType } from '../consent/consent.type';
 import { forbidden, notFound } from '../errors';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { partnerOrders } from '../graphql/partner-orders-loader';
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
-import { decideRelation, RELATION_CATEGORY, roleSeesInFull, type Relation } from '../privacy/decide';
-import { POLICY, type Audience } from '../privacy/policy';
+import { audienceOf, decideRelation, RELATION_CATEGORY, roleSeesInFull, type Relation } from '../privacy/decide';
+import { POLICY } from '../privacy/policy';
 import { Client } from './client.entity';
 import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
-import { CLIENT_CURSOR_SORTS, encodeCursor } from '../graphql/cursor';
-import { buildClientQuery, countClients, fetchClientPage, restrictPersonalSearch, sortKeyOf, type ClientQuery } from './client-listing';
+import { buildClientQuery, countClients, cursorOf, fetchClientPage, personalCategoriesOf, restrictPersonalSearch, type ClientQuery } from './client-listing';
 import { updateContacts } from './client.service';
 import { ClientConnection, ClientType } from './client.type';
 import { uuid } from '../validation/validate';
@@ -65,15 +65,17 @@ export class ClientResolver {
   @Query(() => ClientConnection, { description: 'Clients, keyset-paginated (operators and the DPO)' })
   async clients(@Args() args: ClientsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionSource> {
     const principal = principalOf(ctx);
+    // A filter or sort on personal data is an oracle: only for those who see that data in full,
+    // and refused before its values are judged, so how they would be judged tells nothing (P1).
+    const denied = personalCategoriesOf(args.filter, args.orderBy).filter((c) => !roleSeesInFull(principal.role, c));
+    if (denied.length > 0) throw forbidden(`Filtering or sorting by ${denied.join(', ')} is not allowed for this role`);
     const first = pageSizeOf(ctx, args.first);
     const query = buildClientQuery(normaliseClientFilter(args.filter), args.orderBy);
-    // A filter or sort on personal data is an oracle: only for those who see that data in full.
-    const denied = query.categoriesUsed.filter((c) => !roleSeesInFull(principal.role, c));
-    if (denied.length > 0) throw forbidden(`Filtering or sorting by ${denied.join(', ')} is not allowed for this role`);
-    const scoped = restrictPersonalSearch(query, POLICY[principal.role.toUpperCase() as Audience].basis, new Date());
+    // Judged at the request's instant, like every field of the page (P3 dates count as they pass).
+    const scoped = restrictPersonalSearch(query, POLICY[audienceOf(principal, null)].basis, ctx.privacy.now);
     const page = await fetchClientPage(ctx.em, scoped, first, args.after);
     for (const found of page.clients) ctx.loaders.prime(found);
-    const edges = page.clients.map(({ client: node }) => ({ node, cursor: encodeCursor(CLIENT_CURSOR_SORTS[scoped.sort.field], sortKeyOf(node, scoped.sort.field), node.id) }));
+    const edges = page.clients.map(({ client: node }) => ({ node, cursor: cursorOf(node, scoped.sort.field) }));
     return {
       edges: edges as ClientConnection['edges'],
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
@@ -83,7 +85,7 @@ export class ClientResolver {
 
   @Mutation(() => ClientType, { description: "Update the calling client's own contact data" })
   async updateMyContacts(@Arg('input', () => UpdateContactsInput) input: UpdateContactsInput, @Ctx() ctx: RequestContext): Promise<Client> {
-    return updateContacts(ctx.em, principalOf(ctx).sub, input);
+    return updateContacts(ctx.em, principalOf(ctx).sub, input, ctx.privacy.now);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Surname and initials when masked (Иванов И. И.)' })
@@ -102,10 +104,16 @@ export class ClientResolver {
   ): Promise<Order[]> {
     const size = pageSizeOf(ctx, first);
     if (!(await relationServed('ORDERS', client, ctx, info))) return [];
-    const orders = await ctx.loaders.orders(size).load(client.id);
     // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
     const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
-    return partnerId ? orders.filter((o) => o.partner?.id === partnerId) : orders;
+    const orders = await (partnerId ? partnerOrders(ctx, partnerId, size) : ctx.loaders.orders(size)).load(client.id);
+    // An order is itself information about the client's actions (P1): a P5 recipient's log names
+    // each one served, as partnerOrders does, not only the @pii fields selected on it.
+    if (ctx.privacy.logsDisclosures) {
+      const path = responsePathAsArray(info.path).join('.');
+      orders.forEach((_, i) => ctx.privacy.disclosed(client.id, { path: `${path}.${i}`, category: RELATION_CATEGORY, access: 'FULL' }));
+    }
+    return orders;
   }
 
   @FieldResolver(() => [ConsentType], {

@@ -37,9 +37,10 @@ const CHANNEL = { nullable: true, description: 'Where the request came from; def
 function actFor(ctx: RequestContext, clientId: string | null | undefined, channel: ConsentChannel | null | undefined): { clientId: string; act: ConsentAct } {
   const principal = principalOf(ctx);
   const evidence = evidenceOf(ctx.origin);
-  const now = new Date();
+  // The request's one instant: the record's time and any decision on it agree (P3 dates).
+  const now = ctx.privacy.now;
   if (principal.role === 'client') {
-    if (clientId && clientId !== principal.sub) throw forbidden('A client may act only for itself');
+    if (clientId && uuid('clientId', clientId) !== principal.sub.toLowerCase()) throw forbidden('A client may act only for itself');
     // OPERATOR and PAPER would claim staff took the request: the record's proof must not be the client's say-so.
     if (channel && !SELF_SERVICE_CHANNELS.includes(channel)) throw badInput('channel', `must be one of ${SELF_SERVICE_CHANNELS.join(', ')} for a client`);
     return { clientId: principal.sub, act: { actor: 'SUBJECT', actorId: null, channel: channel ?? ConsentChannel.WEB, evidence, now } };
@@ -59,7 +60,7 @@ export class ConsentLifecycleResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Consent> {
     const target = actFor(ctx, clientId, channel);
-    return optOutOfMarketing(ctx.em, target.clientId, target.act);
+    return optOutOfMarketing(ctx.em, target.clientId, target.act, ctx.privacy.caller);
   }
 
   @Mutation(() => WithdrawalRequestType, {
@@ -78,6 +79,7 @@ export class ConsentLifecycleResolver {
       target.clientId,
       { notice, requestedDay: requestedDate ? dayOfDateOnly(requestedDate) : null },
       target.act,
+      ctx.privacy.caller,
     );
     return {
       status: result.consent.status,

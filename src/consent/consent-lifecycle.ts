@@ -10,8 +10,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput, notFound } from '../errors';
-import { Order, OrderStatus } from '../orders/order.entity';
-import { statusInForce } from '../privacy/consent-state';
+import { loadSubjectStates } from '../graphql/loaders';
+import { OPEN_ORDER_STATUSES, Order, OrderStatus } from '../orders/order.entity';
+import { NO_CONSENT, statusInForce } from '../privacy/consent-state';
+import { decideRelation, type Caller } from '../privacy/decide';
 import { Consent, ConsentChannel, ConsentEventKind, type ConsentActor, type ConsentEvidence } from './consent.entity';
 import { formatDay, kazakhstanDayOf, withdrawalEffectiveAt, withdrawalIsDue, type CalendarDay } from './withdrawal-dates';
 
@@ -31,7 +33,6 @@ export interface OpenObligation {
   readonly status: OrderStatus;
 }
 
-export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.NEW, OrderStatus.PAID];
 export const MAX_NOTICE_LENGTH = 20_000;
 
 const SYSTEM_EVIDENCE: ConsentEvidence = { userAgent: null, ipPrefix: null };
@@ -110,10 +111,26 @@ async function subjectForChange(tx: EntityManager, clientId: string): Promise<{ 
   return { client, latest };
 }
 
+/**
+ * A change's answer is a consent record, so `reader` (who it goes to; null when it goes to no one)
+ * gets it only where client.consents would serve it (decideRelation, P2, P3): otherwise FORBIDDEN
+ * with the redaction's reason, decided on the locked state before anything is written.
+ */
+async function assertHistoryServed(tx: EntityManager, clientId: string, reader: Caller | null, now: Date): Promise<void> {
+  if (!reader) return;
+  // Fails closed, as the loaders do: a state that cannot be read shows nothing.
+  const state = (await loadSubjectStates(tx, [clientId])).get(clientId) ?? { erased: true, consent: NO_CONSENT };
+  const decision = decideRelation('CONSENTS', reader, { id: clientId, erased: state.erased }, state.consent, now);
+  if (decision.access === 'HIDDEN') {
+    throw apiError('FORBIDDEN', "This client's consent history is not served to this caller", { reason: decision.reason });
+  }
+}
+
 /** P2 purpose 7 off, at once. Nothing else changes; already off (or consent ended): no new record. */
-export async function optOutOfMarketing(em: EntityManager, clientId: string, act: ConsentAct): Promise<Consent> {
+export async function optOutOfMarketing(em: EntityManager, clientId: string, act: ConsentAct, reader: Caller | null = null): Promise<Consent> {
   return em.transactional(async (tx) => {
     const { latest } = await subjectForChange(tx, clientId);
+    await assertHistoryServed(tx, clientId, reader, act.now);
     if (!statusInForce(latest.status) || !latest.purposes.includes('MARKETING')) {
       return latest;
     }
@@ -143,13 +160,18 @@ export async function requestWithdrawal(
   clientId: string,
   input: { notice: string; requestedDay: CalendarDay | null },
   act: ConsentAct,
+  reader: Caller | null = null,
 ): Promise<WithdrawalRequest> {
   if (input.notice.trim() === '') throw badInput('notice', 'must not be blank');
   if (input.notice.length > MAX_NOTICE_LENGTH) throw badInput('notice', `must be at most ${MAX_NOTICE_LENGTH} characters`);
   return em.transactional(async (tx) => {
     const { latest } = await subjectForChange(tx, clientId);
+    await assertHistoryServed(tx, clientId, reader, act.now);
     if (latest.status === 'WITHDRAWAL_PENDING') throw conflict('WITHDRAWAL_PENDING', 'A withdrawal is already pending');
-    if (latest.status !== 'ACTIVE') throw conflict('CONSENT_NOT_IN_FORCE', 'Consent is not in force');
+    // Past its expiry consent has ended, whether or not the job runner has recorded it (P3).
+    if (latest.status !== 'ACTIVE' || (latest.expiresAt !== null && act.now >= latest.expiresAt)) {
+      throw conflict('CONSENT_NOT_IN_FORCE', 'Consent is not in force');
+    }
     const effectiveAt = withdrawalEffectiveAt(act.now, input.requestedDay);
     const consent = appendConsent(tx, latest, act, {
       kind: ConsentEventKind.WITHDRAWAL_REQUESTED,

@@ -45,8 +45,9 @@ const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|57P0[1-3]|53300)$/;
 // parameter) are the caller's value refused by PostgreSQL, not a server fault.
 const BAD_VALUE_SQLSTATE = /^(22...|08P01)$/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
-// pg's "Client was closed": a transaction's next statement on a connection the database has just terminated.
-const UNAVAILABLE_MESSAGE = /Connection terminated|not currently accepting connections|Client has encountered a connection error|Client was closed and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/;
+// pg's "Client was closed": a transaction's next statement on a connection the database has just terminated;
+// "Connection ended unexpectedly": a connection the database closed while it was being opened.
+const UNAVAILABLE_MESSAGE = /Connection terminated|Connection ended unexpectedly|not currently accepting connections|Client has encountered a connection error|Client was closed and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/;
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];

@@ -6,9 +6,9 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
-import { Order } from '../orders/order.entity';
+import { OPEN_ORDER_STATUSES, Order } from '../orders/order.entity';
 import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
-import { IN_FORCE_STATUSES, NO_CONSENT, type ConsentStatus } from '../privacy/consent-state';
+import { IN_FORCE_STATUSES, NO_CONSENT, servesWhileHeld, type ConsentStatus } from '../privacy/consent-state';
 import { placeholders } from '../db/sql';
 import type { SubjectState } from './request-privacy';
 
@@ -40,6 +40,7 @@ interface SubjectRow {
   purposes: ConsentPurpose[] | null;
   withdrawal_effective_at: Date | null;
   expires_at: Date | null;
+  open_obligations: boolean | null;
 }
 
 /** Joins each client row `c` to its latest consent record `k` (the current state, P2). */
@@ -47,20 +48,34 @@ export const LATEST_CONSENT = `left join lateral (
          select status, operations, purposes, withdrawal_effective_at, expires_at from consent
           where client_id = c.id order by recorded_at desc, id desc limit 1) k on true`;
 
-/** The latest consent record's columns the privacy state needs (names clash with no client column). */
-const STATE_COLUMNS = 'k.status as consent_status, k.operations, k.purposes, k.withdrawal_effective_at, k.expires_at';
+const PENDING: ConsentStatus = 'WITHDRAWAL_PENDING';
+const OPEN_ORDER_LIST = OPEN_ORDER_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /**
- * The SQL twin of `consentInForce(state, now)` for the latest record `k` (LATEST_CONSENT), with
- * the same clock passed in, so a filter never matches a subject whose data the decision would hide.
+ * Whether open orders hold back the end of consent (P3), for the client `c`; only looked up when
+ * the latest record `k` has an end that could come, so most rows cost nothing.
  */
-export function consentInForceSql(now: Date): { sql: string; params: unknown[] } {
-  const pending: ConsentStatus = 'WITHDRAWAL_PENDING';
+const OPEN_OBLIGATIONS = `case when k.status = '${PENDING}' or k.expires_at is not null
+         then exists (select 1 from client_order o where o.client_id = c.id and o.status in (${OPEN_ORDER_LIST}))
+         else false end`;
+
+/** The latest consent record's columns the privacy state needs (names clash with no client column). */
+const STATE_COLUMNS = `k.status as consent_status, k.operations, k.purposes, k.withdrawal_effective_at, k.expires_at,
+       ${OPEN_OBLIGATIONS} as open_obligations`;
+
+/**
+ * The SQL twin of `consentInForce(state, now)` for the latest record `k` (LATEST_CONSENT) of the
+ * client `c`, with the same clock passed in, so a filter never matches a subject whose data the
+ * decision would hide. A consent held by open orders counts only when every purpose the caller
+ * acts under is one of finishing them (consentCovers).
+ */
+export function consentInForceSql(now: Date, purposes: readonly ConsentPurpose[]): { sql: string; params: unknown[] } {
+  const endReached = `((k.status = ? and (k.withdrawal_effective_at is null or k.withdrawal_effective_at <= ?::timestamptz))
+           or k.expires_at <= ?::timestamptz)`;
+  const held = servesWhileHeld(purposes) ? ` or (${OPEN_OBLIGATIONS})` : '';
   return {
-    sql: `(k.status in (${placeholders(IN_FORCE_STATUSES)})
-           and (k.status <> ? or k.withdrawal_effective_at > ?::timestamptz)
-           and (k.expires_at is null or k.expires_at > ?::timestamptz))`,
-    params: [...IN_FORCE_STATUSES, pending, now, now],
+    sql: `(k.status in (${placeholders(IN_FORCE_STATUSES)}) and (not coalesce(${endReached}, false)${held}))`,
+    params: [...IN_FORCE_STATUSES, PENDING, now, now],
   };
 }
 
@@ -74,6 +89,7 @@ function subjectStateOf(row: SubjectRow): SubjectState {
           purposes: new Set(row.purposes ?? []),
           withdrawalEffectiveAt: row.withdrawal_effective_at ? new Date(row.withdrawal_effective_at) : null,
           expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+          openObligations: row.open_obligations === true,
         }
       : NO_CONSENT,
   };
@@ -105,7 +121,7 @@ export interface ClientWithState {
 
 /** Maps a row selected with CLIENT_WITH_STATE_COLUMNS (the password hash never leaves here). */
 export function clientWithState(em: EntityManager, row: Record<string, unknown>): ClientWithState {
-  const { consent_status, operations, purposes, withdrawal_effective_at, expires_at, password_hash: _hash, ...columns } = row;
+  const { consent_status, operations, purposes, withdrawal_effective_at, expires_at, open_obligations, password_hash: _hash, ...columns } = row;
   return {
     client: em.map(Client, columns),
     state: subjectStateOf({
@@ -116,6 +132,7 @@ export function clientWithState(em: EntityManager, row: Record<string, unknown>)
       purposes,
       withdrawal_effective_at,
       expires_at,
+      open_obligations,
     } as SubjectRow),
   };
 }

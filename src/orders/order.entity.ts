@@ -10,6 +10,9 @@ export enum OrderStatus {
   CANCELLED = 'CANCELLED',
 }
 
+/** Orders the Company still owes the client something on (P3: they hold back the end of consent). */
+export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [OrderStatus.NEW, OrderStatus.PAID];
+
 export interface OrderItem {
   name: string;
   quantity: number;

@@ -53,7 +53,7 @@ export class OrderResolver {
 
   @Mutation(() => OrderType, { description: 'Place an order as the calling client (refused once consent is withdrawn or the client erased)' })
   placeOrder(@Arg('input', () => PlaceOrderInput) input: PlaceOrderInput, @Ctx() ctx: RequestContext): Promise<Order> {
-    return placeOrder(ctx.em, principalOf(ctx).sub, input);
+    return placeOrder(ctx.em, principalOf(ctx).sub, input, ctx.privacy.now);
   }
 
   @FieldResolver(() => String)

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput } from '../errors';
 import { loadSubjectStates } from '../graphql/loaders';
-import { consentInForce } from '../privacy/consent-state';
+import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Order, OrderStatus } from './order.entity';
 import type { PlaceOrderInput } from './order.inputs';
@@ -32,9 +32,10 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
     // Locked, so an erasure or withdrawal cannot commit between this check and the insert.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
-    // P3/P4: without consent in force (a due withdrawal counts before the job runner records it),
-    // or once erased or blocked, there is no service.
-    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent, now)) {
+    // P3/P4: once consent's end has come (a due withdrawal counts before the job runner records it,
+    // and open orders holding it back do not make room for new ones), or once erased or blocked,
+    // there is no service.
+    if (client.status !== ClientStatus.ACTIVE || !state || !acceptsNewService(state.consent, now)) {
       throw apiError('FORBIDDEN', 'This account can no longer place orders', { reason: 'NO_SERVICE' });
     }
     const order = tx.create(Order, {
@@ -44,7 +45,9 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
       status: OrderStatus.NEW,
       contactPhone: contactPhone ?? client.phones[0] ?? null,
       contactEmail: contactEmail ?? client.emails[0] ?? null,
-      deliveryAddress: deliveryAddress ?? client.residenceAddress,
+      // Only an address given for this order: a silent copy of the residence address would show
+      // it in full to whoever sees order contacts (operators see residences only generalised, P1).
+      deliveryAddress,
     });
     await tx.flush();
     return order;

@@ -12,6 +12,11 @@ export interface ConsentState {
   readonly withdrawalEffectiveAt: Date | null;
   /** P3: consent lasts until the retention period ends; null when no end is set. */
   readonly expiresAt: Date | null;
+  /**
+   * Whether an order is still open (the Company owes the subject a service or a settlement). Kazakh
+   * law: consent cannot be withdrawn while an obligation is unfulfilled, so this holds back its end.
+   */
+  readonly openObligations: boolean;
 }
 
 export const NO_CONSENT: ConsentState = {
@@ -20,6 +25,7 @@ export const NO_CONSENT: ConsentState = {
   purposes: new Set(),
   withdrawalEffectiveAt: null,
   expiresAt: null,
+  openObligations: false,
 };
 
 /**
@@ -37,16 +43,39 @@ export function statusInForce(status: ConsentStatus): boolean {
 }
 
 /**
- * P3: consent is in force at `now` while its record is, a pending withdrawal has not reached its
- * effective date, and it has not expired. The dates count as soon as they pass, before the job
- * runner records WITHDRAWN or EXPIRED (fail closed); a pending withdrawal without a date is not in force.
+ * Whether the record's end has come at `now`: a pending withdrawal's effective date or the expiry.
+ * The dates count as soon as they pass, before the job runner records WITHDRAWN or EXPIRED (fail
+ * closed); a pending withdrawal without a date has ended.
+ */
+function endReached(state: ConsentState, now: Date): boolean {
+  if (state.status === 'WITHDRAWAL_PENDING' && (state.withdrawalEffectiveAt === null || now >= state.withdrawalEffectiveAt)) {
+    return true;
+  }
+  return state.expiresAt !== null && now >= state.expiresAt;
+}
+
+/** P3: the purposes a consent whose end has come still serves while open orders hold it: finishing them. */
+export const OBLIGATION_PURPOSES: readonly ConsentPurpose[] = ['CONTRACT_PERFORMANCE', 'SETTLEMENTS', 'THIRD_PARTY_OBLIGATIONS'];
+
+/** Whether a consent held back by open orders still serves every one of these purposes. */
+export function servesWhileHeld(purposes: readonly ConsentPurpose[]): boolean {
+  return purposes.every((purpose) => OBLIGATION_PURPOSES.includes(purpose));
+}
+
+/**
+ * P3: consent is in force at `now` while its record is and its end has not come, or, once the end
+ * has come, while open orders hold it back (then only for OBLIGATION_PURPOSES, see consentCovers).
  */
 export function consentInForce(state: ConsentState, now: Date): boolean {
-  if (!statusInForce(state.status)) return false;
-  if (state.status === 'WITHDRAWAL_PENDING' && (state.withdrawalEffectiveAt === null || now >= state.withdrawalEffectiveAt)) {
-    return false;
-  }
-  return state.expiresAt === null || now < state.expiresAt;
+  return statusInForce(state.status) && (!endReached(state, now) || state.openObligations);
+}
+
+/**
+ * P3: withdrawal is refusal of the services. From the end date there is no new service, even while
+ * open orders still hold the consent for finishing them.
+ */
+export function acceptsNewService(state: ConsentState, now: Date): boolean {
+  return statusInForce(state.status) && !endReached(state, now);
 }
 
 export function consentCovers(
@@ -55,5 +84,7 @@ export function consentCovers(
   operations: readonly ConsentOperation[],
   now: Date,
 ): boolean {
-  return consentInForce(state, now) && state.purposes.has(purpose) && operations.every((op) => state.operations.has(op));
+  if (!consentInForce(state, now)) return false;
+  if (endReached(state, now) && !servesWhileHeld([purpose])) return false;
+  return state.purposes.has(purpose) && operations.every((op) => state.operations.has(op));
 }

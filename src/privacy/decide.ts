@@ -32,8 +32,9 @@ export type Decision =
   | { readonly access: 'FULL'; readonly reason: null }
   | { readonly access: 'MASKED' | 'HIDDEN'; readonly reason: RedactionReason };
 
-export function audienceOf(caller: Caller, subjectId: string): Audience {
-  if (caller.role === 'client') return caller.clientId === subjectId ? 'SUBJECT' : 'CLIENT';
+/** `subjectId` null: subjects in general (a listing), where a client is never the SUBJECT. */
+export function audienceOf(caller: Pick<Caller, 'role' | 'clientId'>, subjectId: string | null): Audience {
+  if (caller.role === 'client') return subjectId !== null && caller.clientId === subjectId ? 'SUBJECT' : 'CLIENT';
   return caller.role.toUpperCase() as Audience;
 }
 
@@ -107,6 +108,6 @@ export function decideRelation(relation: Relation, caller: Caller, subject: Subj
  * filtering or sorting by a personal field (a filter is an oracle, so MASKED is not enough).
  */
 export function roleSeesInFull(role: Role, category: PiiCategory): boolean {
-  if (role === 'client') return false;
-  return POLICY[role.toUpperCase() as Audience].access[category] === 'FULL' && !POLICY[role.toUpperCase() as Audience].requiresGrant;
+  const policy = POLICY[audienceOf({ role, clientId: null }, null)];
+  return policy.access[category] === 'FULL' && !policy.requiresGrant;
 }

@@ -95,7 +95,8 @@ export function password(field: string, value: string): string {
   return value;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The one UUID pattern, any case (PostgreSQL reads both); uuid() hands on the lower-case form. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else is refused here, before it reaches SQL and fails a whole batch. */
 export function uuid(field: string, value: string): string {

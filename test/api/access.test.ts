@@ -125,3 +125,21 @@ describe('tokens', () => {
     expect(codes(await server.gql('{ privacyPolicy { version } }', {}, token))).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+describe("a client's own id, in any case, is its own (shield and resolvers agree)", () => {
+  it('client(id) with its id in upper case answers itself; another id in upper case is still FORBIDDEN', async () => {
+    const own = await server.gql('query($id: ID!) { client(id: $id) { id } }', { id: clientId.toUpperCase() }, tokens.client);
+    expect({ errors: own.body.errors, client: own.body.data!.client }).toEqual({ errors: undefined, client: { id: clientId } });
+    expect(codes(await server.gql('query($id: ID!) { client(id: $id) { id } }', { id: otherClientId.toUpperCase() }, tokens.client))).toEqual(['FORBIDDEN']);
+  });
+
+  it('optOutOfMarketing and reportSuspectedCompromise take the own id in upper case; another client id stays FORBIDDEN', async () => {
+    const registered = await server.gql(REGISTER, { input: registration() });
+    const { clientId: id, token } = registered.body.data!.registerClient;
+    expect(codes(await server.gql('mutation($id: ID) { optOutOfMarketing(clientId: $id) { id } }', { id: otherClientId.toUpperCase() }, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.gql('mutation($id: ID) { reportSuspectedCompromise(clientId: $id) }', { id: otherClientId.toUpperCase() }, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await server.gql('mutation($id: ID) { optOutOfMarketing(clientId: $id) { id } }', { id: id.toUpperCase() }, token))).toEqual([]);
+    const reported = await server.gql('mutation($id: ID) { reportSuspectedCompromise(clientId: $id) }', { id: id.toUpperCase() }, token);
+    expect({ errors: reported.body.errors, data: reported.body.data }).toEqual({ errors: undefined, data: { reportSuspectedCompromise: true } });
+  });
+});

@@ -108,8 +108,13 @@ describe('cursor pagination of clients', () => {
     expectAfterRefused(await server.gql(PAGE, { first: 3, after: cursor() }, operator));
   });
 
-  it('a text key with a NUL character is BAD_USER_INPUT on a SURNAME page', async () => {
+  it('a SURNAME page refuses a cursor that carries a key (surname cursors name their row only) as BAD_USER_INPUT', async () => {
     const after = forge('clients.surname', 'Ив\u0000анов', randomUUID());
+    expectAfterRefused(await server.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+  });
+
+  it('a SURNAME cursor naming an id that is no client is BAD_USER_INPUT naming `after`', async () => {
+    const after = forge('clients.surname', randomUUID());
     expectAfterRefused(await server.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
   });
 });

@@ -104,6 +104,8 @@ describe('the database goes away mid-load and comes back', () => {
     expect(before).toBeGreaterThan(0);
     const failed = outcomes.filter((o) => o.codes.length > 0);
     expect(failed.length).toBeGreaterThan(0);
+    // Every fault was recognised as the outage (the log names what was not: errorName and code).
+    expect(lines.filter((l) => l.includes('"unexpected error"'))).toEqual([]);
     for (const o of failed) {
       // Only the outage's code; and, as every answer, no stack trace and no SQL.
       expect({ kind: o.kind, codes: o.codes }).toEqual({ kind: o.kind, codes: o.codes.map(() => 'SERVICE_UNAVAILABLE') });

@@ -157,7 +157,7 @@ describe('the whole flow with canary values', () => {
       },
     }, dpo);
     const { issueAuthorityToken } = await ok('mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token } }', { r: registerLawfulRequest.id }, dpo);
-    const authority = await ok('{ authorityRequestSubjects { id fullName phones } }', {}, issueAuthorityToken.token);
+    const authority = await ok('{ authorityRequestSubjects(first: 10) { edges { node { id fullName phones } } } }', {}, issueAuthorityToken.token);
     expect(JSON.stringify(authority)).toContain(canary.phone);
     // The client's export names both disclosures (P6).
     const exported = await ok('{ myData { client { surname phones iin } disclosures { recipientKind } } }', {}, token);

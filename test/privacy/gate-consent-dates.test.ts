@@ -6,7 +6,8 @@
 import { requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { consentInForceSql } from '../../src/graphql/loaders';
-import { consentInForce, CONSENT_STATUSES, NO_CONSENT, type ConsentStatus } from '../../src/privacy/consent-state';
+import { CONSENT_PURPOSES, type ConsentPurpose } from '../../src/privacy/categories';
+import { consentCovers, CONSENT_STATUSES, NO_CONSENT, type ConsentStatus } from '../../src/privacy/consent-state';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { act, consentHistory, PLACE_ORDER, registerClient, type Registered } from '../lifecycle/lifecycle-support';
 
@@ -50,22 +51,33 @@ const READ = `query($id: ID!) { client(id: $id) { id fullName phones emails orde
 const FIND = `query($phone: String!) { clients(first: 10, filter: { phone: $phone }) { totalCount edges { node { id } } } }`;
 const order = (token: string) => server.gql(PLACE_ORDER, { input: { items: [{ name: 'Tea', quantity: 1, priceTiyn: 100 }] } }, token);
 
-describe('the SQL condition is the same rule as consentInForce', () => {
-  it('for every status and every position of the withdrawal and expiry dates around now', async () => {
+describe('the SQL condition is the same rule as consentCovers', () => {
+  it('for every status, every position of the dates around now, open orders or none, and the purposes acted under', async () => {
     const now = new Date('2031-06-10T12:00:00.000Z');
     const dates = [null, new Date(now.getTime() - 1000), now, new Date(now.getTime() + 1000)];
-    const condition = consentInForceSql(now);
+    const bases: ConsentPurpose[][] = [['CONTRACT_PERFORMANCE', 'SETTLEMENTS'], ['THIRD_PARTY_OBLIGATIONS'], ['MARKETING']];
     const disagreements: string[] = [];
-    for (const status of CONSENT_STATUSES.filter((s): s is Exclude<ConsentStatus, 'NONE'> => s !== 'NONE')) {
-      for (const withdrawalEffectiveAt of dates) {
-        for (const expiresAt of dates) {
-          const [row] = await em().getConnection().execute<Array<{ v: boolean }>>(
-            `select coalesce(${condition.sql}, false) as v
-               from (values (?::text, ?::timestamptz, ?::timestamptz)) k(status, withdrawal_effective_at, expires_at)`,
-            [...condition.params, status, withdrawalEffectiveAt, expiresAt],
-          );
-          const rule = consentInForce({ ...NO_CONSENT, status, withdrawalEffectiveAt, expiresAt }, now);
-          if (row!.v !== rule) disagreements.push(`${status} ${withdrawalEffectiveAt?.toISOString()} ${expiresAt?.toISOString()}: sql ${row!.v}, rule ${rule}`);
+    for (const purposes of bases) {
+      const condition = consentInForceSql(now, purposes);
+      for (const status of CONSENT_STATUSES.filter((s): s is Exclude<ConsentStatus, 'NONE'> => s !== 'NONE')) {
+        for (const withdrawalEffectiveAt of dates) {
+          for (const expiresAt of dates) {
+            for (const openObligations of [false, true]) {
+              // The CTE stands in for the orders table, so one client either has an open order or none.
+              const [row] = await em().getConnection().execute<Array<{ v: boolean }>>(
+                `with client_order(client_id, status) as (values ('held'::text, 'PAID'::text), ('done'::text, 'COMPLETED'::text))
+                 select coalesce(${condition.sql}, false) as v
+                   from (values (?::text, ?::timestamptz, ?::timestamptz)) k(status, withdrawal_effective_at, expires_at),
+                        (values (?::text)) c(id)`,
+                [...condition.params, status, withdrawalEffectiveAt, expiresAt, openObligations ? 'held' : 'done'],
+              );
+              const state = { ...NO_CONSENT, status, withdrawalEffectiveAt, expiresAt, openObligations, purposes: new Set(CONSENT_PURPOSES) };
+              const rule = purposes.every((purpose) => consentCovers(state, purpose, [], now));
+              if (row!.v !== rule) {
+                disagreements.push(`${purposes} ${status} ${withdrawalEffectiveAt?.toISOString()} ${expiresAt?.toISOString()} open=${openObligations}: sql ${row!.v}, rule ${rule}`);
+              }
+            }
+          }
         }
       }
     }
@@ -130,6 +142,22 @@ describe('consent ended by its date, before any job runs (P3, fail closed)', () 
     expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.status).toBe('ACTIVE');
   });
 
+  it('a withdrawal notice for a consent past its expiry is refused, and hands the operator no record', async () => {
+    const client = await registerClient(server);
+    await expiredYesterday(client);
+    const refused = await server.gql(
+      `mutation($id: ID!) { requestConsentWithdrawal(clientId: $id, notice: "Stop.") { status consent { id actorId } } }`,
+      { id: client.clientId },
+      operator,
+    );
+    expect(refused.body.data).toBeNull();
+    // The operator is told what client.consents would tell it; the subject is told why.
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSENT' });
+    const own = await server.gql(`mutation { requestConsentWithdrawal(notice: "Stop.") { status } }`, {}, client.token);
+    expect(own.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONSENT_NOT_IN_FORCE' });
+    expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.kind).toBe('PURPOSES_NARROWED');
+  });
+
   it('the subject and the DPO still see everything of a client whose withdrawal is due', async () => {
     const client = await registerClient(server);
     await dueWithdrawal(client);
@@ -139,5 +167,27 @@ describe('consent ended by its date, before any job runs (P3, fail closed)', () 
     expect(asDpo.body.data!.client.consents).toHaveLength(2);
     const me = await server.gql(`{ me { phones consents { status } } }`, {}, client.token);
     expect(me.body.data!.me.phones).toEqual(client.input.phones);
+  });
+});
+
+describe('open orders hold back the end of consent (P3: no withdrawal while an obligation is unfulfilled)', () => {
+  it('a due withdrawal held by an open order keeps serving the operator for finishing it, refuses new orders, and ends when the order completes', async () => {
+    const client = await registerClient(server);
+    const placed = await order(client.token);
+    expect(codes(placed)).toEqual([]);
+    await dueWithdrawal(client);
+
+    const held = await server.gql(READ, { id: client.clientId }, operator);
+    expect(held.body.data!.client).toMatchObject({ phones: client.input.phones, orders: [{ id: placed.body.data!.placeOrder.id }] });
+    expect(held.body.extensions!.redactions!.filter((r) => r.reason === 'CONSENT')).toEqual([]);
+    expect((await server.gql(FIND, { phone: client.input.phones[0] }, operator)).body.data!.clients.totalCount).toBe(1);
+    // Finishing the open order is no room for new ones.
+    expect((await order(client.token)).body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NO_SERVICE' });
+
+    await em().getConnection().execute(`update client_order set status = 'COMPLETED' where client_id = ?`, [client.clientId]);
+    const ended = await server.gql(READ, { id: client.clientId }, operator);
+    expect(ended.body.data!.client).toMatchObject({ phones: null, orders: [] });
+    expect(ended.body.extensions!.redactions!).toContainEqual({ path: 'client.phones', category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT' });
+    expect((await server.gql(FIND, { phone: client.input.phones[0] }, operator)).body.data!.clients.totalCount).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A filter on personal data is an oracle (P4): an erased client must not be findable by values a
- * fault or a late write left in its row, not even by the DPO. Without a personal filter the DPO
- * still lists erased rows (their status and id are the erasure's proof).
+ * fault or a late write left in its row, not even by the DPO, nor placed in surname order. Without
+ * a personal filter or sort the DPO still lists erased rows (their status and id are the erasure's
+ * proof). Permission to filter is judged before the filter's values are (P1).
  */
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer, type TestServer } from '../support/harness';
 
 let server: TestServer;
 let dpo: string;
@@ -51,8 +52,33 @@ describe('personal-field filters never match an erased row', () => {
     expect(await find(operator, { phone: erased.client.phones[0] })).toEqual({ totalCount: 0, ids: [] });
   });
 
-  it('without a personal filter the DPO still lists the erased row, also sorted by surname', async () => {
+  it('without a personal filter or sort the DPO still lists the erased row', async () => {
     expect((await find(dpo, { status: 'ERASED' })).ids).toEqual([erased.client.id]);
-    expect((await find(dpo, null, { field: 'SURNAME', direction: 'ASC' })).ids).toContain(erased.client.id);
+    expect((await find(dpo, null)).ids).toContain(erased.client.id);
+  });
+
+  it('a sort by surname leaves the erased row out, for the DPO too, in the page and in the count', async () => {
+    const sorted = await find(dpo, null, { field: 'SURNAME', direction: 'ASC' });
+    expect(sorted.ids).toContain(active.client.id);
+    expect(sorted.ids).not.toContain(erased.client.id);
+    expect(sorted.totalCount).toBe(sorted.ids.length);
+    expect((await find(dpo, { status: 'ERASED' }, { field: 'SURNAME', direction: 'ASC' })).ids).toEqual([]);
+  });
+});
+
+describe('permission to filter comes before the value is judged', () => {
+  // Twelve digits, but the check digit is wrong for an IIN and a BIN alike.
+  const bad = () => '900515300011';
+
+  it('an operator (IIN only masked) filtering by an IIN with a wrong check digit gets FORBIDDEN, not BAD_USER_INPUT', async () => {
+    const response = await server.gql(FIND, { filter: { iinOrBin: bad() } }, operator);
+    expect({ codes: codes(response), data: response.body.data ?? null }).toEqual({ codes: ['FORBIDDEN'], data: null });
+    expect(codes(await server.gql(FIND, { filter: { iinOrBin: '' } }, operator))).toEqual(['FORBIDDEN']);
+  });
+
+  it('the DPO, who may filter by IIN, gets BAD_USER_INPUT on filter.iinOrBin for the same value', async () => {
+    const response = await server.gql(FIND, { filter: { iinOrBin: bad() } }, dpo);
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.extensions!.field).toBe('filter.iinOrBin');
   });
 });

@@ -134,6 +134,28 @@ describe('a partner (P5.1)', () => {
     expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
   });
 
+  it("sees its own older orders of a client whose newer orders are all another partner's (no crowding out of the page)", async () => {
+    const em = server.db.orm.em.fork();
+    const mine = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    const other = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    const client = await createCanaryClient(em, 'ACTIVE');
+    await assignOrder(em, client, mine.partnerId);
+    const start = client.order.createdAt.getTime();
+    const newer = [1, 2, 3, 4].map((n) => em.create(Order, {
+      client: client.client.id, partner: other.partnerId, amountTiyn: 100, items: [{ name: 'x', quantity: 1, priceTiyn: 100 }], status: OrderStatus.PAID,
+      createdAt: new Date(start + n * 60_000),
+    }));
+    await em.flush();
+    const { token } = await issuePartnerToken(server, dpo, mine.contractId, ['PHONE']);
+    const page = await server.gql(`query($id: ID!) { client(id: $id) { orders(first: 2) { id } } }`, { id: client.client.id }, token);
+    expect(page.body.errors).toBeUndefined();
+    expect(page.body.data!.client.orders).toEqual([{ id: client.order.id }]);
+    // The other partner's page holds its newest two, none of this partner's.
+    const theirs = (await issuePartnerToken(server, dpo, other.contractId, ['PHONE'])).token;
+    const their = await server.gql(`query($id: ID!) { client(id: $id) { orders(first: 2) { id } } }`, { id: client.client.id }, theirs);
+    expect(their.body.data!.client.orders).toEqual([newer[3]!, newer[2]!].map((o) => ({ id: o.id })));
+  });
+
   it('gets no orders of a served client whose consent is withdrawn (CONSENT)', async () => {
     const em = server.db.orm.em.fork();
     const { partnerId, contractId } = await registerPartnerWithContract(server, dpo, ['PHONE']);

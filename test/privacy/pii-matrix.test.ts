@@ -240,7 +240,7 @@ class Check {
 
   /** The reported redactions are exactly the expected ones, and no canary is anywhere else in the response. */
   finish(response: GraphQLResponse): void {
-    const sorted = (list: Redaction[]) => [...list].sort((a, b) => a.path.localeCompare(b.path));
+    const sorted = (list: Redaction[]) => [...list].sort((a, b) => a.path.localeCompare(b.path) || String(a.reason).localeCompare(String(b.reason)));
     expect({ at: this.label, redactions: sorted(response.body.extensions!.redactions!) }).toEqual({ at: this.label, redactions: sorted(this.redactions) });
     const rest = structuredClone(response.body) as Record<string, any>;
     for (const path of this.accounted) blank(rest.data, path.split('.'));
@@ -279,7 +279,7 @@ function queryFor(path: PathName, shape: Shape): string {
     orders: `{ orders(first: 100) { edges { node { ${o} } } } }`,
     relations: `query($id: ID!) { client(id: $id) { id orders { ${o} } consents { status client { ${c} } } } }`,
     partnerOrders: `{ partnerOrders(first: 100) { edges { node { ${o} } } } }`,
-    authority: `{ authorityRequestSubjects { ${c} } }`,
+    authority: `{ authorityRequestSubjects(first: 100) { edges { node { ${c} } } } }`,
     me: `{ me { ${c} } }`,
   }[path];
   return `${body} ${shape.fragments}`;
@@ -351,18 +351,29 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
       }
       check.order(data.order, 'order', shape.picks);
       break;
-    case 'orders':
-    case 'partnerOrders': {
-      const nodes = edgeNodes(path === 'orders' ? data.orders : data.partnerOrders);
+    case 'orders': {
+      const nodes = edgeNodes(data.orders);
       const expectedOrders = allOrders.filter((c) => (own === null ? reaches(c.client.id) : c.client.id === own));
       expect(ids(nodes)).toEqual(expectedOrders.map((c) => c.order.id).sort());
-      nodes.forEach((node, i) => check.order(node, `${path}.edges.${i}.node`, shape.picks));
+      nodes.forEach((node, i) => check.order(node, `orders.edges.${i}.node`, shape.picks));
+      break;
+    }
+    case 'partnerOrders': {
+      // An order whose client's consent does not cover the transfer is left out whole, with one
+      // redaction per reason at the list (decideRelation, as Client.orders).
+      const nodes = edgeNodes(data.partnerOrders);
+      const assigned = allOrders.filter((c) => reaches(c.client.id));
+      const decided = assigned.map((c) => ({ c, decision: relationFor(caller, 'ORDERS', c.client.id) }));
+      expect(ids(nodes)).toEqual(decided.filter((d) => d.decision.access === 'FULL').map((d) => d.c.order.id).sort());
+      nodes.forEach((node, i) => check.order(node, `partnerOrders.edges.${i}.node`, shape.picks));
+      const reasons = new Set(decided.flatMap((d) => (d.decision.access === 'FULL' ? [] : [d.decision.reason])));
+      for (const reason of reasons) check.redactions.push({ path: 'partnerOrders.edges', category: RELATION_CATEGORY, access: 'HIDDEN', reason });
       break;
     }
     case 'authority': {
-      const list = data.authorityRequestSubjects as Array<Record<string, any>>;
-      expect(ids(list)).toEqual([...authorityGrant.subjectIds].sort());
-      list.forEach((c, i) => check.client(c, `authorityRequestSubjects.${i}`, shape.picks));
+      const nodes = edgeNodes(data.authorityRequestSubjects);
+      expect(ids(nodes)).toEqual([...authorityGrant.subjectIds].sort());
+      nodes.forEach((c, i) => check.client(c, `authorityRequestSubjects.edges.${i}.node`, shape.picks));
       break;
     }
     case 'me':
@@ -510,30 +521,48 @@ describe('filters and sorting: a filter is an oracle', () => {
   });
 });
 
-describe('mutation payloads: staff recording a marketing opt-out get the client back under the same rules', () => {
-  it.each(['OPERATOR', 'DPO'] as const)('%s: optOutOfMarketing(clientId) { client } for a subject in each state', async (viewer) => {
-    for (const state of ['ACTIVE', 'WITHDRAWAL_PENDING', 'NARROWED', 'WITHDRAWN', 'EXPIRED', 'ERASED'] as const) {
-      // A fresh subject each time: the opt-out changes its consent record.
-      const canary = await addCanary(state);
-      const response = await server.gql(
-        `mutation($id: ID!) { optOutOfMarketing(clientId: $id) { purposes client { id ${plainShape().client} } } }`,
-        { id: canary.client.id },
-        tokens[viewer],
-      );
-      await refreshStates();
-      const check = new Check(`${viewer} opting ${state} out`, callerOf(viewer, 'ACTIVE'));
-      if (state === 'ERASED') {
-        expect({ at: check.label, codes: codes(response) }).toEqual({ at: check.label, codes: ['CONFLICT'] });
-      } else {
-        expect({ at: check.label, errors: response.body.errors }).toEqual({ at: check.label, errors: undefined });
-        const payload = response.body.data!.optOutOfMarketing;
-        // In force, marketing is now off; ended consent is returned as it stands.
-        if (['ACTIVE', 'WITHDRAWAL_PENDING', 'NARROWED'].includes(state)) expect(payload.purposes).not.toContain('MARKETING');
-        check.client(payload.client, 'optOutOfMarketing.client', plainShape().picks);
+describe('mutation payloads: the opt-out answers with a consent record, under the same decision as client.consents', () => {
+  const RECORD = 'id kind status purposes operations channel actor actorId givenAt recordedAt withdrawalNoticeAt withdrawalEffectiveAt expiresAt noticeSha256 noticeLength';
+  const OUTCOMES = {
+    OPERATOR: { ACTIVE: 'served', WITHDRAWAL_PENDING: 'served', NARROWED: 'served', WITHDRAWN: 'FORBIDDEN:CONSENT', EXPIRED: 'FORBIDDEN:CONSENT', ERASED: 'CONFLICT:ERASED' },
+    DPO: { ACTIVE: 'served', WITHDRAWAL_PENDING: 'served', NARROWED: 'served', WITHDRAWN: 'served', EXPIRED: 'served', ERASED: 'CONFLICT:ERASED' },
+  } as const;
+
+  it.each(['OPERATOR', 'DPO'] as const)(
+    '%s: optOutOfMarketing(clientId) serves the record only where decideRelation serves the history, and it is the record client.consents shows; else FORBIDDEN with the reason',
+    async (viewer) => {
+      const outcomes: Record<string, string> = {};
+      for (const state of Object.keys(OUTCOMES[viewer]) as Array<keyof (typeof OUTCOMES)[typeof viewer]>) {
+        // A fresh subject each time: the opt-out changes its consent record.
+        const canary = await addCanary(state);
+        await refreshStates();
+        const caller = callerOf(viewer, 'ACTIVE');
+        const before = relationFor(caller, 'CONSENTS', canary.client.id);
+        const response = await server.gql(
+          `mutation($id: ID!) { optOutOfMarketing(clientId: $id) { ${RECORD} client { id ${plainShape().client} } } }`,
+          { id: canary.client.id },
+          tokens[viewer],
+        );
+        await refreshStates();
+        const check = new Check(`${viewer} opting ${state} out`, caller);
+        const [error] = response.body.errors ?? [];
+        if (error) {
+          outcomes[state] = `${error.extensions!.code}:${error.extensions!.reason}`;
+          expect({ at: check.label, data: response.body.data?.optOutOfMarketing ?? null }).toEqual({ at: check.label, data: null });
+          if (error.extensions!.code === 'FORBIDDEN') expect({ at: check.label, reason: error.extensions!.reason }).toEqual({ at: check.label, reason: before.reason });
+        } else {
+          outcomes[state] = 'served';
+          const { client, ...record } = response.body.data!.optOutOfMarketing;
+          if (['ACTIVE', 'WITHDRAWAL_PENDING', 'NARROWED'].includes(state)) expect(record.purposes).not.toContain('MARKETING');
+          const history = await server.gql(`query($id: ID!) { client(id: $id) { consents { ${RECORD} } } }`, { id: canary.client.id }, tokens[viewer]);
+          expect({ at: check.label, record }).toEqual({ at: check.label, record: history.body.data!.client.consents.at(-1) });
+          check.client(client, 'optOutOfMarketing.client', plainShape().picks);
+        }
+        check.finish(response);
       }
-      check.finish(response);
-    }
-  });
+      expect(outcomes).toEqual(OUTCOMES[viewer]);
+    },
+  );
 });
 
 describe('literal mask shapes for known canaries (independent of the production masks)', () => {

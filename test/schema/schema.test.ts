@@ -3,7 +3,7 @@ import {
   buildSchema,
   getNamedType,
   isAbstractType,
-  isListType,
+  isEnumType,
   isNonNullType,
   isObjectType,
   isScalarType,
@@ -36,12 +36,13 @@ function objectFields(schema: GraphQLSchema): Array<[string, GraphQLField<unknow
 
 const piiOf = (schema: GraphQLSchema, field: GraphQLField<unknown, unknown>) => getDirective(schema, field, 'pii')?.[0];
 
-/** Scalars that cannot carry text: everything else (String, ID, custom scalars such as dates) can. */
-const NON_TEXT_SCALARS = new Set(['Int', 'Float', 'Boolean']);
-
-function isTextual(type: GraphQLOutputType): boolean {
+/**
+ * A leaf carries a value of its own: any scalar or enum. A number, a flag or an enum label can be
+ * personal too (a notice's length, a client's status), so none is exempt from classification.
+ */
+function isLeaf(type: GraphQLOutputType): boolean {
   const named = getNamedType(type);
-  return isScalarType(named) && !NON_TEXT_SCALARS.has(named.name);
+  return isScalarType(named) || isEnumType(named);
 }
 
 /** Every object type a caller can reach from Query and Mutation (through lists, interfaces and unions). */
@@ -62,8 +63,8 @@ function reachableObjectTypes(schema: GraphQLSchema): GraphQLObjectType[] {
 }
 
 /**
- * The reachable textual fields (String, ID, custom string scalars) that are neither @pii nor in
- * the allow-list with a reason: what a new field would be if it shipped unclassified. Fields of
+ * The reachable leaf fields (scalars and enums, the roots' own included) that are neither @pii nor
+ * in the allow-list with a reason: what a new field would be if it shipped unclassified. Fields of
  * personal value types are guarded whole by their @pii parent (checked separately below).
  */
 function unclassifiedFields(
@@ -74,7 +75,7 @@ function unclassifiedFields(
   return reachableObjectTypes(schema)
     .filter((type) => !personalValueTypes.includes(type.name))
     .flatMap((type) => Object.values(type.getFields()).map((field) => [`${type.name}.${field.name}`, field] as const))
-    .filter(([name, field]) => isTextual(field.type) && !piiOf(schema, field) && !allowList[name]?.trim())
+    .filter(([name, field]) => isLeaf(field.type) && !piiOf(schema, field) && !allowList[name]?.trim())
     .map(([name]) => name)
     .sort();
 }
@@ -83,24 +84,27 @@ describe('the classification check itself', () => {
   const tiny = buildSchema(`
     directive @pii(category: String!) on FIELD_DEFINITION
     scalar Day
-    type Query { me: Person, search: [Hit!]! }
-    type Mutation { rename: Person }
-    type Person { id: ID!, name: String @pii(category: "FULL_NAME"), phone: String, birthday: Day, age: Int, pet: Pet, home: Place @pii(category: "RESIDENCE_ADDRESS") }
+    enum Mood { CALM, ANGRY }
+    type Query { me: Person, search: [Hit!]!, count: Int }
+    type Mutation { rename: Person, forget: Boolean! }
+    type Person { id: ID!, name: String @pii(category: "FULL_NAME"), phone: String, birthday: Day, age: Int, height: Float, married: Boolean, mood: Mood, moods: [Mood!], pet: Pet, home: Place @pii(category: "RESIDENCE_ADDRESS") }
     type Place { street: String }
     type Pet { nickname: String }
     union Hit = Person | Shop
     type Shop { title: String }
-    type Orphan { secret: String }
+    type Orphan { secret: String, code: Int }
   `);
+  const ALL_BUT_ID = ['Mutation.forget', 'Person.age', 'Person.birthday', 'Person.height', 'Person.married', 'Person.mood', 'Person.moods', 'Person.phone', 'Pet.nickname', 'Query.count', 'Shop.title'];
 
-  it('reports an unclassified phone field, and every other textual field reachable by any path', () => {
-    expect(unclassifiedFields(tiny, { 'Person.id': 'random UUID' }, ['Place'])).toEqual(['Person.birthday', 'Person.phone', 'Pet.nickname', 'Shop.title']);
+  it('reports every unclassified leaf reachable by any path: text, numbers, flags and enums, the roots\' own too', () => {
+    expect(unclassifiedFields(tiny, { 'Person.id': 'random UUID' }, ['Place'])).toEqual(ALL_BUT_ID);
     expect(unclassifiedFields(tiny, { 'Person.id': 'random UUID' }, [])).toContain('Place.street');
   });
 
   it('accepts @pii fields and allow-listed fields with a reason, but not an entry with a blank reason', () => {
-    const allow = { 'Person.id': 'random UUID', 'Person.phone': 'a shop line', 'Person.birthday': ' ', 'Pet.nickname': 'a pet', 'Shop.title': 'a shop' };
-    expect(unclassifiedFields(tiny, allow, ['Place'])).toEqual(['Person.birthday']);
+    const allow = Object.fromEntries([['Person.id', 'random UUID'], ...ALL_BUT_ID.map((name) => [name, 'not personal'])]);
+    expect(unclassifiedFields(tiny, { ...allow, 'Person.mood': ' ' }, ['Place'])).toEqual(['Person.mood']);
+    expect(unclassifiedFields(tiny, allow, ['Place'])).toEqual([]);
   });
 });
 
@@ -123,7 +127,7 @@ describe('the schema file and the @pii directive', () => {
     }
   });
 
-  it('every textual field reachable from Query and Mutation is @pii or listed as non-personal with a reason', () => {
+  it('every leaf field (scalar or enum) reachable from Query and Mutation is @pii or listed as non-personal with a reason', () => {
     expect(unclassifiedFields(declared, NON_PERSONAL_FIELDS, PERSONAL_VALUE_TYPES)).toEqual([]);
   });
 
@@ -143,7 +147,6 @@ describe('the schema file and the @pii directive', () => {
   it('every @pii field is nullable, so a hidden value can be null', () => {
     for (const [name, field] of objectFields(declared)) {
       if (piiOf(declared, field)) expect({ name, nonNull: isNonNullType(field.type) }).toEqual({ name, nonNull: false });
-      if (piiOf(declared, field) && isListType(field.type)) expect(isNonNullType(field.type)).toBe(false);
     }
   });
 

@@ -1,4 +1,6 @@
 import type { GraphQLError } from 'graphql';
+import { personalCategoriesOf } from '../../src/clients/client-listing';
+import { ClientSortField, SortDirection } from '../../src/clients/client.inputs';
 import { normaliseClientFilter } from '../../src/validation/client-filter';
 import { validIin } from '../support/fixtures';
 
@@ -33,5 +35,17 @@ describe('normaliseClientFilter', () => {
     const error = refusal(() => normaliseClientFilter(filter));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `filter.${field}` });
     expect(error.message).not.toContain(Object.values(filter)[0]);
+  });
+});
+
+describe('personalCategoriesOf (what permission to filter or sort is judged on)', () => {
+  it('names the category of every personal filter given, whatever its value, even one normalising would refuse', () => {
+    expect(personalCategoriesOf({ iinOrBin: '12345', phone: '', email: null, surname: undefined }, null)).toEqual(['PHONE', 'OFFICIAL_REQUISITES']);
+  });
+
+  it('counts a surname sort as reading FULL_NAME, once, and nothing for a creation-time sort or no filter', () => {
+    expect(personalCategoriesOf({ surname: 'x' }, { field: ClientSortField.SURNAME, direction: SortDirection.ASC })).toEqual(['FULL_NAME']);
+    expect(personalCategoriesOf(null, { field: ClientSortField.CREATED_AT, direction: SortDirection.DESC })).toEqual([]);
+    expect(personalCategoriesOf(undefined, undefined)).toEqual([]);
   });
 });

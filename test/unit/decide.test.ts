@@ -1,5 +1,5 @@
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, PII_CATEGORIES, type ConsentPurpose } from '../../src/privacy/categories';
-import { consentInForce, NO_CONSENT, statusInForce, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
+import { acceptsNewService, consentCovers, consentInForce, NO_CONSENT, statusInForce, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
 import { decide, decideRelation, roleSeesInFull, type Caller, type Relation } from '../../src/privacy/decide';
 import { POLICY } from '../../src/privacy/policy';
 
@@ -9,6 +9,7 @@ const consent = (status: ConsentStatus, purposes: readonly ConsentPurpose[] = CO
   purposes: new Set(purposes),
   withdrawalEffectiveAt: status === 'WITHDRAWAL_PENDING' ? new Date('2099-01-01T00:00:00Z') : null,
   expiresAt: null,
+  openObligations: false,
   ...dates,
 });
 const NOW = new Date('2031-06-10T12:00:00Z');
@@ -184,6 +185,29 @@ describe('consent in force is judged by its dates, not only by the latest status
     }
     const notYet = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER });
     expect(decide('PHONE', caller('operator'), subject, notYet, NOW).access).toBe('FULL');
+  });
+
+  it('open orders hold a due withdrawal or a passed expiry in force for finishing them, and for nothing else', () => {
+    const due = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE, openObligations: true });
+    const expired = consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: BEFORE, openObligations: true });
+    for (const state of [due, expired]) {
+      expect(consentInForce(state, NOW)).toBe(true);
+      expect(acceptsNewService(state, NOW)).toBe(false);
+      expect(decide('PHONE', caller('operator'), subject, state, NOW).access).toBe('FULL');
+      expect(consentCovers(state, 'SETTLEMENTS', ['USE'], NOW)).toBe(true);
+      expect(consentCovers(state, 'THIRD_PARTY_OBLIGATIONS', ['TRANSFER_TO_THIRD_PARTIES'], NOW)).toBe(true);
+      expect(consentCovers(state, 'MARKETING', ['USE'], NOW)).toBe(false);
+      expect(consentCovers(state, 'SERVICE_INFORMATION', ['USE'], NOW)).toBe(false);
+    }
+    // Open orders never revive a consent whose end the job runner has recorded.
+    expect(consentInForce(consent('WITHDRAWN', CONSENT_PURPOSES, { openObligations: true }), NOW)).toBe(false);
+  });
+
+  it('new service needs consent whose end has not come', () => {
+    expect(acceptsNewService(ACTIVE, NOW)).toBe(true);
+    expect(acceptsNewService(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER }), NOW)).toBe(true);
+    expect(acceptsNewService(consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: NOW }), NOW)).toBe(false);
+    expect(acceptsNewService(consent('EXPIRED'), NOW)).toBe(false);
   });
 });
 

@@ -1,0 +1,37 @@
+/**
+ * P1: an order's contact data is what was captured for that order. Nothing is copied in silently
+ * that would show more than the profile shows: operators see a residence address only generalised.
+ */
+import { startTestServer, type TestServer } from '../support/harness';
+import { placeOrder, registerClient } from '../lifecycle/lifecycle-support';
+
+let server: TestServer;
+let operator: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = await server.token({ sub: 'op-1', role: 'operator' });
+});
+afterAll(() => server.close());
+
+const READ = `query($id: ID!) { order(id: $id) { deliveryAddress { city street building apartment } client { residenceAddress { city street } } } }`;
+
+describe("an order's contact copy", () => {
+  it('an order placed without a delivery address has none, so the operator never sees the residence street through it', async () => {
+    const client = await registerClient(server);
+    const orderId = await placeOrder(server, client.token);
+    const read = await server.gql(READ, { id: orderId }, operator);
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data!.order.deliveryAddress).toBeNull();
+    const street = client.input.residenceAddress.street as string;
+    expect(read.body.data!.order.client.residenceAddress.street).not.toBe(street);
+    expect(JSON.stringify(read.body.data)).not.toContain(street);
+  });
+
+  it('a delivery address given with the order is the order contact the operator needs to deliver it', async () => {
+    const client = await registerClient(server);
+    const deliveryAddress = { country: 'KZ', region: 'Алматы', city: 'Алматы', street: 'Сатпаева', building: '22', apartment: '5', postalCode: '050000' };
+    const orderId = await placeOrder(server, client.token, { deliveryAddress });
+    const read = await server.gql(READ, { id: orderId }, operator);
+    expect(read.body.data!.order.deliveryAddress).toEqual({ city: 'Алматы', street: 'Сатпаева', building: '22', apartment: '5' });
+  });
+});
