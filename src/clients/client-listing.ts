@@ -8,6 +8,7 @@ import { badInput } from '../errors';
 import { CLIENT_CURSOR_SORTS, decodeCursor, decodeRowCursor, encodeCursor, encodeRowCursor } from '../graphql/cursor';
 import { CLIENT_WITH_STATE_COLUMNS, clientWithState, consentInForceSql, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
 import { placeholders } from '../db/sql';
+import { given } from '../validation/client-filter';
 import type { PiiCategory } from '../privacy/categories';
 import type { Basis } from '../privacy/policy';
 import { Client, ClientStatus } from './client.entity';
@@ -30,8 +31,6 @@ const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
   // Code-point order: the same on every server, whatever its default collation.
   [ClientSortField.SURNAME]: `coalesce(c.surname, '') collate "C"`,
 };
-
-const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
 
 type PersonalFilterField = 'surname' | 'phone' | 'email' | 'iinOrBin';
 const PERSONAL_FILTERS: Readonly<Record<PersonalFilterField, PiiCategory>> = {

@@ -4,7 +4,6 @@ import { Consent } from '../consent/consent.entity';
 import { ConsentType } from '../consent/consent.type';
 import { forbidden, notFound } from '../errors';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
-import { partnerOrders } from '../graphql/partner-orders-loader';
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
@@ -106,7 +105,7 @@ export class ClientResolver {
     if (!(await relationServed('ORDERS', client, ctx, info))) return [];
     // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
     const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
-    const orders = await (partnerId ? partnerOrders(ctx, partnerId, size) : ctx.loaders.orders(size)).load(client.id);
+    const orders = await ctx.loaders.orders(size, partnerId).load(client.id);
     // An order is itself information about the client's actions (P1): a P5 recipient's log names
     // each one served, as partnerOrders does, not only the @pii fields selected on it.
     if (ctx.privacy.logsDisclosures) {

@@ -6,7 +6,7 @@ import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
 import { loadSubjectStates } from '../graphql/loaders';
-import { consentInForce } from '../privacy/consent-state';
+import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';
 import type { BankAccountInput, RegisterClientInput, UpdateContactsInput } from './client.inputs';
@@ -121,11 +121,11 @@ export async function updateContacts(em: EntityManager, clientId: string, input:
     // Locked, so an erasure or withdrawal cannot commit between this check and the write.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
-    // P2-P4: collecting data needs consent in force; an erased or blocked account, or one whose
-    // consent was withdrawn or expired (a passed date counts before the job runner records it),
-    // takes no new personal data. Open orders holding a due withdrawal back still let the subject
-    // correct the contacts they are fulfilled with (P3).
-    if (client.status !== ClientStatus.ACTIVE || !state || !consentInForce(state.consent, now)) {
+    // P2-P4: collecting data needs consent whose end has not come; an erased or blocked account,
+    // or one whose consent was withdrawn or expired (a passed date counts before the job runner
+    // records it), takes no new personal data. Open orders holding consent back do not reopen
+    // collection: they keep their own contact copy.
+    if (client.status !== ClientStatus.ACTIVE || !state || !acceptsNewService(state.consent, now)) {
       throw apiError('FORBIDDEN', 'This account can no longer be changed', { reason: 'NO_SERVICE' });
     }
     tx.assign(client, changes);

@@ -38,7 +38,7 @@ class DataExportType {
 }
 
 async function exportFor(ctx: RequestContext, clientId: string): Promise<DataExport> {
-  const data = await exportClientData(ctx.em, clientId, new Date());
+  const data = await exportClientData(ctx.em, clientId, ctx.privacy.now);
   if (!data) throw notFound('Client');
   // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
   ctx.loaders.client.clear(clientId).prime(clientId, data.client);

@@ -16,7 +16,11 @@ export interface Loaders {
   readonly client: DataLoader<string, Client | null>;
   readonly subjectState: DataLoader<string, SubjectState>;
   readonly consents: DataLoader<string, Consent[]>;
-  orders(first: number): DataLoader<string, Order[]>;
+  /**
+   * Each client's newest `first` orders; with `partnerId`, only those assigned to that partner
+   * (P5.1), chosen in SQL so a client's orders with others never crowd the partner's own out.
+   */
+  orders(first: number, partnerId?: string | null): DataLoader<string, Order[]>;
   /** Seeds both loaders with a row read together with its state (see loadClientsWithState). */
   prime(found: ClientWithState): void;
   /** The state of a subject already loaded in this request, if any. */
@@ -53,7 +57,7 @@ const OPEN_ORDER_LIST = OPEN_ORDER_STATUSES.map((status) => `'${status}'`).join(
 
 /**
  * Whether open orders hold back the end of consent (P3), for the client `c`; only looked up when
- * the latest record `k` has an end that could come, so most rows cost nothing.
+ * the latest record `k` has an end (a pending withdrawal, or an expiry when consents have a term).
  */
 const OPEN_OBLIGATIONS = `case when k.status = '${PENDING}' or k.expires_at is not null
          then exists (select 1 from client_order o where o.client_id = c.id and o.status in (${OPEN_ORDER_LIST}))
@@ -146,7 +150,7 @@ async function loadClientsWithState(em: EntityManager, ids: readonly string[]): 
 }
 
 export function createLoaders(em: EntityManager): Loaders {
-  const ordersByFirst = new Map<number, DataLoader<string, Order[]>>();
+  const ordersByPage = new Map<string, DataLoader<string, Order[]>>();
   const known = new Map<string, SubjectState>();
   const subjectState = new DataLoader<string, SubjectState>(async (ids) => {
     const states = await loadSubjectStates(em, ids);
@@ -181,21 +185,23 @@ export function createLoaders(em: EntityManager): Loaders {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (c) => c.client?.id ?? null);
     }),
-    orders(first) {
-      let loader = ordersByFirst.get(first);
+    orders(first, partnerId = null) {
+      const key = `${first}:${partnerId ?? ''}`;
+      let loader = ordersByPage.get(key);
       if (!loader) {
         loader = new DataLoader(async (ids) => {
+          const partner = partnerId ? { sql: 'o.partner_id = ? and ', params: [partnerId] } : { sql: '', params: [] };
           const rows: Record<string, unknown>[] = await em.getConnection().execute(
             `select t.* from (
                select o.*, row_number() over (partition by o.client_id order by o.created_at desc, o.id desc) as page_rank
-                 from client_order o where o.client_id in (${placeholders(ids)})) t
+                 from client_order o where ${partner.sql}o.client_id in (${placeholders(ids)})) t
               where t.page_rank <= ? order by t.created_at desc, t.id desc`,
-            [...ids, first],
+            [...partner.params, ...ids, first],
           );
           const orders = rows.map(({ page_rank: _rank, ...row }) => em.map(Order, row));
           return groupBy(ids, orders, (o) => o.client?.id ?? null);
         });
-        ordersByFirst.set(first, loader);
+        ordersByPage.set(key, loader);
       }
       return loader;
     },

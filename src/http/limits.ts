@@ -163,10 +163,13 @@ interface Principal {
 }
 
 /**
- * The per-principal budget is per token: its `jti` when it has one (partner and authority tokens
- * always do, so each token of one partner has its own), else the role and subject.
+ * The per-principal budget: per token for partners and authorities (each token of one partner has
+ * its own; their `jti`s are the DPO's records, so nobody mints budgets), else per role and subject
+ * (an identity provider hands out a fresh `jti` on every refresh).
  */
-const principalLimitKey = (principal: Principal): string => (principal.tokenId ? `jti:${principal.tokenId}` : `${principal.role}:${principal.sub}`);
+const TOKEN_BUDGET_ROLES = new Set(['partner', 'authority']);
+const principalLimitKey = (principal: Principal): string =>
+  principal.tokenId && TOKEN_BUDGET_ROLES.has(principal.role) ? `jti:${principal.tokenId}` : `${principal.role}:${principal.sub}`;
 
 export interface Hardening {
   /** Spread into the ApolloServer options. */

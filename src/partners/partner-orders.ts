@@ -2,7 +2,8 @@
  * The orders served to a partner (P5.1): those assigned to it, each only if its client's consent
  * covers the transfer, by the same relation decision as `Client.orders` (decideRelation). An order
  * is information about the client's actions (P1), so a withheld one is left out of the page whole,
- * cursor and id included, and a served one is logged as a disclosure like a personal field.
+ * cursor and id included, and a served one is logged as a disclosure like a personal field
+ * wherever the response carries it (its edge, or the page's end cursor).
  */
 import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../graphql/context';
@@ -58,17 +59,21 @@ export async function partnerOrderPage(ctx: RequestContext, partnerId: string, f
   // orders before this page's end, so the next page does not report them again.
   const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
   for (const reason of reasons) ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', reason);
-  for (const [edgesKey, nodeKey] of selectedNodeKeys(info)) {
-    edges.forEach((edge, i) => ctx.privacy.disclosed(edge.node.client!.id, { path: `${path}.${edgesKey}.${i}.${nodeKey}`, category: RELATION_CATEGORY, access: 'FULL' }));
-  }
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
+  const disclose = (order: Order, at: string) => ctx.privacy.disclosed(order.client!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
+  const { edgesKeys, endCursorKeys } = selectedKeys(info);
+  for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
+  const last = edges.at(-1);
+  if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
+  return { edges, pageInfo: { hasNextPage, endCursor: last?.cursor ?? null } };
 }
 
 /**
- * The response keys (aliases) under which `edges { node }` is selected, fragments and @skip/@include
- * applied: an order is disclosed only where the response carries it, so the log claims no more.
+ * The response keys (aliases) under which `edges` and `pageInfo { endCursor }` are selected,
+ * fragments and @skip/@include applied: an order is disclosed only where the response carries it,
+ * so the log claims no more.
  */
-function selectedNodeKeys(info: GraphQLResolveInfo): Array<[string, string]> {
+function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; endCursorKeys: string[] } {
   const fieldsNamed = (sets: readonly (SelectionSetNode | undefined)[], name: string): Array<{ key: string; set: SelectionSetNode | undefined }> => {
     const found: Array<{ key: string; set: SelectionSetNode | undefined }> = [];
     const walk = (set: SelectionSetNode | undefined): void => {
@@ -86,11 +91,12 @@ function selectedNodeKeys(info: GraphQLResolveInfo): Array<[string, string]> {
     sets.forEach(walk);
     return found;
   };
-  const pairs = new Set<string>();
-  for (const edges of fieldsNamed(info.fieldNodes.map((n) => n.selectionSet), 'edges')) {
-    for (const node of fieldsNamed([edges.set], 'node')) pairs.add(JSON.stringify([edges.key, node.key]));
-  }
-  return [...pairs].map((pair) => JSON.parse(pair) as [string, string]);
+  const roots = info.fieldNodes.map((n) => n.selectionSet);
+  const edgesKeys = new Set(fieldsNamed(roots, 'edges').map((edges) => edges.key));
+  const endCursorKeys = new Set(
+    fieldsNamed(roots, 'pageInfo').flatMap((pageInfo) => fieldsNamed([pageInfo.set], 'endCursor').map((cursor) => `${pageInfo.key}.${cursor.key}`)),
+  );
+  return { edgesKeys: [...edgesKeys], endCursorKeys: [...endCursorKeys] };
 }
 
 function included(node: Parameters<typeof getDirectiveValues>[1], info: GraphQLResolveInfo): boolean {

@@ -54,8 +54,12 @@ function endReached(state: ConsentState, now: Date): boolean {
   return state.expiresAt !== null && now >= state.expiresAt;
 }
 
-/** P3: the purposes a consent whose end has come still serves while open orders hold it: finishing them. */
-export const OBLIGATION_PURPOSES: readonly ConsentPurpose[] = ['CONTRACT_PERFORMANCE', 'SETTLEMENTS', 'THIRD_PARTY_OBLIGATIONS'];
+/**
+ * P3: the purposes a consent whose end has come still serves while open orders hold it: the
+ * Company finishing its own contract and settling it. Not transfer to third parties: open orders
+ * are the client's, not any one partner's, so they cannot justify a partner's reading (P5.1).
+ */
+export const OBLIGATION_PURPOSES: readonly ConsentPurpose[] = ['CONTRACT_PERFORMANCE', 'SETTLEMENTS'];
 
 /** Whether a consent held back by open orders still serves every one of these purposes. */
 export function servesWhileHeld(purposes: readonly ConsentPurpose[]): boolean {

@@ -14,7 +14,8 @@ export interface ClientFilterValues {
   iinOrBin?: string | null;
 }
 
-const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
+/** Whether a filter field was given: null and absent are not. */
+export const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
 
 export function normaliseClientFilter<F extends ClientFilterValues>(filter: F | null | undefined): F | null {
   if (!filter) return null;

@@ -68,7 +68,24 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the
   )).rows[0].n;
   try {
     await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
-    expect(codes(await server.gql(QUERY, {}, token))).toEqual(['REQUEST_TIMEOUT']);
+    // Watched while the request runs: the write must really have queued behind the lock.
+    const watcher = new PgClient({ connectionString: server.db.url });
+    await watcher.connect();
+    let inFlight = true;
+    let seenWaiting = 0;
+    const watching = (async () => {
+      while (inFlight) {
+        const { rows } = await watcher.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted`, [CHAIN_LOCK]);
+        seenWaiting = Math.max(seenWaiting, rows[0].n);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const response = await server.gql(QUERY, {}, token);
+    inFlight = false;
+    await watching;
+    await watcher.end();
+    expect(codes(response)).toEqual(['REQUEST_TIMEOUT']);
+    expect(seenWaiting).toBe(1);
     // Its own 5 s and 10 s timeouts would keep it queued past this loop (2 s); the 500 ms deadline does not.
     let polls = 0;
     while ((await waiting()) > 0 && polls < 40) {

@@ -85,7 +85,7 @@ describe('a partner under a contract in force (P5.1)', () => {
     const base = `partnerOrders.edges.${index}.node`;
     expect(forServed[0]!.fields.map((f) => [f.path, f.category, f.access]).sort()).toEqual([
       // The order itself is information about the client's actions (P1), logged like a field.
-      [base, 'ORDER_CONTACT', 'FULL'],
+      [`partnerOrders.edges.${index}`, 'ORDER_CONTACT', 'FULL'],
       [`${base}.client.fullName`, 'FULL_NAME', 'FULL'],
       [`${base}.client.phones`, 'PHONE', 'FULL'],
       [`${base}.contactEmail`, 'ORDER_CONTACT', 'FULL'],
@@ -141,18 +141,23 @@ describe('a partner under a contract in force (P5.1)', () => {
     expect(seen.sort()).toEqual([served.order.id, servedToo.order.id].sort());
   });
 
-  it('an order is logged only where the response carries it: an aliased node is logged at its alias, pageInfo alone logs nothing', async () => {
+  it('an order is logged wherever the response carries it: at an aliased edge, at a bare cursor, at the end cursor; hasNextPage alone logs nothing', async () => {
     const aliased = await server.gql(`{ mine: partnerOrders(first: 10) { list: edges { order: node { id } } } }`, {}, token);
     expect(aliased.body.errors).toBeUndefined();
     const index = aliased.body.data!.mine.list.findIndex((e: any) => e.order.id === served.order.id);
     const [entry] = await logRows(em(), 'request_id = ? and subject_id = ?', [requestIdOf(aliased), served.client.id]);
-    expect(entry!.fields).toEqual([{ path: `mine.list.${index}.order`, category: 'ORDER_CONTACT', access: 'FULL' }]);
+    expect(entry!.fields).toEqual([{ path: `mine.list.${index}`, category: 'ORDER_CONTACT', access: 'FULL' }]);
     const pageOnly = await server.gql(`{ partnerOrders(first: 10) { pageInfo { hasNextPage } } }`, {}, token);
     expect(pageOnly.body.errors).toBeUndefined();
     expect(await logRows(em(), 'request_id = ?', [requestIdOf(pageOnly)])).toEqual([]);
-    const skipped = await server.gql(`query($no: Boolean!) { partnerOrders(first: 10) { edges { node @include(if: $no) { id } cursor } } }`, { no: false }, token);
-    expect(skipped.body.errors).toBeUndefined();
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(skipped)])).toEqual([]);
+    // A cursor encodes the order's id and time: the node skipped, the edge is still a disclosure.
+    const cursors = await server.gql(`query($no: Boolean!) { partnerOrders(first: 10) { edges { node @include(if: $no) { id } cursor } } }`, { no: false }, token);
+    const servedCount = cursors.body.data!.partnerOrders.edges.length;
+    const logged = (await logRows(em(), 'request_id = ?', [requestIdOf(cursors)])).flatMap((row) => row.fields.map((f) => f.path));
+    expect(logged.sort()).toEqual(Array.from({ length: servedCount }, (_, i) => `partnerOrders.edges.${i}`).sort());
+    const end = await server.gql(`{ partnerOrders(first: 1) { page: pageInfo { last: endCursor } } }`, {}, token);
+    const endRows = await logRows(em(), 'request_id = ?', [requestIdOf(end)]);
+    expect(endRows.flatMap((row) => row.fields)).toEqual([{ path: 'partnerOrders.page.last', category: 'ORDER_CONTACT', access: 'FULL' }]);
   });
 
   it('a client it does not serve reads as null (not FORBIDDEN: existence is not disclosed either), with no entry', async () => {

@@ -187,7 +187,7 @@ describe('consent in force is judged by its dates, not only by the latest status
     expect(decide('PHONE', caller('operator'), subject, notYet, NOW).access).toBe('FULL');
   });
 
-  it('open orders hold a due withdrawal or a passed expiry in force for finishing them, and for nothing else', () => {
+  it('open orders hold a due withdrawal or a passed expiry in force for the Company finishing them, and for nothing else', () => {
     const due = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE, openObligations: true });
     const expired = consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: BEFORE, openObligations: true });
     for (const state of [due, expired]) {
@@ -195,7 +195,9 @@ describe('consent in force is judged by its dates, not only by the latest status
       expect(acceptsNewService(state, NOW)).toBe(false);
       expect(decide('PHONE', caller('operator'), subject, state, NOW).access).toBe('FULL');
       expect(consentCovers(state, 'SETTLEMENTS', ['USE'], NOW)).toBe(true);
-      expect(consentCovers(state, 'THIRD_PARTY_OBLIGATIONS', ['TRANSFER_TO_THIRD_PARTIES'], NOW)).toBe(true);
+      // Open orders are the client's, not a partner's: no transfer rides on them (P5.1).
+      expect(consentCovers(state, 'THIRD_PARTY_OBLIGATIONS', ['TRANSFER_TO_THIRD_PARTIES'], NOW)).toBe(false);
+      expect(decide('PHONE', caller('partner', { grant: { categories: new Set(['PHONE']), subjectIds: new Set(['subject-1']) } }), subject, state, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
       expect(consentCovers(state, 'MARKETING', ['USE'], NOW)).toBe(false);
       expect(consentCovers(state, 'SERVICE_INFORMATION', ['USE'], NOW)).toBe(false);
     }

@@ -52,12 +52,6 @@ describe('generateDemoClients', () => {
     expect(generateDemoClients(50, 43)).not.toEqual(clients.slice(0, 50));
   });
 
-  it('generates 10,000 clients in well under a second', () => {
-    const started = process.hrtime.bigint();
-    generateDemoClients(10_000, 1);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
-  });
-
   it('makes about 15% of clients legal entities', () => {
     expect(entities.length / clients.length).toBeGreaterThan(0.11);
     expect(entities.length / clients.length).toBeLessThan(0.19);
