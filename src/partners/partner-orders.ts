@@ -5,7 +5,8 @@
  * cursor and id included, and a served one is logged as a disclosure like a personal field
  * wherever the response carries it (its edge, or the page's end cursor).
  */
-import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, responsePathAsArray, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { collectSubFields, type VariableValues } from '@graphql-tools/utils';
+import { getNamedType, responsePathAsArray, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../graphql/context';
 import { fetchOrderPage, type OrderPage } from '../orders/order-page';
 import type { Order } from '../orders/order.entity';
@@ -74,32 +75,17 @@ export async function partnerOrderPage(ctx: RequestContext, partnerId: string, f
  * so the log claims no more.
  */
 function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; endCursorKeys: string[] } {
-  const fieldsNamed = (sets: readonly (SelectionSetNode | undefined)[], name: string): Array<{ key: string; set: SelectionSetNode | undefined }> => {
-    const found: Array<{ key: string; set: SelectionSetNode | undefined }> = [];
-    const walk = (set: SelectionSetNode | undefined): void => {
-      for (const selection of set?.selections ?? []) {
-        if (!included(selection, info)) continue;
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value === name) found.push({ key: selection.alias?.value ?? name, set: selection.selectionSet });
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          walk(selection.selectionSet);
-        } else {
-          walk(info.fragments[selection.name.value]?.selectionSet);
-        }
-      }
-    };
-    sets.forEach(walk);
-    return found;
+  // The typings describe graphql 17's variable record; on graphql 16 it reads the plain map it is given.
+  const variables = info.variableValues as unknown as VariableValues;
+  const subFields = (type: GraphQLObjectType, nodes: FieldNode[]) =>
+    [...collectSubFields(info.schema, info.fragments, variables, type, nodes).fields].map(([key, fieldNodes]) => ({ key, name: fieldNodes[0]!.name.value, fieldNodes }));
+  const connection = getNamedType(info.returnType) as GraphQLObjectType;
+  const pageInfo = getNamedType(connection.getFields().pageInfo!.type) as GraphQLObjectType;
+  const selected = subFields(connection, [...info.fieldNodes]);
+  return {
+    edgesKeys: selected.filter((f) => f.name === 'edges').map((f) => f.key),
+    endCursorKeys: selected
+      .filter((f) => f.name === 'pageInfo')
+      .flatMap((f) => subFields(pageInfo, f.fieldNodes).filter((g) => g.name === 'endCursor').map((g) => `${f.key}.${g.key}`)),
   };
-  const roots = info.fieldNodes.map((n) => n.selectionSet);
-  const edgesKeys = new Set(fieldsNamed(roots, 'edges').map((edges) => edges.key));
-  const endCursorKeys = new Set(
-    fieldsNamed(roots, 'pageInfo').flatMap((pageInfo) => fieldsNamed([pageInfo.set], 'endCursor').map((cursor) => `${pageInfo.key}.${cursor.key}`)),
-  );
-  return { edgesKeys: [...edgesKeys], endCursorKeys: [...endCursorKeys] };
-}
-
-function included(node: Parameters<typeof getDirectiveValues>[1], info: GraphQLResolveInfo): boolean {
-  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
 }
