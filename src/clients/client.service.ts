@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
-import { loadSubjectStates } from '../graphql/loaders';
+import { loadSubjectState } from '../graphql/loaders';
 import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';
@@ -120,12 +120,12 @@ export async function updateContacts(em: EntityManager, clientId: string, input:
   return em.transactional(async (tx) => {
     // Locked, so an erasure or withdrawal cannot commit between this check and the write.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
+    const state = await loadSubjectState(tx, clientId);
     // P2-P4: collecting data needs consent whose end has not come; an erased or blocked account,
     // or one whose consent was withdrawn or expired (a passed date counts before the job runner
     // records it), takes no new personal data. Open orders holding consent back do not reopen
     // collection: they keep their own contact copy.
-    if (client.status !== ClientStatus.ACTIVE || !state || !acceptsNewService(state.consent, now)) {
+    if (client.status !== ClientStatus.ACTIVE || !acceptsNewService(state.consent, now)) {
       throw apiError('FORBIDDEN', 'This account can no longer be changed', { reason: 'NO_SERVICE' });
     }
     tx.assign(client, changes);

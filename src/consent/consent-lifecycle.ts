@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput, notFound } from '../errors';
-import { loadSubjectStates } from '../graphql/loaders';
+import { loadSubjectState } from '../graphql/loaders';
 import { OPEN_ORDER_STATUSES, Order, OrderStatus } from '../orders/order.entity';
-import { NO_CONSENT, statusInForce } from '../privacy/consent-state';
+import { statusInForce } from '../privacy/consent-state';
 import { decideRelation, type Caller } from '../privacy/decide';
 import { Consent, ConsentChannel, ConsentEventKind, type ConsentActor, type ConsentEvidence } from './consent.entity';
 import { formatDay, kazakhstanDayOf, withdrawalEffectiveAt, withdrawalIsDue, type CalendarDay } from './withdrawal-dates';
@@ -118,8 +118,7 @@ async function subjectForChange(tx: EntityManager, clientId: string): Promise<{ 
  */
 async function assertHistoryServed(tx: EntityManager, clientId: string, reader: Caller | null, now: Date): Promise<void> {
   if (!reader) return;
-  // Fails closed, as the loaders do: a state that cannot be read shows nothing.
-  const state = (await loadSubjectStates(tx, [clientId])).get(clientId) ?? { erased: true, consent: NO_CONSENT };
+  const state = await loadSubjectState(tx, clientId);
   const decision = decideRelation('CONSENTS', reader, { id: clientId, erased: state.erased }, state.consent, now);
   if (decision.access === 'HIDDEN') {
     throw apiError('FORBIDDEN', "This client's consent history is not served to this caller", { reason: decision.reason });

@@ -8,13 +8,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PasswordReset } from '../auth/password-reset.entity';
 import { SecurityEvent } from '../auth/security-event.entity';
 import { Session } from '../auth/session.entity';
-import { Client, ClientStatus } from '../clients/client.entity';
+import { Client } from '../clients/client.entity';
 import { Consent } from '../consent/consent.entity';
 import { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
+import { loadSubjectState } from '../graphql/loaders';
 import type { SubjectState } from '../graphql/request-privacy';
-import { OPEN_ORDER_STATUSES, Order } from '../orders/order.entity';
-import { NO_CONSENT } from '../privacy/consent-state';
+import { Order } from '../orders/order.entity';
 
 export interface DataExport {
   readonly generatedAt: Date;
@@ -49,20 +49,8 @@ export async function exportClientData(em: EntityManager, clientId: string, now:
       const securityEvents = await tx.find(SecurityEvent, { client: clientId }, { orderBy: { at: 'asc', id: 'asc' } });
       // Through this transaction's EntityManager: a read on the bare connection would leave the snapshot.
       const disclosures = await tx.find(DisclosureEntry, { subjectId: clientId }, { orderBy: { seq: 'desc' } });
-      const latest = consents.at(-1);
-      const subjectState: SubjectState = {
-        erased: client.status === ClientStatus.ERASED,
-        consent: latest
-          ? {
-              status: latest.status,
-              operations: new Set(latest.operations),
-              purposes: new Set(latest.purposes),
-              withdrawalEffectiveAt: latest.withdrawalEffectiveAt,
-              expiresAt: latest.expiresAt,
-              openObligations: orders.some((order) => OPEN_ORDER_STATUSES.includes(order.status)),
-            }
-          : NO_CONSENT,
-      };
+      // The same state the loaders read for every other path, in the same snapshot.
+      const subjectState = await loadSubjectState(tx, clientId);
       return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, disclosures, subjectState };
     },
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },

@@ -149,14 +149,21 @@ async function loadClientsWithState(em: EntityManager, ids: readonly string[]): 
   return rows.map((row) => clientWithState(em, row));
 }
 
+/** An id that no longer exists has no one to protect but no one to show either (fail closed). */
+const GONE: SubjectState = { erased: true, consent: NO_CONSENT };
+
+/** One subject's state, read through `em` (inside a transaction, that transaction's view). */
+export async function loadSubjectState(em: EntityManager, id: string): Promise<SubjectState> {
+  return (await loadSubjectStates(em, [id])).get(id) ?? GONE;
+}
+
 export function createLoaders(em: EntityManager): Loaders {
   const ordersByPage = new Map<string, DataLoader<string, Order[]>>();
   const known = new Map<string, SubjectState>();
   const subjectState = new DataLoader<string, SubjectState>(async (ids) => {
     const states = await loadSubjectStates(em, ids);
-    // An id that no longer exists has no one to protect but no one to show either.
     return ids.map((id) => {
-      const state = states.get(id) ?? { erased: true, consent: NO_CONSENT };
+      const state = states.get(id) ?? GONE;
       known.set(id, state);
       return state;
     });

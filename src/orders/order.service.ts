@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput } from '../errors';
-import { loadSubjectStates } from '../graphql/loaders';
+import { loadSubjectState } from '../graphql/loaders';
 import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Order, OrderStatus } from './order.entity';
@@ -31,11 +31,11 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
   return em.transactional(async (tx) => {
     // Locked, so an erasure or withdrawal cannot commit between this check and the insert.
     const client = await tx.findOneOrFail(Client, { id: clientId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const state = (await loadSubjectStates(tx, [clientId])).get(clientId);
+    const state = await loadSubjectState(tx, clientId);
     // P3/P4: once consent's end has come (a due withdrawal counts before the job runner records it,
     // and open orders holding it back do not make room for new ones), or once erased or blocked,
     // there is no service.
-    if (client.status !== ClientStatus.ACTIVE || !state || !acceptsNewService(state.consent, now)) {
+    if (client.status !== ClientStatus.ACTIVE || !acceptsNewService(state.consent, now)) {
       throw apiError('FORBIDDEN', 'This account can no longer place orders', { reason: 'NO_SERVICE' });
     }
     const order = tx.create(Order, {
