@@ -61,11 +61,13 @@ it('the log transaction takes the smaller of its own timeouts (lock 5 s, stateme
 it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the chain lock is still held', async () => {
   const holder = new PgClient({ connectionString: server.db.url });
   await holder.connect();
-  const waiting = async (): Promise<number> => (await holder.query(
+  // This database's waiters only: suites running alongside take the same lock in theirs.
+  const waitingOn = async (pg: PgClient): Promise<number> => (await pg.query(
     `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
         and database = (select oid from pg_database where datname = current_database())`,
     [CHAIN_LOCK],
   )).rows[0].n;
+  const waiting = () => waitingOn(holder);
   try {
     await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
     // Watched while the request runs: the write must really have queued behind the lock.
@@ -75,8 +77,7 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the
     let seenWaiting = 0;
     const watching = (async () => {
       while (inFlight) {
-        const { rows } = await watcher.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted`, [CHAIN_LOCK]);
-        seenWaiting = Math.max(seenWaiting, rows[0].n);
+        seenWaiting = Math.max(seenWaiting, await waitingOn(watcher));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();

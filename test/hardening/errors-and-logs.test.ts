@@ -4,8 +4,10 @@
  * validation and syntax messages, which quote what the caller sent, are included.
  */
 import { randomBytes } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { createFormatError, withoutValues } from '../../src/graphql/format-error';
+import { runInNewContext } from 'node:vm';
+import { DriverException } from '@mikro-orm/core';
+import { GraphQLError, locatedError } from 'graphql';
+import { createFormatError, isDatabaseUnavailable, withoutValues } from '../../src/graphql/format-error';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { scrubPostgresLine } from '../../src/logger';
 import { assignOrder, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
@@ -220,6 +222,32 @@ describe('withoutValues and the formatter', () => {
     const out = format({ message: wrapped.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped);
     expect(out).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(logged.join('\n')).not.toContain(canary.surname);
+  });
+
+  it('what the driver says during an outage is SERVICE_UNAVAILABLE, a wrong query is not', () => {
+    const format = createFormatError(captureLog('debug').log);
+    const code = (inner: Error): unknown => {
+      // MikroORM's wrapper as the resolver throws it, inside graphql-js's located error.
+      const driver = new DriverException(inner);
+      return format({ message: driver.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(driver.message, { originalError: driver })).extensions?.code;
+    };
+    const withCode = (message: string, sqlState: string) => Object.assign(new Error(message), { code: sqlState });
+    for (const inner of [
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection ended unexpectedly'),
+      new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
+      new Error('Client was closed and is not queryable'),
+      withCode('terminating connection due to administrator command', '57P01'),
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+    ]) expect([inner.message, code(inner)]).toEqual([inner.message, 'SERVICE_UNAVAILABLE']);
+    // A socket error from Node's realm is no `instanceof Error` here: graphql-js wraps it as a thrown value.
+    const foreign = runInNewContext("Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })") as Error;
+    expect(foreign instanceof Error).toBe(false);
+    expect(isDatabaseUnavailable(foreign)).toBe(true);
+    const located = locatedError(foreign, undefined, ['me']);
+    expect(format({ message: located.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, located).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(code(withCode('column "nope" does not exist', '42703'))).toBe('INTERNAL_SERVER_ERROR');
+    expect(code(new Error('Cannot read properties of undefined'))).toBe('INTERNAL_SERVER_ERROR');
   });
 
   it('the logger censors personal keys and error messages wherever a caller puts them', () => {

@@ -148,7 +148,8 @@ describe('access export: the right to know', () => {
       // there with its snapshot already taken.
       await pg.query('lock table security_event in access exclusive mode');
       const exporting = server.gql(DISCLOSURES, { id: client.clientId }, dpo);
-      const waiting = async () => (await pg.query(`select count(*)::int as n from pg_locks where not granted and relation = 'security_event'::regclass`)).rows[0].n > 0;
+      const waiting = async () => (await pg.query(`select count(*)::int as n from pg_locks where not granted and relation = 'security_event'::regclass
+        and database = (select oid from pg_database where datname = current_database())`)).rows[0].n > 0;
       for (let i = 0; i < 250 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 20));
       expect(await waiting()).toBe(true);
       recordedDuring = await record();
