@@ -11,6 +11,7 @@ import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ErrorCode } from '../errors';
 import type { RequestContext } from '../graphql/context';
+import type { PendingDisclosure } from './batch';
 import { sha256 } from './chain';
 import { appendDisclosures } from './disclosure-log';
 
@@ -25,6 +26,31 @@ export function withholdData(response: GraphQLResponse): void {
   response.http.status = 503;
 }
 
+/** The value at a response path ("a.b.0.c"), undefined where the path does not reach. */
+function valueAt(data: unknown, path: string): unknown {
+  let at: unknown = data;
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/**
+ * Only what the response carries: a resolved value can still be nulled on its way out, when an
+ * error in a sibling field propagates to a parent, and the log must not claim it left. An entry
+ * opened without fields (an access export) stays: the export itself is what it records.
+ */
+function servedOnly(pending: PendingDisclosure[], response: GraphQLResponse): PendingDisclosure[] {
+  if (response.body.kind !== 'single') return pending;
+  const data = response.body.singleResult.data;
+  return pending.flatMap((entry) => {
+    if (entry.fields.length === 0) return [entry];
+    const fields = entry.fields.filter((field) => valueAt(data, field.path) != null);
+    return fields.length > 0 ? [{ ...entry, fields }] : [];
+  });
+}
+
 const pastDeadline = (error: unknown) => (error as { extensions?: { code?: unknown } })?.extensions?.code === 'REQUEST_TIMEOUT';
 
 export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
@@ -35,7 +61,7 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
         contextValue.privacy.query = { operationName: operationName ?? null, queryHash: sha256(source) };
       },
       async willSendResponse({ response, contextValue }) {
-        const pending = contextValue.privacy.disclosures.take();
+        const pending = servedOnly(contextValue.privacy.disclosures.take(), response);
         if (pending.length === 0) return;
         try {
           await appendDisclosures(contextValue.em, pending, { ...contextValue.privacy.query, requestId: contextValue.requestId }, contextValue.config.limits);

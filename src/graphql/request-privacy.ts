@@ -12,7 +12,7 @@ import { loadRecipient, subjectAccessRecipient, type Recipient } from '../disclo
 import { createServedLoader } from '../partners/served';
 import type { PiiCategory } from '../privacy/categories';
 import type { ConsentState } from '../privacy/consent-state';
-import { audienceOf, decide, type Caller, type Decision, type Grant, type RedactionReason } from '../privacy/decide';
+import { audienceOf, decide, mayReach, type Caller, type Decision, type Grant, type RedactionReason } from '../privacy/decide';
 import { POLICY } from '../privacy/policy';
 
 export interface SubjectState {
@@ -80,16 +80,14 @@ export class RequestPrivacy {
   }
 
   /**
-   * Whether a partner or authority may reach this subject at all (root lookups answer null
-   * otherwise); other roles are governed by the field decisions alone.
+   * Whether a partner or authority may reach this subject at all (mayReach; root lookups answer
+   * null otherwise); other roles are governed by the field decisions alone.
    */
   async reaches(subjectId: string): Promise<boolean> {
-    const recipient = this.recipient;
-    if (!recipient) return true;
-    if (!recipient.inForce) return false;
-    if (recipient.subjectIds) return recipient.subjectIds.has(subjectId);
-    await this.lookUpServed(subjectId);
-    return this.served.has(subjectId);
+    if (!this.recipient) return true;
+    if (!this.caller || !this.recipient.inForce) return false;
+    const state = await this.load(subjectId);
+    return mayReach(this.caller, { id: subjectId, erased: state.erased }, state.consent, this.now);
   }
 
   redact(path: string, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason): void {

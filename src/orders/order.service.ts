@@ -43,10 +43,11 @@ export async function placeOrder(em: EntityManager, clientId: string, input: Pla
       items,
       amountTiyn: items.reduce((sum, item) => sum + item.quantity * item.priceTiyn, 0),
       status: OrderStatus.NEW,
-      contactPhone: contactPhone ?? client.phones[0] ?? null,
-      contactEmail: contactEmail ?? client.emails[0] ?? null,
-      // Only an address given for this order: a silent copy of the residence address would show
-      // it in full to whoever sees order contacts (operators see residences only generalised, P1).
+      // Only contacts given for this order: a silent copy of the profile's phone, e-mail or residence
+      // would serve it as ORDER_CONTACT to whoever sees order contacts but not that category (a
+      // partner scoped to order contacts, an operator who sees residences only generalised, P1).
+      contactPhone,
+      contactEmail,
       deliveryAddress,
     });
     await tx.flush();

@@ -7,7 +7,7 @@ import { OrderConnection } from '../orders/order.resolver';
 import type { PiiCategory } from '../privacy/categories';
 import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';
-import { partnerOrderPage } from './partner-orders';
+import { servedOrderPage } from '../orders/served-orders';
 import {
   contractInForce, endContract, issuePartnerToken, listPartnerTokens, registerContract, registerPartner, revokeContractTokens, revokePartnerToken,
   type IssuedToken, type TokenRecord,
@@ -92,6 +92,6 @@ export class PartnerResolver {
     const principal = principalOf(ctx);
     if (!ctx.privacy.recipient?.inForce || !principal.partnerId) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
     const first = pageSizeOf(ctx, args.first);
-    return (await partnerOrderPage(ctx, principal.partnerId, first, args.after, info)) as unknown as OrderConnection;
+    return (await servedOrderPage(ctx, { partner: principal.partnerId }, first, args.after, info)) as unknown as OrderConnection;
   }
 }

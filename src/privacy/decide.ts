@@ -77,6 +77,25 @@ export type Relation = 'ORDERS' | 'CONSENTS';
  */
 export const RELATION_CATEGORY: PiiCategory = 'ORDER_CONTACT';
 
+/** Whether a P5 recipient's grant opens any order at all, whichever subject: a page can be refused up front. */
+export function grantOpensOrders(caller: Caller): boolean {
+  return caller.grant?.categories.has(RELATION_CATEGORY) ?? false;
+}
+
+/**
+ * Whether a caller whose role needs a grant (a partner, an authority) may learn that a subject
+ * exists at all: the grant names it and, where the basis is consent (a partner, P5.1), the consent
+ * to transfer holds and the subject is not erased. Outside that, a lookup answers as for an
+ * unknown id. Callers without a grant are governed by the field decisions alone.
+ */
+export function mayReach(caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): boolean {
+  const policy = POLICY[audienceOf(caller, subject.id)];
+  if (!policy.requiresGrant) return true;
+  if (!caller.grant?.subjectIds.has(subject.id)) return false;
+  if (policy.basis.kind !== 'CONSENT') return true;
+  return !subject.erased && consentBasisHolds(policy.basis, consent, now);
+}
+
 /**
  * Whether the caller gets a subject's orders or consent history at all. The subject and the DPO
  * always do (the history is the proof of consent, kept after erasure); everyone else on the same
@@ -91,11 +110,9 @@ export function decideRelation(relation: Relation, caller: Caller, subject: Subj
   if (policy.requiresGrant) {
     // P5 opens personal fields for a purpose, never who consented to what and which staff recorded it.
     if (relation === 'CONSENTS') return hidden('SCOPE');
-    const grant = caller.grant;
-    if (!grant || !grant.subjectIds.has(subject.id)) return hidden('SCOPE');
-    // An authority gets orders only when its request names them; a partner's orders are those its
-    // contract assigns it (the resolver keeps only those), so its category list does not decide.
-    if (audience === 'AUTHORITY' && !grant.categories.has(RELATION_CATEGORY)) return hidden('SCOPE');
+    // Orders only where the contract ∩ token scope, or the lawful request, names their category;
+    // and for a partner only those its contract assigns it (the resolvers keep only those).
+    if (!grantOpensOrders(caller) || !caller.grant?.subjectIds.has(subject.id)) return hidden('SCOPE');
   }
   if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, consent, now)) {
     return hidden('CONSENT');

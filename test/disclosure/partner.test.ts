@@ -219,6 +219,31 @@ describe('a partner gets nothing, and nothing is logged', () => {
     expect(rows.flatMap((r) => r.fields.map((f) => f.category)).filter((c) => c !== 'ORDER_CONTACT')).toEqual([]);
   });
 
+  it('without ORDER_CONTACT in the scope: no order at all, by partnerOrders or client.orders; one SCOPE redaction each, and the log names only the phones', async () => {
+    const phoneOnly = await issuePartnerToken(server, dpo, partner.contractId, ['PHONE']);
+    const pages = await server.gql(`{ partnerOrders(first: 5) { edges { cursor node { id amount } } pageInfo { endCursor hasNextPage } } }`, {}, phoneOnly.token);
+    expect(pages.body.data!.partnerOrders).toEqual({ edges: [], pageInfo: { endCursor: null, hasNextPage: false } });
+    expect(pages.body.extensions!.redactions).toEqual([{ path: 'partnerOrders.edges', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE' }]);
+    const direct = await server.gql(`query($id: ID!) { client(id: $id) { phones orders { id items { name } } } }`, { id: served.client.id }, phoneOnly.token);
+    expect(direct.body.data!.client).toEqual({ phones: served.client.phones, orders: [] });
+    expect(direct.body.extensions!.redactions).toEqual([{ path: 'client.orders', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE' }]);
+    expect(await logRows(em(), 'request_id = ?', [requestIdOf(pages)])).toEqual([]);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(direct)]);
+    expect(rows.flatMap((r) => r.fields.map((f) => [f.path, f.category]))).toEqual([['client.phones', 'PHONE']]);
+  });
+
+  it('a value nulled on its way out (an error in a sibling nulls the parent) is not claimed by the log', async () => {
+    const response = await server.gql(
+      `query($id: ID!) { a: client(id: $id) { fullName } b: client(id: $id) { phones orders(first: 0) { id } } }`,
+      { id: served.client.id }, token,
+    );
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.data!.b).toBeNull();
+    expect(leaks(response.body.data, served, [response.body.data!.a.fullName, ...response.body.data!.a.fullName.split(' ')])).toEqual([]);
+    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    expect(rows.flatMap((r) => r.fields.map((f) => f.path))).toEqual(['a.fullName']);
+  });
+
   it('outside the contract period: partnerOrders is FORBIDDEN and client(id) null, no entry', async () => {
     const lapsing = await registerPartnerWithContract(server, dpo, ['PHONE']);
     const em2 = em();
@@ -308,8 +333,11 @@ describe('a partner gets nothing, and nothing is logged', () => {
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.partnerOrders.edges.map((e: any) => e.node.id)).not.toContain(withdrawn.order.id);
     expect(leaks(response.body, withdrawn)).toEqual([]);
+    // Not even that the account exists: the same answer as for an id nobody has.
     const direct = await server.gql(CLIENT, { id: withdrawn.client.id }, token);
-    expect(direct.body.data!.client).toMatchObject({ fullName: null, phones: null });
+    const unknown = await server.gql(CLIENT, { id: '00000000-0000-4000-8000-000000000001' }, token);
+    expect(direct.body).toEqual(unknown.body);
+    expect(direct.body.data!.client).toBeNull();
     expect(await logRows(em(), 'subject_id = ?', [withdrawn.client.id])).toEqual([]);
     // The served clients of the same page are still logged: the request itself was not refused.
     expect((await logRows(em(), 'request_id = ?', [requestIdOf(response)])).length).toBeGreaterThan(0);
@@ -321,8 +349,8 @@ describe('a partner gets nothing, and nothing is logged', () => {
     await assignOrder(em2, noOperation, partner.partnerId);
     await withdrawTransferOperationOnly(em2, noOperation);
     const response = await server.gql(CLIENT, { id: noOperation.client.id }, token);
-    expect(response.body.data!.client).toEqual({ id: noOperation.client.id, fullName: null, phones: null, emails: null });
-    expect(response.body.extensions!.redactions!.filter((r) => r.reason === 'CONSENT').map((r) => r.path).sort()).toEqual(['client.fullName', 'client.phones']);
+    expect(response.body.data!.client).toBeNull();
+    expect(response.body.extensions?.redactions ?? []).toEqual([]);
     expect(leaks(response.body, noOperation)).toEqual([]);
     expect(await logRows(em(), 'subject_id = ?', [noOperation.client.id])).toEqual([]);
   });

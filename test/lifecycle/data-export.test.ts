@@ -27,7 +27,7 @@ const CLIENT_DATA = `query($id: ID!) { clientData(clientId: $id) { ${SELECTION} 
 describe('access export: the right to know', () => {
   it('myData returns the whole profile in full, the orders, the consent history and erasure requests', async () => {
     const client = await registerClient(server, { marketing: true });
-    const orderId = await placeOrder(server, client.token, { contactEmail: client.input.emails[0] });
+    const orderId = await placeOrder(server, client.token, { contactPhone: client.input.phones[0], contactEmail: client.input.emails[0] });
     await server.gql(`mutation { optOutOfMarketing { id } }`, {}, client.token);
     await server.gql(`mutation { requestErasure { id } }`, {}, client.token);
 

@@ -16,7 +16,7 @@ import type { SubjectState as LoadedState } from '../../src/graphql/request-priv
 import { buildApiSchema } from '../../src/graphql/schema';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/privacy/categories';
 import { consentCovers } from '../../src/privacy/consent-state';
-import { decide, decideRelation, RELATION_CATEGORY, roleSeesInFull, type Caller, type Decision, type Grant, type Relation } from '../../src/privacy/decide';
+import { decide, decideRelation, mayReach, RELATION_CATEGORY, roleSeesInFull, type Caller, type Decision, type Grant, type Relation } from '../../src/privacy/decide';
 import { applyMask, DEFAULT_MASK, type MaskKind } from '../../src/privacy/masking';
 import type { Role } from '../../src/privacy/roles';
 import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
@@ -315,7 +315,12 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
   expect({ at: check.label, errors: response.body.errors }).toEqual({ at: check.label, errors: undefined });
   const data = response.body.data!;
   const own = caller.clientId;
-  const reaches = (id: string) => !caller.grant || caller.grant.subjectIds.has(id);
+  // A grant's subjects (the orders a partner is assigned); and whom a lookup reaches at all (mayReach).
+  const granted = (id: string) => !caller.grant || caller.grant.subjectIds.has(id);
+  const reaches = (id: string) => {
+    const { subject, consent } = subjectOf(id);
+    return mayReach(caller, subject, consent);
+  };
   const allOrders = [...byOrder.values()];
   switch (path) {
     case 'client':
@@ -349,25 +354,29 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
         expect(data.order).toBeNull(); // another client's order reads as null
         break;
       }
+      {
+        // The same decision as the client's order list (decideRelation): withheld, it reads as null.
+        const decision = relationFor(caller, 'ORDERS', canary.client.id);
+        if (decision.access === 'HIDDEN') {
+          expect({ at: check.label, order: data.order }).toEqual({ at: check.label, order: null });
+          check.redactions.push({ path: 'order', category: RELATION_CATEGORY, access: 'HIDDEN', reason: decision.reason });
+          break;
+        }
+      }
       check.order(data.order, 'order', shape.picks);
       break;
-    case 'orders': {
-      const nodes = edgeNodes(data.orders);
-      const expectedOrders = allOrders.filter((c) => (own === null ? reaches(c.client.id) : c.client.id === own));
-      expect(ids(nodes)).toEqual(expectedOrders.map((c) => c.order.id).sort());
-      nodes.forEach((node, i) => check.order(node, `orders.edges.${i}.node`, shape.picks));
-      break;
-    }
+    case 'orders':
     case 'partnerOrders': {
-      // An order whose client's consent does not cover the transfer is left out whole, with one
-      // redaction per reason at the list (decideRelation, as Client.orders).
-      const nodes = edgeNodes(data.partnerOrders);
-      const assigned = allOrders.filter((c) => reaches(c.client.id));
-      const decided = assigned.map((c) => ({ c, decision: relationFor(caller, 'ORDERS', c.client.id) }));
+      // An order whose client's orders the caller does not get (decideRelation, as Client.orders)
+      // is left out whole, with one redaction per reason at the list.
+      const root = path === 'orders' ? 'orders' : 'partnerOrders';
+      const nodes = edgeNodes(data[root]);
+      const listed = allOrders.filter((c) => (own === null ? granted(c.client.id) : c.client.id === own));
+      const decided = listed.map((c) => ({ c, decision: relationFor(caller, 'ORDERS', c.client.id) }));
       expect(ids(nodes)).toEqual(decided.filter((d) => d.decision.access === 'FULL').map((d) => d.c.order.id).sort());
-      nodes.forEach((node, i) => check.order(node, `partnerOrders.edges.${i}.node`, shape.picks));
+      nodes.forEach((node, i) => check.order(node, `${root}.edges.${i}.node`, shape.picks));
       const reasons = new Set(decided.flatMap((d) => (d.decision.access === 'FULL' ? [] : [d.decision.reason])));
-      for (const reason of reasons) check.redactions.push({ path: 'partnerOrders.edges', category: RELATION_CATEGORY, access: 'HIDDEN', reason });
+      for (const reason of reasons) check.redactions.push({ path: `${root}.edges`, category: RELATION_CATEGORY, access: 'HIDDEN', reason });
       break;
     }
     case 'authority': {

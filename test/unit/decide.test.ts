@@ -1,6 +1,6 @@
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, PII_CATEGORIES, type ConsentPurpose } from '../../src/privacy/categories';
 import { acceptsNewService, consentCovers, consentInForce, NO_CONSENT, statusInForce, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
-import { decide, decideRelation, roleSeesInFull, type Caller, type Relation } from '../../src/privacy/decide';
+import { decide, decideRelation, grantOpensOrders, mayReach, roleSeesInFull, type Caller, type Relation } from '../../src/privacy/decide';
 import { POLICY } from '../../src/privacy/policy';
 
 const consent = (status: ConsentStatus, purposes: readonly ConsentPurpose[] = CONSENT_PURPOSES, dates: Partial<ConsentState> = {}): ConsentState => ({
@@ -256,11 +256,28 @@ describe("a subject's orders and consent history (relations) follow the same gat
     expect(decideRelation('ORDERS', caller('authority', { grant: orders }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
   });
 
-  it('a partner gets orders of a subject it serves while transfer consent is in force, whatever categories it holds', () => {
-    const grant = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
-    expect(decideRelation('ORDERS', caller('partner', { grant }), subject, ACTIVE, NOW).access).toBe('FULL');
-    expect(decideRelation('ORDERS', caller('partner', { grant }), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-    expect(decideRelation('ORDERS', caller('partner', { grant }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
+  it('a partner gets orders of a subject it serves only when its grant names ORDER_CONTACT, and while transfer consent is in force', () => {
+    const orders = { categories: new Set(['ORDER_CONTACT'] as const), subjectIds: new Set(['subject-1']) };
+    const phoneOnly = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject, ACTIVE, NOW).access).toBe('FULL');
+    expect(decideRelation('ORDERS', caller('partner', { grant: phoneOnly }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+    expect(grantOpensOrders(caller('partner', { grant: orders }))).toBe(true);
+    expect(grantOpensOrders(caller('partner', { grant: phoneOnly }))).toBe(false);
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
     expect(decideRelation('ORDERS', caller('partner'), subject, ACTIVE, NOW).reason).toBe('SCOPE');
+  });
+
+  it('a partner reaches a subject only when it serves it, transfer consent holds and it is not erased; an authority by its request alone', () => {
+    const grant = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
+    expect(mayReach(caller('partner', { grant }), subject, ACTIVE, NOW)).toBe(true);
+    expect(mayReach(caller('partner', { grant }), subject, due, NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), subject, withdrawn, NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), { id: 'subject-1', erased: true }, ACTIVE, NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), { id: 'other', erased: false }, ACTIVE, NOW)).toBe(false);
+    expect(mayReach(caller('partner'), subject, ACTIVE, NOW)).toBe(false);
+    expect(mayReach(caller('authority', { grant }), subject, withdrawn, NOW)).toBe(true);
+    expect(mayReach(caller('authority', { grant }), { id: 'other', erased: false }, ACTIVE, NOW)).toBe(false);
+    expect(mayReach(caller('operator'), subject, withdrawn, NOW)).toBe(true);
   });
 });

@@ -1,27 +1,32 @@
 /**
- * The orders served to a partner (P5.1): those assigned to it, each only if its client's consent
- * covers the transfer, by the same relation decision as `Client.orders` (decideRelation). An order
- * is information about the client's actions (P1), so a withheld one is left out of the page whole,
- * cursor and id included, and a served one is logged as a disclosure like a personal field
- * wherever the response carries it (its edge, or the page's end cursor).
+ * A page of orders with each one served only where the caller gets its client's orders at all, by
+ * the same relation decision as `Client.orders` (decideRelation): the root `orders` (staff) and
+ * `partnerOrders` (P5.1) alike. An order is information about the client's actions (P1), so a
+ * withheld one is left out of the page whole, cursor and id included, and for a P5 recipient a
+ * served one is logged as a disclosure like a personal field wherever the response carries it
+ * (its edge, or the page's end cursor).
  */
 import { collectSubFields, type VariableValues } from '@graphql-tools/utils';
 import { getNamedType, responsePathAsArray, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../graphql/context';
-import { fetchOrderPage, type OrderPage } from '../orders/order-page';
-import type { Order } from '../orders/order.entity';
-import { decideRelation, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
+import type { FilterQuery } from '@mikro-orm/core';
+import { fetchOrderPage, type OrderPage } from './order-page';
+import type { Order } from './order.entity';
+import { decideRelation, grantOpensOrders, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
 
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
 
 const ERASED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
+const ANONYMOUS: Decision = { access: 'FULL', reason: null };
 
-async function orderDecision(ctx: RequestContext, order: Order): Promise<Decision> {
+/** Whether this order is served to the caller: its client's orders are (decideRelation). */
+export async function orderDecision(ctx: RequestContext, order: Order): Promise<Decision> {
   const caller = ctx.privacy.caller;
   if (!caller) return { access: 'HIDDEN', reason: 'ROLE' };
-  // A depersonalised order (P4) has no subject left to disclose.
-  if (!order.client) return ERASED;
+  // A depersonalised order (P4) has no subject left: an anonymous accounting record for staff,
+  // and nothing a partner or authority has a grant for.
+  if (!order.client) return caller.grant ? ERASED : ANONYMOUS;
   const id = order.client.id;
   // The client row is what `Order.client` serves next, and it carries the subject's state;
   // reaches() adds the client to the partner's served set, which decideRelation's grant reads.
@@ -31,10 +36,17 @@ async function orderDecision(ctx: RequestContext, order: Order): Promise<Decisio
 }
 
 /**
- * A keyset page of the partner's orders with the withheld ones skipped, so `first` counts served
- * orders and `endCursor`/`hasNextPage` continue after the last served one.
+ * A keyset page of the orders `where` selects with the withheld ones skipped, so `first` counts
+ * served orders and `endCursor`/`hasNextPage` continue after the last served one.
  */
-export async function partnerOrderPage(ctx: RequestContext, partnerId: string, first: number, after: string | null | undefined, info: GraphQLResolveInfo): Promise<OrderPage> {
+export async function servedOrderPage(ctx: RequestContext, where: FilterQuery<Order>, first: number, after: string | null | undefined, info: GraphQLResolveInfo): Promise<OrderPage> {
+  const path = responsePathAsArray(info.path).join('.');
+  const caller = ctx.privacy.caller;
+  // A grant without ORDER_CONTACT opens no order: nothing to scan, and nothing said about how many there are.
+  if (!caller || (caller.grant && !grantOpensOrders(caller))) {
+    ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', 'SCOPE');
+    return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  }
   const served: OrderPage['edges'] = [];
   /** Each withheld order's reason, and how many served orders come before it. */
   const withheld: Array<{ reason: RedactionReason; after: number }> = [];
@@ -42,7 +54,7 @@ export async function partnerOrderPage(ctx: RequestContext, partnerId: string, f
   let batch = first + 1;
   let more = true;
   while (served.length <= first && more) {
-    const page = await fetchOrderPage(ctx.em, { partner: partnerId }, batch, cursor);
+    const page = await fetchOrderPage(ctx.em, where, batch, cursor);
     const decisions = await Promise.all(page.edges.map((edge) => orderDecision(ctx, edge.node)));
     page.edges.forEach((edge, i) => {
       const decision = decisions[i]!;
@@ -55,17 +67,18 @@ export async function partnerOrderPage(ctx: RequestContext, partnerId: string, f
   }
   const hasNextPage = served.length > first;
   const edges = served.slice(0, first);
-  const path = responsePathAsArray(info.path).join('.');
   // One redaction per reason at the list, as Client.orders reports a withheld list; only for
   // orders before this page's end, so the next page does not report them again.
   const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
   for (const reason of reasons) ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', reason);
-  // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
-  const disclose = (order: Order, at: string) => ctx.privacy.disclosed(order.client!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
-  const { edgesKeys, endCursorKeys } = selectedKeys(info);
-  for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
   const last = edges.at(-1);
-  if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
+  if (ctx.privacy.logsDisclosures) {
+    // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
+    const disclose = (order: Order, at: string) => ctx.privacy.disclosed(order.client!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
+    const { edgesKeys, endCursorKeys } = selectedKeys(info);
+    for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
+    if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
+  }
   return { edges, pageInfo: { hasNextPage, endCursor: last?.cursor ?? null } };
 }
 
