@@ -97,7 +97,8 @@ export function withPageSizesInlined(
           const asked =
             given === undefined ? arg.defaultValue
             : given.kind === Kind.INT ? Number(given.value)
-            : given.kind === Kind.VARIABLE ? (variables[given.name.value] ?? defaults.get(given.name.value))
+            // A variable left out (or null) in a nullable position leaves the argument's own default.
+            : given.kind === Kind.VARIABLE ? (variables[given.name.value] ?? defaults.get(given.name.value) ?? arg.defaultValue)
             : null;
           const value = literal(asked);
           if (value) args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: arg.name }, value });

@@ -68,6 +68,10 @@ describe('document limits', () => {
     expect(errorCodes((await server.gql(`{ ${nested('100')} }`, {}, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(errorCodes((await server.gql(`query($n: Int!) { ${nested('$n')} }`, { n: 100 }, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(errorCodes((await server.gql(`query($n: Int! = 100) { ${nested('$n')} }`, {}, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
+    // Nullable variables left out leave the fields' defaults (100 x 20): counted as those, not as 1.
+    const omitted = `query($a: Int, $b: Int) { clients(first: $a) { edges { node { id orders(first: $b) { id amount contactPhone } } } } }`;
+    expect(errorCodes((await server.gql(omitted, { a: 100 }, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(errorCodes((await server.gql(omitted, { a: 100, b: null }, operator)).body)).toEqual(['QUERY_TOO_COMPLEX']);
     const small = await server.gql(`query($n: Int!) { ${nested('$n')} }`, { n: 2 }, operator);
     expect(small.body.errors).toBeUndefined();
   });
