@@ -10,6 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { Config } from '../config';
 import { placeholders } from '../db/sql';
+import { limitKeyOf } from '../net/ip-address';
 
 export interface ThrottleLimits {
   /** Failures within the quiet period before the first lock. */
@@ -41,7 +42,7 @@ function throttleHash(secret: string, kind: ThrottleKey['kind'], value: string):
 export function throttleKeys(config: Config, login: string, ip: string | null): ThrottleKey[] {
   const secret = config.jwt.secret;
   if (!secret) throw new Error('JWT_SECRET is not configured: this server cannot log clients in');
-  return [{ kind: 'login', hash: throttleHash(secret, 'login', login) }, ...(ip ? [{ kind: 'ip' as const, hash: throttleHash(secret, 'ip', ip) }] : [])];
+  return [{ kind: 'login', hash: throttleHash(secret, 'login', login) }, ...(ip ? [{ kind: 'ip' as const, hash: throttleHash(secret, 'ip', limitKeyOf(ip)) }] : [])];
 }
 
 /**

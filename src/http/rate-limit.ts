@@ -12,6 +12,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Config } from '../config';
 import { apiError } from '../errors';
 import { sendError } from './limits-response';
+import { limitKeyOf } from '../net/ip-address';
 
 export type LimitKind = 'ip' | 'principal';
 
@@ -92,7 +93,7 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
       });
     },
     perIp: (req, res, next) => {
-      check('ip', req.ip ?? req.socket.remoteAddress ?? 'unknown').then(
+      check('ip', limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown')).then(
         () => next(),
         (error: unknown) => {
           if (!(error instanceof RateLimited)) return next(error);

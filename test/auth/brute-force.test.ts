@@ -86,6 +86,19 @@ describe('brute-force protection on login (per login, per IP, shared through Pos
     expect((await attempt(account.input.login, account.input.password)).code).toBe('OK');
   }, 120_000);
 
+  it('per IP: an IPv6 caller counts by its /64, so rotating addresses inside it does not reset the count', async () => {
+    const proxied = await startTestServer({ env: { TRUST_PROXY: '1' } });
+    try {
+      const from = (ip: string, l: string, p: string) => proxied.gql(LOGIN, { l, p }, null, { 'x-forwarded-for': ip });
+      for (let i = 0; i < 30; i++) expect(codes(await from(`2001:db8:1:2::${(i + 1).toString(16)}`, `spray6.${i}`, WRONG))).toEqual(['UNAUTHENTICATED']);
+      expect(codes(await from('2001:db8:1:2::ffff', 'spray6.last', WRONG))).toEqual(['TOO_MANY_ATTEMPTS']);
+      // Another subscriber's /64 is not locked.
+      expect(codes(await from('2001:db8:1:3::1', 'spray6.other', WRONG))).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await proxied.close();
+    }
+  }, 120_000);
+
   it('the counters hold keyed hashes only, never the login or the IP', async () => {
     const account = await registerAccount(server);
     await attempt(account.input.login, WRONG);
