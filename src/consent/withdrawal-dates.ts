@@ -79,9 +79,15 @@ export function withdrawalEffectiveDay(noticeAt: Date, requested: CalendarDay | 
   return requested ? laterDay(requested, earliest) : earliest;
 }
 
-/** The instant it takes effect: the start of that day in Kazakhstan. */
+/**
+ * The instant it takes effect: the start of that day in Kazakhstan, but on the earliest day not
+ * before the notice's own time of day, so it is never a moment short of 3 calendar months.
+ */
 export function withdrawalEffectiveAt(noticeAt: Date, requested: CalendarDay | null): Date {
-  return startOfKazakhstanDay(withdrawalEffectiveDay(noticeAt, requested));
+  const noticeDay = kazakhstanDayOf(noticeAt);
+  const threeMonthsLater = startOfKazakhstanDay(addCalendarMonths(noticeDay, WITHDRAWAL_NOTICE_MONTHS)).getTime()
+    + (noticeAt.getTime() - startOfKazakhstanDay(noticeDay).getTime());
+  return new Date(Math.max(startOfKazakhstanDay(withdrawalEffectiveDay(noticeAt, requested)).getTime(), threeMonthsLater));
 }
 
 /**

@@ -47,9 +47,12 @@ describe('P3: 3 calendar months of notice, month ends clamped', () => {
     expect(formatDay(earliestWithdrawalDay(new Date('2026-11-30T18:59:00Z')))).toBe('2027-02-28');
   });
 
-  it('takes effect at 00:00 in Kazakhstan on the effective day', () => {
+  it('takes effect on the earliest day at the notice\'s time of day (never a moment short of 3 months); on a later requested day at its 00:00 in Kazakhstan', () => {
     expect(startOfKazakhstanDay(day('2027-02-28')).toISOString()).toBe('2027-02-27T19:00:00.000Z');
-    expect(withdrawalEffectiveAt(noonKz('2026-11-30'), null).toISOString()).toBe('2027-02-27T19:00:00.000Z');
+    expect(withdrawalEffectiveAt(noonKz('2026-11-30'), null).toISOString()).toBe('2027-02-28T07:00:00.000Z');
+    expect(withdrawalEffectiveAt(noonKz('2026-11-30'), day('2026-12-15')).toISOString()).toBe('2027-02-28T07:00:00.000Z');
+    expect(withdrawalEffectiveAt(noonKz('2026-11-30'), day('2027-03-01')).toISOString()).toBe('2027-02-28T19:00:00.000Z');
+    expect(withdrawalEffectiveAt(new Date('2031-03-10T06:00:00Z'), null).toISOString()).toBe('2031-06-10T06:00:00.000Z');
   });
 });
 

@@ -39,12 +39,13 @@ const clientState = async (id: string) => ({
   history: await consentHistory(db.orm.em, id),
 });
 
-describe('withdrawal at a month end takes effect at 00:00 Almaty on the clamped day (P3)', () => {
+describe('withdrawal at a month end takes effect on the clamped day, at the notice\'s time of day in Almaty (P3)', () => {
   it.each([
-    // 23:30 in Almaty on 30 November; 28 February 2027 begins at 19:00 UTC on the 27th.
-    ['30 Nov 2026 → 28 Feb 2027', '2026-11-30T18:30:00Z', '2027-02-28', '2027-02-27T19:00:00.000Z', null],
-    // A leap year: 29 February exists, so 28 February (starting 2028-02-27T19:00Z) is still too early.
-    ['30 Nov 2027 → 29 Feb 2028 (leap year)', '2027-11-30T18:30:00Z', '2028-02-29', '2028-02-28T19:00:00.000Z', '2028-02-27T19:00:00.000Z'],
+    // 23:30 in Almaty on 30 November; 28 February 2027 begins at 19:00 UTC on the 27th, which is
+    // still short of 3 months: the notice's 23:30 on the 28th is the first moment.
+    ['30 Nov 2026 → 28 Feb 2027', '2026-11-30T18:30:00Z', '2027-02-28', '2027-02-28T18:30:00.000Z', '2027-02-27T19:00:00.000Z'],
+    // A leap year: 29 February exists, so 28 February is too early, and so is 00:00 on the 29th.
+    ['30 Nov 2027 → 29 Feb 2028 (leap year)', '2027-11-30T18:30:00Z', '2028-02-29', '2028-02-29T18:30:00.000Z', '2028-02-28T19:00:00.000Z'],
   ])('%s: the job runner changes nothing a millisecond before, and applies it at that instant', async (_name, notice, day, effective, tooEarly) => {
     const noticeAt = new Date(notice);
     const clientId = await clientWithConsentBefore(noticeAt);
