@@ -11,8 +11,11 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
+# The image is built once: `npm run jobs` / `npm run audit:verify` here skip their rebuilding
+# pre-scripts (the unprivileged user below could not write dist/ anyway) and run the build above.
 ENV NODE_ENV=production \
-    PORT=4000
+    PORT=4000 \
+    npm_config_ignore_scripts=true
 
 # The official node image ships an unprivileged `node` user; the app only reads /app.
 USER node

@@ -4,6 +4,7 @@ import { signToken, type TokenClaims } from './auth/tokens';
 import { openConfiguredDatabase, withDevSecret, type Database } from './bootstrap';
 import { Client } from './clients/client.entity';
 import { ConfigError, loadConfig, type Config } from './config';
+import { openBackgroundOrm } from './db/orm';
 import { startApp, type RunningApp } from './http/app';
 import { startJobScheduler } from './jobs/scheduler';
 import type { Logger } from 'pino';
@@ -39,12 +40,15 @@ async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string,
 interface Opened {
   database?: Database;
   app?: RunningApp;
+  /** The job runner's own ORM: jobs are not requests, so not under the request deadline's statement_timeout. */
+  jobsOrm?: MikroORM;
   stopJobs?: () => Promise<void>;
 }
 
 async function close(opened: Opened): Promise<void> {
   try {
     await opened.stopJobs?.();
+    await opened.jobsOrm?.close(true);
     await opened.app?.stop();
   } finally {
     // The ORM and the embedded PostgreSQL close even when draining the server failed.
@@ -63,7 +67,10 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
   if (stopping()) return;
   opened.app = await startApp({ config, orm, log });
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
-  if (config.jobs.intervalSeconds > 0) opened.stopJobs = startJobScheduler(orm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
+  if (config.jobs.intervalSeconds > 0) {
+    opened.jobsOrm = await openBackgroundOrm(opened.database.url, {}, log);
+    opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
+  }
 
   console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
   if (config.env !== 'production') {

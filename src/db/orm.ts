@@ -67,8 +67,25 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}, 
   };
 }
 
+/**
+ * Opens the database and brings its schema up to date. Migrations are no request: they run on a
+ * pool of their own without the request deadline's statement_timeout, so a long one on a large
+ * database does not fail the start.
+ */
 export async function openDatabase(clientUrl: string, overrides: Partial<Options> = {}, database: DatabaseOptions = {}): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, overrides, database));
-  await orm.getMigrator().up();
-  return orm;
+  const unbounded = await MikroORM.init(ormOptions(clientUrl, overrides, database.log ? { log: database.log } : {}));
+  try {
+    await unbounded.getMigrator().up();
+  } catch (error) {
+    await unbounded.close(true);
+    throw error;
+  }
+  if (!database.requestTimeoutMs) return unbounded;
+  await unbounded.close(true);
+  return MikroORM.init(ormOptions(clientUrl, overrides, database));
+}
+
+/** An ORM without statement_timeout, for work that is not a request: migrations, the job runner. */
+export function openBackgroundOrm(clientUrl: string, overrides: Partial<Options> = {}, log?: Logger): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, { pool: { min: 0, max: 2 }, ...overrides }, log ? { log } : {}));
 }

@@ -4,6 +4,7 @@
  * request. The driver's own warnings reach the structured log, scrubbed, not the console.
  */
 import { Client as PgClient } from 'pg';
+import { openBackgroundOrm } from '../../src/db/orm';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
 
@@ -43,6 +44,18 @@ it('a statement longer than the deadline is cancelled by PostgreSQL', async () =
   const started = Date.now();
   await expect(db.orm.em.fork().getConnection().execute('select pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
   expect(Date.now() - started).toBeLessThan(3000);
+});
+
+it("work that is no request (the job runner's ORM) runs without it", async () => {
+  const background = await openBackgroundOrm(db.url);
+  try {
+    const conn = background.em.fork().getConnection();
+    expect(await conn.execute('show statement_timeout')).toEqual([{ statement_timeout: '0' }]);
+    await expect(conn.execute('select pg_sleep(1.3)')).resolves.toHaveLength(1);
+  } finally {
+    await background.close(true);
+  }
+  expect(await db.orm.em.fork().getConnection().execute('show statement_timeout')).toEqual([{ statement_timeout: `${TIMEOUT_MS + 500}ms` }]);
 });
 
 it('a request stuck on a lock times out, and the pool serves the next request while the lock is still held', async () => {

@@ -181,6 +181,19 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY \. \.$/m);
   });
 
+  it('in the image, `npm run jobs` and `npm run audit:verify` run the built files, skipping their rebuilding pre-scripts', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['jobs', 'audit:verify']) {
+      const [node, file] = scripts[name]!.trim().split(/\s+/);
+      expect({ name, node }).toEqual({ name, node: 'node' });
+      expect(existsSync(join(ROOT, file!))).toBe(true);
+      expect(scripts[`pre${name}`]).toMatch(/npm run build/);
+    }
+    // Set after the dependencies are installed (their install scripts must run), before the app runs.
+    const env = dockerfile.search(/^\s+npm_config_ignore_scripts=true/m);
+    expect(env).toBeGreaterThan(dockerfile.search(/^RUN npm run build\b/m));
+  });
+
   it('.dockerignore keeps local artefacts out of the build context', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim().replace(/\/$/, ''));
     for (const entry of ['node_modules', 'dist', '.data', '.git']) expect(ignored).toContain(entry);
