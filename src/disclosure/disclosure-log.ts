@@ -199,14 +199,17 @@ export async function verifyChain(em: EntityManager, expectedHead: ExpectedHead 
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
+  // From the lowest seq there is, not from 1: a row slipped in below the chain's start is a break too.
+  let lastSeq: number | null = null;
   for (;;) {
     const rows: LogRow[] = await em.getConnection().execute(
-      `select * from disclosure_log where seq >= ? order by seq limit ${PAGE}`,
-      [expectedSeq],
+      `select * from disclosure_log ${lastSeq === null ? '' : 'where seq > ?'} order by seq limit ${PAGE}`,
+      lastSeq === null ? [] : [lastSeq],
     );
     for (const row of rows) {
       const entry = fromRow(row);
       const broken = (reason: string): ChainVerdict => ({ ok: false, entries, brokenAt: { seq: entry.seq, id: entry.id, reason } });
+      if (entry.seq < expectedSeq) return broken('an entry below the chain\'s start (seq under 1)');
       if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (next entry is ${entry.seq})`);
       if (entry.prevHash !== prevHash) return broken('prev_hash is not the hash of the previous entry');
       const problem = fieldsProblem(row.fields);
@@ -214,6 +217,7 @@ export async function verifyChain(em: EntityManager, expectedHead: ExpectedHead 
       if (entryHash(entry) !== entry.hash) return broken("hash does not match the entry's content");
       if (expectedHead && entry.seq === expectedHead.seq && entry.hash !== expectedHead.hash) return broken("hash is not the expected head's hash");
       prevHash = entry.hash;
+      lastSeq = entry.seq;
       expectedSeq += 1;
       entries += 1;
     }

@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { PiiCategory } from '../privacy/categories';
 
 export enum RecipientKind {
@@ -26,6 +26,8 @@ export interface DisclosedField {
 @Entity({ tableName: 'disclosure_log' })
 @Index({ properties: ['subjectId', 'at'] })
 @Index({ properties: ['at'] })
+// The chain starts at 1: nothing can be slipped in below it (verifyChain would name it anyway).
+@Check({ name: 'disclosure_log_seq_positive', expression: 'seq > 0' })
 export class DisclosureEntry {
   [OptionalProps]?: never;
 

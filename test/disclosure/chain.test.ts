@@ -38,6 +38,17 @@ it('20 concurrent partner requests each write one batch, and the chain stays lin
   expect(await verifyChain(em())).toMatchObject({ ok: true, entries: 60 });
 });
 
+it('an entry below the chain (seq 0) is refused by the table; slipped in behind its back, verification names it', async () => {
+  const columns = `id, at, recipient_kind, recipient, partner_id, contract_id, lawful_request_id, token_id, actor, subject_id, fields, purpose, legal_basis, operation_name, query_hash, request_id, prev_hash`;
+  const insert = `insert into disclosure_log (seq, hash, ${columns}) select 0, 'forged', ${columns.replace(/^id,/, 'gen_random_uuid(),')} from disclosure_log where seq = 1`;
+  await expect(em().getConnection().execute(insert)).rejects.toMatchObject({ code: '23514' });
+  await behindTheTriggers(server, `alter table disclosure_log drop constraint disclosure_log_seq_positive; ${insert}`);
+  const [forged] = await logRows(em(), 'seq = 0');
+  expect(await verifyChain(em())).toEqual({ ok: false, entries: 0, brokenAt: { seq: 0, id: forged!.id, reason: "an entry below the chain's start (seq under 1)" } });
+  await behindTheTriggers(server, 'delete from disclosure_log where seq = 0; alter table disclosure_log add constraint disclosure_log_seq_positive check (seq > 0)');
+  expect(await verifyChain(em())).toMatchObject({ ok: true, entries: 60 });
+});
+
 it('a changed entry is named by its seq', async () => {
   const [, second] = await logRows(em());
   await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = ${second!.seq}`);
