@@ -104,6 +104,9 @@ export function loadConfig(env: Env = process.env): Config {
   const secret = env.JWT_SECRET && env.JWT_SECRET !== '' ? env.JWT_SECRET : null;
   if (secret !== null && Buffer.byteLength(secret) < 32) problems.push('JWT_SECRET must be at least 32 bytes long');
   if (production && !databaseUrl) problems.push('DATABASE_URL is required when NODE_ENV=production');
+  // Keys fetched in clear could be swapped on the way, and a session cookie sent in clear read.
+  if (production && jwksUrl && new URL(jwksUrl).protocol !== 'https:') problems.push('JWT_JWKS_URL must be an https:// URL when NODE_ENV=production');
+  if (production && ['false', '0'].includes(env.COOKIE_SECURE ?? '')) problems.push('COOKIE_SECURE cannot be turned off when NODE_ENV=production');
   // Login and registration sign their tokens with JWT_SECRET, even when staff tokens come from a JWKS.
   if (production && !secret) problems.push('JWT_SECRET is required when NODE_ENV=production (login and registration sign with it)');
   const lifecycle = readLifecycleTerms(env);

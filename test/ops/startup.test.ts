@@ -246,6 +246,8 @@ describe('start-up configuration errors', () => {
     ['PORT', 'abc', []],
     ['JWT_SECRET', 'short-but-secret-Zq9', ['short-but-secret-Zq9']],
     ['DATABASE_URL', 'mysql://kzpay:Sup3rSecretPw@x/db', ['Sup3rSecretPw', 'mysql://']],
+    ['JWT_JWKS_URL', 'http://keys.example/jwks', ['keys.example']],
+    ['COOKIE_SECURE', 'false', []],
   ])('%s=%s: exits 1 with a message naming the variable, never echoing the value', async (name, value, secrets) => {
     const server = startServer({ ...valid, DATA_DIR: await tempDir('kzpay-ops-'), [name]: value });
     const exit = await server.waitForExit(10_000);
