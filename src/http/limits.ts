@@ -5,6 +5,7 @@
  */
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { collectFields, type VariableValues } from '@graphql-tools/utils';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import {
@@ -27,7 +28,8 @@ import { apiError, type ErrorCode } from '../errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '../graphql/format-error';
 import { guardTransactions, operationNamePlugin, requestScope, withinScope } from './limits-request';
 import { sendError } from './limits-response';
-import { createRateLimiter } from './rate-limit';
+import { limitKeyOf } from '../net/ip-address';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 
 type Limits = Config['limits'];
 
@@ -172,6 +174,39 @@ const TOKEN_BUDGET_ROLES = new Set(['partner', 'authority']);
 const principalLimitKey = (principal: Principal): string =>
   principal.tokenId && TOKEN_BUDGET_ROLES.has(principal.role) ? `jti:${principal.tokenId}` : `${principal.role}:${principal.sub}`;
 
+/** The keys the request was counted under, kept on its context for the mutation weight. */
+const LIMIT_KEYS = Symbol('limit-keys');
+interface LimitKeys {
+  readonly ip: string;
+  readonly principal: string | null;
+}
+
+/**
+ * One HTTP request counts once before its body is read; a mutation document with several root
+ * fields (aliases included) runs each of them, so it is charged one more per extra field, against
+ * the IP and the principal: 15 aliased `registerClient`s are 15 registrations, not one.
+ */
+function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, operation, document, request, contextValue }) {
+          const keys = (contextValue as { [LIMIT_KEYS]?: LimitKeys })[LIMIT_KEYS];
+          const root = schema.getMutationType();
+          if (operation?.operation !== 'mutation' || !keys || !root) return;
+          const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+          // The typings describe graphql 17's variable record; on graphql 16 it reads the plain map it is given.
+          const variables = (request.variables ?? {}) as unknown as VariableValues;
+          const extra = collectFields(schema, fragments, variables, root, operation.selectionSet).fields.size - 1;
+          if (extra <= 0) return;
+          await rateLimiter.consume('ip', keys.ip, extra);
+          if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);
+        },
+      };
+    },
+  };
+}
+
 export interface Hardening {
   /** Spread into the ApolloServer options. */
   readonly validationRules: ValidationRule[];
@@ -198,7 +233,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
   return {
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), operationNamePlugin],
+    plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
     beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp],
     bodyParser: express.json({ limit: limits.maxBodyBytes }),
     graphql(apollo, { context }) {
@@ -214,8 +249,9 @@ export async function createHardening(options: { config: Config; log: Logger; or
             const value = await context({ req, res }).catch((error: unknown) => {
               throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
             });
-            if (value.principal) await rateLimiter.consume('principal', principalLimitKey(value.principal));
-            return value;
+            const keys: LimitKeys = { ip: limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown'), principal: value.principal ? principalLimitKey(value.principal) : null };
+            if (keys.principal) await rateLimiter.consume('principal', keys.principal);
+            return Object.assign(value, { [LIMIT_KEYS]: keys });
           },
         }));
         // The deadline may have answered already; this late result then has nowhere to go.

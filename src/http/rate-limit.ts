@@ -17,8 +17,8 @@ import { limitKeyOf } from '../net/ip-address';
 export type LimitKind = 'ip' | 'principal';
 
 export interface RateLimiter {
-  /** Resolves, or rejects with a RATE_LIMITED GraphQL error (HTTP 429, Retry-After). */
-  consume(kind: LimitKind, id: string): Promise<void>;
+  /** Resolves, or rejects with a RATE_LIMITED GraphQL error (HTTP 429, Retry-After); `points` 1 by default. */
+  consume(kind: LimitKind, id: string, points?: number): Promise<void>;
   /** The per-IP limit as express middleware, answering 429 itself. */
   readonly perIp: RequestHandler;
   close(): Promise<void>;
@@ -74,11 +74,11 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
   };
   const limiters: Record<LimitKind, RateLimiterAbstract | null> = { ip: build('ip', perIp), principal: build('principal', perPrincipal) };
 
-  const check = async (kind: LimitKind, id: string): Promise<void> => {
+  const check = async (kind: LimitKind, id: string, points = 1): Promise<void> => {
     const limiter = limiters[kind];
     if (!limiter) return;
     try {
-      await limiter.consume(keyOf(kind, id));
+      await limiter.consume(keyOf(kind, id), points);
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
       // Both stores failed: serving without a limit beats refusing everyone.
@@ -87,8 +87,8 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
   };
 
   return {
-    async consume(kind, id) {
-      await check(kind, id).catch((error: unknown) => {
+    async consume(kind, id, points) {
+      await check(kind, id, points).catch((error: unknown) => {
         throw error instanceof RateLimited ? rateLimitedError(error.retryAfterSeconds) : error;
       });
     },

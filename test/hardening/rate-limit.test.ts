@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { registration } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 import { errorCodes, startHardenedServer, type HardenedServer } from './support';
 
@@ -40,6 +41,47 @@ describe('in-process limits', () => {
     const limited = await server.raw('this body is never parsed');
     expectRateLimited({ status: limited.status, headers: limited.headers, body: limited.json });
     expect(limited.json!.errors![0]!.extensions!.retryAfterSeconds).toBe(Number(limited.headers.get('retry-after')));
+  });
+});
+
+describe('a mutation is charged per root field: aliases do not multiply the budget', () => {
+  let server: HardenedServer;
+  beforeAll(async () => {
+    server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '6', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+  });
+  afterAll(() => server.close());
+
+  const registrations = (n: number) => {
+    const variables = Object.fromEntries(Array.from({ length: n }, (_, i) => [`i${i}`, registration()]));
+    const header = Object.keys(variables).map((k) => `$${k}: RegisterClientInput!`).join(', ');
+    const fields = Object.keys(variables).map((k) => `${k}: registerClient(input: $${k}) { clientId }`).join(' ');
+    return { query: `mutation(${header}) { ${fields} }`, variables };
+  };
+  const clients = async () => Number((await server.db.orm.em.fork().getConnection().execute('select count(*)::int as n from client'))[0].n);
+
+  it('per IP: three aliased registrations count three; a four-field document then is over the budget and nothing of it runs', async () => {
+    const three = registrations(3);
+    const first = await server.gql(three.query, three.variables);
+    expect(first.body.errors).toBeUndefined();
+    expect(await clients()).toBe(3);
+    // 3 used: the budget of 6 has room for 3 more fields, not 4.
+    const four = registrations(4);
+    expectRateLimited(await server.gql(four.query, four.variables));
+    expect(await clients()).toBe(3);
+  });
+
+  it('per principal, and queries are not weighed: aliased reads of one request count once', async () => {
+    const operator = await server.token({ sub: 'operator-w', role: 'operator' });
+    const fresh = await startHardenedServer({ db: server.db, env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    try {
+      const reads = `{ a: privacyPolicy { version } b: privacyPolicy { version } c: privacyPolicy { version } d: privacyPolicy { version } }`;
+      expect((await fresh.gql(reads, {}, operator)).status).toBe(200);
+      expect((await fresh.gql(reads, {}, operator)).status).toBe(200);
+      const compromise = `mutation($id: ID!) { a: reportSuspectedCompromise(clientId: $id) b: reportSuspectedCompromise(clientId: $id) }`;
+      expectRateLimited(await fresh.gql(compromise, { id: '00000000-0000-4000-8000-000000000001' }, operator));
+    } finally {
+      await fresh.close();
+    }
   });
 });
 
