@@ -29,7 +29,8 @@ export interface RunningApp {
 }
 
 /** A caller's own X-Request-Id, kept only as a correlation id for its logs: never as our request id. */
-const CORRELATION_ID = /^[A-Za-z0-9-]{8,64}$/;
+// A UUID only: free text from a header would reach every log line, and could carry anything.
+const CORRELATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const READINESS_CACHE_MS = 1000;
 

@@ -196,7 +196,7 @@ describe('the access log', () => {
     lines.length = 0;
     const response = await server.raw(
       { query: 'query FindBySurname($s: String) { clients(filter: { surname: $s }) { totalCount } }', variables: { s: 'variable-value-canary' }, operationName: 'FindBySurname' },
-      { 'x-request-id': 'req-abcdef-123', authorization: `Bearer ${operator}` },
+      { 'x-request-id': '0b7c4d2e-9f1a-4c3b-8d5e-6f7a8b9c0d1e', authorization: `Bearer ${operator}` },
     );
     await new Promise((r) => setTimeout(r, 50));
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
@@ -204,9 +204,22 @@ describe('the access log', () => {
     // The request id is the server's own; the caller's header is kept only as a correlation id.
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(entries[0]).toMatchObject({ method: 'POST', operation: 'FindBySurname', status: 200, requestId, correlationId: 'req-abcdef-123', aborted: false });
+    expect(entries[0]).toMatchObject({ method: 'POST', operation: 'FindBySurname', status: 200, requestId, correlationId: '0b7c4d2e-9f1a-4c3b-8d5e-6f7a8b9c0d1e', aborted: false });
     expect(typeof entries[0]!.durationMs).toBe('number');
     expect(lines.join('\n')).not.toContain('variable-value-canary');
+  });
+
+  it('what the caller names itself never carries a personal value into the log: a correlation id is a UUID or nothing, digit runs leave the operation name', async () => {
+    lines.length = 0;
+    await server.raw(
+      { query: 'query Iin870412300123 { privacyPolicy { version } }', operationName: 'Iin870412300123' },
+      { 'x-request-id': '870412300123-77015550001' },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.msg === 'request');
+    expect(entry).toMatchObject({ operation: 'Iin#' });
+    expect(entry!.correlationId).toBeUndefined();
+    for (const value of ['870412300123', '77015550001']) expect(lines.join('\n')).not.toContain(value);
   });
 
   it('a caller cannot choose the request id, nor pass an oversized correlation id', async () => {
