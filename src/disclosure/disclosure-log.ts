@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { PendingDisclosure } from './batch';
 import { entryHash, fieldsProblem, GENESIS_HASH, type ChainedEntry } from './chain';
+import { revoked, stillInForce } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
 /** Arbitrary but fixed: the one advisory lock key that serialises appends to the chain. */
@@ -53,6 +54,9 @@ export async function appendDisclosures(
     await tx.execute(`set local lock_timeout = ${lockTimeoutMs}`);
     await tx.execute(`set local statement_timeout = ${statementTimeoutMs}`);
     await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+    for (const recipient of new Set(pending.map((p) => p.recipient))) {
+      if (!(await stillInForce(tx, recipient, at))) throw revoked();
+    }
     const [head]: Array<{ seq: string; hash: string }> = await tx.execute(`select seq, hash from disclosure_log order by seq desc limit 1`);
     let seq = head ? Number(head.seq) : 0;
     let prevHash = head?.hash ?? GENESIS_HASH;

@@ -8,7 +8,7 @@
  * REQUEST_TIMEOUT (the data never left) or this response is the answer, and it is withheld here.
  */
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ErrorCode } from '../errors';
 import type { RequestContext } from '../graphql/context';
 import type { PendingDisclosure } from './batch';
@@ -19,12 +19,16 @@ const UNAVAILABLE: ErrorCode = 'DISCLOSURE_LOG_UNAVAILABLE';
 const WITHHELD: GraphQLFormattedError = { message: 'The disclosure log cannot be written: personal data withheld', extensions: { code: UNAVAILABLE } };
 
 /** Replaces the body by one without data, whatever its kind: an incremental body would still stream values. */
-export function withholdData(response: GraphQLResponse): void {
+export function withholdData(response: GraphQLResponse, why: { error: GraphQLFormattedError; status: number } = { error: WITHHELD, status: 503 }): void {
   const body = response.body;
   const earlier = body.kind === 'single' ? body.singleResult : body.initialResult;
-  response.body = { kind: 'single', singleResult: { errors: [...(earlier.errors ?? []), WITHHELD], data: null, ...(earlier.extensions ? { extensions: earlier.extensions } : {}) } };
-  response.http.status = 503;
+  response.body = { kind: 'single', singleResult: { errors: [...(earlier.errors ?? []), why.error], data: null, ...(earlier.extensions ? { extensions: earlier.extensions } : {}) } };
+  response.http.status = why.status;
 }
+
+/** The grant ended while the request ran (src/disclosure/recipient.ts stillInForce): nothing leaves. */
+const REVOKED_MEANWHILE = { error: { message: 'Token revoked, expired or unknown', extensions: { code: 'UNAUTHENTICATED' } }, status: 401 };
+const revokedMeanwhile = (error: unknown) => error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED';
 
 /** The value at a response path ("a.b.0.c"), undefined where the path does not reach. */
 function valueAt(data: unknown, path: string): unknown {
@@ -66,6 +70,11 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
         try {
           await appendDisclosures(contextValue.em, pending, { ...contextValue.privacy.query, requestId: contextValue.requestId }, contextValue.config.limits);
         } catch (error) {
+          if (revokedMeanwhile(error)) {
+            contextValue.log.warn({ entries: pending.length }, 'grant ended during the request; data withheld');
+            withholdData(response, REVOKED_MEANWHILE);
+            return;
+          }
           if (pastDeadline(error)) contextValue.log.warn({ entries: pending.length }, 'disclosure log not written: the request deadline passed; data withheld');
           else contextValue.log.error({ errorName: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code, entries: pending.length }, 'disclosure log write failed');
           withholdData(response);

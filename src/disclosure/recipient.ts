@@ -26,7 +26,7 @@ export interface Recipient extends RecipientRef {
   readonly subjectIds: ReadonlySet<string> | null;
 }
 
-const revoked = () => apiError('UNAUTHENTICATED', 'Token revoked, expired or unknown', { http: { status: 401 } });
+export const revoked = () => apiError('UNAUTHENTICATED', 'Token revoked, expired or unknown', { http: { status: 401 } });
 
 interface PartnerRow {
   revoked_at: Date | null;
@@ -126,4 +126,36 @@ export function subjectAccessRecipient(principal: Principal): RecipientRef {
     purpose: 'SUBJECT_ACCESS',
     legalBasis: "the subject's right of access to its personal data",
   };
+}
+
+/**
+ * Re-checked inside the log transaction, just before the entry is written: a token revoked, a
+ * contract ended or a request withdrawn while the request ran stops this response too ("revocable
+ * at once"). The token row is locked for share, so a revocation committing now waits for this
+ * entry, and takes effect on everything after it.
+ */
+export async function stillInForce(em: EntityManager, recipient: RecipientRef, now: Date): Promise<boolean> {
+  // Without a token: a disclosure made off-system and recorded by the DPO (recordDisclosure).
+  if (recipient.tokenId === null) return true;
+  if (recipient.kind === RecipientKind.PARTNER) {
+    const today = kazakhstanDate(now);
+    const rows = await em.execute(
+      `select 1 from partner_token t join contract c on c.id = t.contract_id
+        where t.jti = ? and c.id = ? and t.revoked_at is null and t.expires_at > ?
+          and c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes)
+          for share of t`,
+      [recipient.tokenId, recipient.contractId, now, today, today, PARTNER_PURPOSE],
+    );
+    return rows.length === 1;
+  }
+  if (recipient.kind === RecipientKind.AUTHORITY) {
+    const rows = await em.execute(
+      `select 1 from authority_token t join lawful_request r on r.id = t.request_id
+        where t.jti = ? and r.id = ? and t.revoked_at is null and t.expires_at > ? and r.expires_at > ?
+          for share of t`,
+      [recipient.tokenId, recipient.lawfulRequestId, now, now],
+    );
+    return rows.length === 1;
+  }
+  return true;
 }

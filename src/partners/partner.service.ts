@@ -160,7 +160,7 @@ export async function endContract(em: EntityManager, contractId: string, now = n
   });
 }
 
-/** Takes effect on the next request: every partner request checks its jti. */
+/** Takes effect at once: every partner request checks its jti, and again before its disclosures are logged. */
 export async function revokePartnerToken(em: EntityManager, tokenId: string): Promise<boolean> {
   const token = await em.findOne(PartnerToken, { jti: v.uuid('tokenId', tokenId) });
   if (!token) throw notFound('Token');

@@ -1,8 +1,10 @@
 /**
  * Ending a disclosure before its time (P5): the DPO lists the tokens of a contract or a lawful
  * request (never the tokens themselves), revokes every token of a contract at once, ends a contract
- * early and withdraws a lawful request early; each takes effect on the recipient's next request.
+ * early and withdraws a lawful request early; each takes effect on the recipient's next request,
+ * and on a request already under way, whose values are withheld if its grant ended meanwhile.
  */
+import { Client as PgClient } from 'pg';
 import { kazakhstanDate } from '../../src/partners/contract-period';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
@@ -159,3 +161,37 @@ describe('who may list and end', () => {
     expect(await phonesSeen(authority.token, canary)).toEqual(canary.client.phones);
   });
 });
+
+describe('a revocation reaches a request already under way', () => {
+  /** The advisory lock that serialises appends to the chain (src/disclosure/disclosure-log.ts). */
+  const CHAIN_LOCK = 0x6b7a7064;
+
+  it('revoked while its log entry waits: the response carries no value, UNAUTHENTICATED, and no entry is written', async () => {
+    const { client, tokens } = await servedPartner();
+    const holder = new PgClient({ connectionString: server.db.url });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
+      const inFlight = server.gql(CLIENT, { id: client.client.id }, tokens[0]!.token);
+      // The request has resolved its values and waits for the chain.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await holder.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
+          and database = (select oid from pg_database where datname = current_database())`, [CHAIN_LOCK]);
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await gqlOk(server, `mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: tokens[0]!.tokenId }, dpo)).toEqual({ revokePartnerToken: true });
+      await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
+      const response = await inFlight;
+      expect(response.status).toBe(401);
+      expect({ codes: codes(response), data: response.body.data }).toEqual({ codes: ['UNAUTHENTICATED'], data: null });
+      expect(JSON.stringify(response.body)).not.toContain(client.client.phones[0]);
+      expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+    } finally {
+      await holder.end();
+    }
+    // The contract's other token, not revoked, is still served and logged.
+    expect(await phonesSeen(tokens[1]!.token, client)).toEqual(client.client.phones);
+  });
+});
+
