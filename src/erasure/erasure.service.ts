@@ -122,9 +122,11 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
   const obligations = await openObligations(tx, client.id);
 
   // Kept for accounting: amount, status, dates, and each line's quantity and price. The item names
-  // are the client's own words and the partner would tie the order to a place and a person.
+  // are the client's own words and the partner would tie the order to a place and a person; and
+  // the id is new, because the old one was handed to the client, its partners and staff next to
+  // its personal data: whoever kept it could join the row back to the person.
   const orders = await tx.execute<{ affectedRows: number }>(
-    `update client_order set client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null,
+    `update client_order set id = gen_random_uuid(), client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null,
             partner_id = null,
             items = coalesce((select jsonb_agg(jsonb_build_object('name', ?::text, 'quantity', line->'quantity', 'priceTiyn', line->'priceTiyn') order by n)
                                 from jsonb_array_elements(items) with ordinality as lines(line, n)), '[]'::jsonb)

@@ -117,6 +117,7 @@ describe('erasure on request (P4)', () => {
     expect(secrets.filter((s) => !before.some((hit) => hit.endsWith(`: ${s}`)))).toEqual([]);
     const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
     expect(sessions.n).toBeGreaterThan(0);
+    const kept = await sql(`select id, created_at from client_order where client_id = ?`, [canary.client.id]);
 
     const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
     expect(erased.body.errors).toBeUndefined();
@@ -127,10 +128,14 @@ describe('erasure on request (P4)', () => {
     if (kind === ClientKind.ENTITY) expect(erased.body.data!.eraseClient.categories).toEqual(expect.arrayContaining(['FULL_NAME', 'OFFICIAL_REQUISITES']));
 
     // Orders are kept for accounting, depersonalised: amount, status, date, the lines' quantities
-    // and prices under a neutral name, and one tombstone id; no partner, no contact.
-    const orders = await sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where id = ?`, [canary.order.id]);
+    // and prices under a neutral name, and one tombstone id; no partner, no contact; and new ids,
+    // so the ones handed out with personal data lead nowhere.
+    expect(kept.map((o) => o.id).sort()).toEqual([canary.order.id, orderId].sort());
+    expect(await sql(`select id from client_order where id in (?, ?)`, kept.map((o) => o.id))).toEqual([]);
+    const keptAt = (id: string) => kept.find((o) => o.id === id)!.created_at;
+    const orders = await sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where created_at = ? and amount_tiyn = 123456`, [keptAt(canary.order.id)]);
     expect(orders).toEqual([{ client_id: null, tombstone_id: expect.any(String), amount_tiyn: '123456', status: 'PAID' }]);
-    const [placed] = await sql(`select tombstone_id, partner_id, items, amount_tiyn, contact_email, delivery_address from client_order where id = ?`, [orderId]);
+    const [placed] = await sql(`select tombstone_id, partner_id, items, amount_tiyn, contact_email, delivery_address from client_order where created_at = ? and tombstone_id = ?`, [keptAt(orderId), orders[0].tombstone_id]);
     expect(placed).toEqual({
       tombstone_id: orders[0].tombstone_id,
       partner_id: null,

@@ -64,7 +64,9 @@ describe('pending withdrawals take effect on their date (P3)', () => {
     expect(history.map((r) => r.kind)).toEqual(['GIVEN', 'WITHDRAWAL_REQUESTED', 'WITHDRAWN']);
     expect(history.at(-1)).toMatchObject({ status: 'WITHDRAWN', actor: 'SYSTEM' });
     expect(await clientRow(client.clientId)).toEqual({ status: 'ERASED', surname: null, login: null, phones: [] });
-    const [order] = await sql(`select client_id, tombstone_id, contact_phone, status from client_order where id = ?`, [orderId]);
+    // Kept under a new id: the one the client was given leads nowhere.
+    expect(await sql(`select id from client_order where id = ?`, [orderId])).toEqual([]);
+    const [order] = await sql(`select client_id, tombstone_id, contact_phone, status from client_order where completed_at = ? and client_id is null`, [NOTICE_AT]);
     expect(order).toMatchObject({ client_id: null, contact_phone: null, status: 'COMPLETED', tombstone_id: expect.any(String) });
     const [receipt] = await sql(`select basis, actor_role, actor_id from erasure_receipt where client_id = ?`, [client.clientId]);
     expect(receipt).toEqual({ basis: 'RETENTION_ENDED', actor_role: 'SYSTEM', actor_id: 'jobs' });
