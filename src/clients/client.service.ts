@@ -3,6 +3,7 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
+import { SELF_SERVICE_CHANNELS } from '../consent/consent.entity';
 import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
 import { loadSubjectState } from '../graphql/loaders';
@@ -76,6 +77,8 @@ export async function registerClient<T>(
     bankAccounts: bankAccounts('bankAccounts', input.bankAccounts),
     login: v.login('login', input.login),
   };
+  // Registration is the subject's own act: the record's proof of channel must not claim staff or the server took it.
+  if (!SELF_SERVICE_CHANNELS.includes(input.channel)) throw badInput('channel', `must be one of ${SELF_SERVICE_CHANNELS.join(', ')}`);
   if (person && input.bin) throw badInput('bin', 'is only for legal entities');
   if (!person && input.iin) throw badInput('iin', 'is only for natural persons');
   const passwordHash = await hashPassword(v.password('password', input.password));

@@ -10,7 +10,7 @@ import {
   type ConsentAct,
   type OpenObligation,
 } from './consent-lifecycle';
-import { Consent, ConsentChannel } from './consent.entity';
+import { Consent, ConsentChannel, SELF_SERVICE_CHANNELS, STAFF_CHANNELS } from './consent.entity';
 import { evidenceOf } from './consent.service';
 import { ConsentStatusEnum, ConsentType, OpenObligationType } from './consent.type';
 import { dayOfDateOnly } from './withdrawal-dates';
@@ -27,8 +27,6 @@ class WithdrawalRequestType {
   @Field(() => [OpenObligationType]) openObligations!: OpenObligation[];
   @Field(() => ConsentType, { description: 'The record just appended' }) consent!: Consent;
 }
-
-const SELF_SERVICE_CHANNELS: readonly ConsentChannel[] = [ConsentChannel.WEB, ConsentChannel.MOBILE, ConsentChannel.TELEGRAM];
 
 const CLIENT_ID = { nullable: true, description: 'For staff acting on a written notice or a call: the client. A client acts for itself and may omit it.' };
 const CHANNEL = { nullable: true, description: 'Where the request came from; defaults to WEB for the client, OPERATOR for staff' };
@@ -47,6 +45,7 @@ function actFor(ctx: RequestContext, clientId: string | null | undefined, channe
   }
   if (principal.role !== 'operator' && principal.role !== 'dpo') throw forbidden();
   if (!clientId) throw badInput('clientId', 'is required when staff act for a client');
+  if (channel && !STAFF_CHANNELS.includes(channel)) throw badInput('channel', `must be one of ${STAFF_CHANNELS.join(', ')} for staff`);
   const actor = principal.role === 'dpo' ? 'DPO' : 'OPERATOR';
   return { clientId: uuid('clientId', clientId), act: { actor, actorId: principal.sub, channel: channel ?? ConsentChannel.OPERATOR, evidence, now } };
 }

@@ -38,7 +38,7 @@ export const MAX_NOTICE_LENGTH = 20_000;
 const SYSTEM_EVIDENCE: ConsentEvidence = { userAgent: null, ipPrefix: null };
 
 export function systemAct(now: Date): ConsentAct {
-  return { actor: 'SYSTEM', actorId: null, channel: ConsentChannel.OPERATOR, evidence: SYSTEM_EVIDENCE, now };
+  return { actor: 'SYSTEM', actorId: null, channel: ConsentChannel.SYSTEM, evidence: SYSTEM_EVIDENCE, now };
 }
 
 const conflict = (reason: string, message: string) => apiError('CONFLICT', message, { reason });

@@ -19,7 +19,14 @@ export enum ConsentChannel {
   TELEGRAM = 'TELEGRAM',
   OPERATOR = 'OPERATOR',
   PAPER = 'PAPER',
+  /** The server's own acts (the job runner, a retention period ending): nobody asked. */
+  SYSTEM = 'SYSTEM',
 }
+
+/** What a subject may claim to have used: OPERATOR, PAPER or SYSTEM would claim staff or the server acted. */
+export const SELF_SERVICE_CHANNELS: readonly ConsentChannel[] = [ConsentChannel.WEB, ConsentChannel.MOBILE, ConsentChannel.TELEGRAM];
+/** What staff may record: the subject's own channels, a call or visit, or a paper notice, never the server's. */
+export const STAFF_CHANNELS: readonly ConsentChannel[] = [...SELF_SERVICE_CHANNELS, ConsentChannel.OPERATOR, ConsentChannel.PAPER];
 
 export type ConsentActor = 'SUBJECT' | 'OPERATOR' | 'DPO' | 'SYSTEM';
 

@@ -107,6 +107,13 @@ async function checkBasis(tx: EntityManager, clientId: string, order: ErasureOrd
   }
 }
 
+/** How the erasure reached us, as the consent record it ends says: a letter, the job runner, or staff acting on the API request. */
+const ERASURE_CHANNEL: Record<ErasureBasis, ConsentChannel> = {
+  [ErasureBasis.SUBJECT_REQUEST]: ConsentChannel.OPERATOR,
+  [ErasureBasis.WRITTEN_REQUEST_OFFLINE]: ConsentChannel.PAPER,
+  [ErasureBasis.RETENTION_ENDED]: ConsentChannel.SYSTEM,
+};
+
 /**
  * Inside the caller's transaction, with the client row locked. Idempotent: an erased client with
  * a receipt gets that receipt back and nothing is written.
@@ -167,7 +174,7 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
     const act: ConsentAct = {
       actor: order.actor.role,
       actorId: order.actor.role === 'DPO' ? order.actor.id : null,
-      channel: ConsentChannel.OPERATOR,
+      channel: ERASURE_CHANNEL[order.basis],
       evidence: { userAgent: null, ipPrefix: null },
       now: order.now,
     };

@@ -85,6 +85,23 @@ describe('opting out of marketing (P2 purpose 7)', () => {
   });
 });
 
+describe('the channel on record is proof, not a claim', () => {
+  it.each(['OPERATOR', 'PAPER', 'SYSTEM'])('registration claiming %s is BAD_USER_INPUT on channel, and no account is made', async (channel) => {
+    const clients = async () => (await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client`))[0].n as number;
+    const before = await clients();
+    await expect(registerClient(server, { channel })).rejects.toThrow(/"field":"channel"/);
+    expect(await clients()).toBe(before);
+  });
+
+  it("staff may not record the server's own channel SYSTEM", async () => {
+    const client = await registerClient(server, { marketing: true });
+    const byStaff = await server.gql(`mutation($id: ID, $channel: ConsentChannel) { optOutOfMarketing(clientId: $id, channel: $channel) { channel } }`, { id: client.clientId, channel: 'SYSTEM' }, operator);
+    expect(codes(byStaff)).toEqual(['BAD_USER_INPUT']);
+    expect(byStaff.body.errors![0]!.extensions!.field).toBe('channel');
+    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(1);
+  });
+});
+
 describe('withdrawal with 3 months notice (P3)', () => {
   it('is WITHDRAWAL_PENDING until the effective date, 3 calendar months after the notice at the earliest', async () => {
     const client = await registerClient(server);

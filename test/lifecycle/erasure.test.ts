@@ -145,13 +145,16 @@ describe('erasure on request (P4)', () => {
       delivery_address: null,
     });
     // Consent history stays as proof, ended by the erasure.
-    const [last] = await sql(`select kind, status, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
-    expect(last).toEqual({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'DPO' });
+    const [last] = await sql(`select kind, status, actor, channel from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
+    expect(last).toEqual({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'DPO', channel: 'OPERATOR' });
   });
 
   it('the erased subject can no longer log in, nor place orders with an old token', async () => {
     const { canary, token } = await loggedInCanary();
     await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0815' }, dpo);
+    // The consent record that erasure appends says how the request came: on paper.
+    const [ended] = await sql(`select channel, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
+    expect(ended).toEqual({ channel: 'PAPER', actor: 'DPO' });
     expect(codes(await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
     // The token version was bumped: the old token authenticates no one, whatever it asks for.
     const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);

@@ -62,7 +62,7 @@ describe('pending withdrawals take effect on their date (P3)', () => {
     expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1, failures: 0 });
     const history = await consentHistory(server.db.orm.em, client.clientId);
     expect(history.map((r) => r.kind)).toEqual(['GIVEN', 'WITHDRAWAL_REQUESTED', 'WITHDRAWN']);
-    expect(history.at(-1)).toMatchObject({ status: 'WITHDRAWN', actor: 'SYSTEM' });
+    expect(history.at(-1)).toMatchObject({ status: 'WITHDRAWN', actor: 'SYSTEM', channel: 'SYSTEM' });
     expect(await clientRow(client.clientId)).toEqual({ status: 'ERASED', surname: null, login: null, phones: [] });
     // Kept under a new id: the one the client was given leads nowhere.
     expect(await sql(`select id from client_order where id = ?`, [orderId])).toEqual([]);
