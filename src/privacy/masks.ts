@@ -166,16 +166,24 @@ export function maskNamePart(v: unknown): string {
   return c === '' ? '*' : `${c}.`;
 }
 
-const MAX_PLACE = 100;
+const MAX_PLACE = 60;
+const MAX_PLACE_WORDS = 4;
+/** Letters, with the hyphens, dots, apostrophes and spaces of names such as 'Усть-Каменогорск', 'г. Алматы'. */
+const PLACE_LIKE = /^\p{L}[\p{L}\p{M}'’.\- ]*$/u;
+/** Words that name what is below a city (Russian, Kazakh, English): their presence means a street or a flat. */
+const BELOW_CITY = /^(ул|улица|пр|просп|проспект|пер|переулок|мкр|микрорайон|д|дом|кв|квартира|корп|көше|көшесі|даңғыл|даңғылы|шағын|үй|пәтер|st|street|ave|avenue|rd|road|apt|flat|house|building)$/u;
 
 /**
- * A place name survives only if it looks like one: a street, building or flat number
- * misfiled into `city` would otherwise leak through the generalised address.
+ * A place name survives only if it looks like one: a street, building or flat misfiled into
+ * `city` or `region` (digits, a comma, a street word) would otherwise leak through the
+ * generalised address.
  */
 function placeName(v: unknown): string | null {
   if (typeof v !== 'string') return null;
-  const place = v.trim();
-  return place !== '' && place.length <= MAX_PLACE && !/[0-9]/.test(place) ? place : null;
+  const place = v.trim().replace(/\s+/g, ' ');
+  if (place === '' || place.length > MAX_PLACE || !PLACE_LIKE.test(place)) return null;
+  const words = place.toLowerCase().split(/[ .]+/).filter((w) => w !== '');
+  return words.length <= MAX_PLACE_WORDS && !words.some((w) => BELOW_CITY.test(w)) ? place : null;
 }
 
 /** Generalises an address to country, region and city. */
@@ -195,7 +203,8 @@ export function maskAddress(a: unknown): AddressValue | null {
   }, null);
 }
 
-const LEGAL_FORM = /^(ТОО|АО|ИП|LLP|JSC)(?=[\s«"“„'‘]|$)/iu;
+// Russian, Kazakh (ЖШС, АҚ, ЖК) and English forms of a Kazakh legal entity.
+const LEGAL_FORM = /^(ТОО|АО|ИП|ЖШС|АҚ|ЖК|ПК|LLP|JSC|LLC)(?=[\s«"“„'‘]|$)/iu;
 
 /** 'ТОО «Алтын Дала»' → 'ТОО «А***»'; without a recognised legal form → 'А***'. */
 export function maskLegalName(v: unknown): string {

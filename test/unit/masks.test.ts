@@ -273,6 +273,16 @@ describe('maskAddress', () => {
     expect(masked).toMatchObject({ city: null, region: null, country: 'Казахстан' });
   });
 
+  it('drops a place field that reads like a street, a district or a sentence, in Russian, Kazakh or English', () => {
+    for (const city of ['Алматы, мкр. Аксай', 'ул. Абая', 'Абай көшесі', 'мкр Самал', 'Baker Street', 'Алматы мкр Аксай ул Абая дом семь', 'Алматы; Абая']) {
+      expect({ city, masked: maskAddress({ ...full, city })!.city }).toEqual({ city, masked: null });
+    }
+    for (const city of ['Алматы', 'Усть-Каменогорск', 'г. Алматы', 'Нұр-Сұлтан', 'Almaty', 'Санкт-Петербург']) {
+      expect(maskAddress({ ...full, city })!.city).toBe(city);
+    }
+    expect(maskAddress({ ...full, region: 'пр. Абая' })!.region).toBeNull();
+  });
+
   it('fills missing or non-string fields with null', () => {
     expect(maskAddress({ city: 'Алматы', region: 5 })).toEqual({
       country: null,
@@ -308,6 +318,10 @@ describe('maskLegalName', () => {
     expect(maskLegalName('АО "Қазақ Темір"')).toBe('АО «Қ***»');
     expect(maskLegalName('ИП Нұрланов')).toBe('ИП «Н***»');
     expect(maskLegalName('LLP “Altyn Dala”')).toBe('LLP «A***»');
+    // Kazakh forms: the initial is the name's, not the form's.
+    expect(maskLegalName('ЖШС «Береке»')).toBe('ЖШС «Б***»');
+    expect(maskLegalName('АҚ «Қазақтелеком»')).toBe('АҚ «Қ***»');
+    expect(maskLegalName('ЖК Сейітов')).toBe('ЖК «С***»');
     expect(maskLegalName('jsc kaspi bank')).toBe('JSC «K***»');
   });
 
