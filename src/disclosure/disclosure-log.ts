@@ -151,6 +151,9 @@ export interface DisclosureSearch {
   readonly subjectId?: string | null;
   /** A partner, contract or lawful request id. */
   readonly recipientId?: string | null;
+  /** Part of the recipient's label, any case. */
+  readonly recipientName?: string | null;
+  readonly tokenId?: string | null;
   readonly recipientKind?: RecipientKind | null;
   readonly from?: Date | null;
   readonly to?: Date | null;
@@ -170,6 +173,8 @@ export async function searchDisclosures(em: EntityManager, search: DisclosureSea
   };
   if (search.subjectId) add('subject_id = ?', search.subjectId);
   if (search.recipientId) add('(partner_id = ? or contract_id = ? or lawful_request_id = ?)', search.recipientId, search.recipientId, search.recipientId);
+  if (search.recipientName) add(`recipient ilike ? escape '\\'`, `%${search.recipientName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (search.tokenId) add('token_id = ?', search.tokenId);
   if (search.recipientKind) add('recipient_kind = ?', search.recipientKind);
   if (search.from) add('at >= ?', search.from);
   if (search.to) add('at < ?', search.to);

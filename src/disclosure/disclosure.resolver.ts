@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
-import { uuid } from '../validation/validate';
+import { text, uuid } from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
 import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
 import { recordDisclosure } from './disclosure.service';
@@ -16,6 +16,8 @@ class MyDisclosuresArgs {
 class DisclosuresArgs extends MyDisclosuresArgs {
   @Field(() => ID, { nullable: true }) subjectId?: string | null;
   @Field(() => ID, { nullable: true, description: 'A partner, contract or lawful request id' }) recipient?: string | null;
+  @Field(() => String, { nullable: true, description: "Part of the recipient's name as the log records it, any case: finds an off-system recipient (OTHER) too" }) recipientName?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The acting token (jti)' }) tokenId?: string | null;
   @Field(() => RecipientKind, { nullable: true }) recipientKind?: RecipientKind | null;
   @Field(() => Date, { nullable: true, description: 'Included' }) from?: Date | null;
   @Field(() => Date, { nullable: true, description: 'Excluded' }) to?: Date | null;
@@ -33,6 +35,8 @@ export class DisclosureResolver {
     return searchDisclosures(ctx.em, {
       subjectId: args.subjectId ? uuid('subjectId', args.subjectId) : null,
       recipientId: args.recipient ? uuid('recipient', args.recipient) : null,
+      recipientName: args.recipientName != null ? text('recipientName', args.recipientName, 1, 200) : null,
+      tokenId: args.tokenId ? uuid('tokenId', args.tokenId) : null,
       recipientKind: args.recipientKind,
       from: args.from,
       to: args.to,

@@ -433,6 +433,23 @@ describe('the subject and the DPO read the log', () => {
     expect(last!.query_hash).toBe(createHash('sha256').update(RECORD).digest('hex'));
   });
 
+  it('the DPO finds an off-system recipient (OTHER) by part of its name, any case, wildcards taken literally; and entries by acting token', async () => {
+    const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`;
+    const input = { subjectId: served.client.id, recipientKind: 'OTHER', recipient: 'Notary Office №5 (Almaty) 100%_sure', categories: ['FULL_NAME'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request of the subject' };
+    const recorded = await server.gql(RECORD, { input }, dpo);
+    expect(recorded.body.errors).toBeUndefined();
+    const SEARCH = `query($name: String, $token: ID) { disclosures(recipientName: $name, tokenId: $token, first: 50) { seq recipient tokenId } }`;
+    const found = async (variables: Record<string, unknown>) => (await gqlOk(server, SEARCH, variables, dpo)).disclosures as Array<{ seq: number; recipient: string; tokenId: string | null }>;
+    expect((await found({ name: 'notary office' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
+    expect((await found({ name: '100%_sure' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
+    expect(await found({ name: '100%%' })).toEqual([]);
+    expect(await found({ name: 'n_tary' })).toEqual([]);
+    const byToken = await found({ token: tokenId });
+    expect(byToken.length).toBeGreaterThan(0);
+    expect(byToken.every((d) => d.tokenId === tokenId)).toBe(true);
+    expect(codes(await server.gql(SEARCH, { name: '' }, dpo))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('recordDisclosure for a state body requires its registered lawful request; ids of another kind of recipient are refused; nothing is written', async () => {
     const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`;
     const base = { subjectId: served.client.id, recipient: 'Police department (paper request)', categories: ['PHONE'], purpose: 'LAWFUL_REQUEST', legalBasis: 'a letter' };
