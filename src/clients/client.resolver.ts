@@ -2,7 +2,7 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Consent } from '../consent/consent.entity';
 import { ConsentType } from '../consent/consent.type';
-import { forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound } from '../errors';
 import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
@@ -39,6 +39,19 @@ async function relationServed(relation: Relation, client: Client, ctx: RequestCo
   if (decision.access !== 'HIDDEN') return true;
   ctx.privacy.redact(responsePathAsArray(info.path).join('.'), RELATION_CATEGORY, 'HIDDEN', decision.reason);
   return false;
+}
+
+/**
+ * A client's lists are read by statements of their own, after its row: if an erasure, a withdrawal
+ * or any change to the row committed in between, the list may belong to another state than the
+ * row beside it. Then the answer is an error (CONFLICT, retry), which the non-null list carries up
+ * to the client object: the reader sees the client wholly as it was, or nothing, never half (P4).
+ */
+async function unchangedSinceRead(ctx: RequestContext, clientId: string): Promise<void> {
+  const read = ctx.loaders.knownState(clientId)?.version;
+  if (read === undefined || (await ctx.loaders.currentVersion.load(clientId)) !== read) {
+    throw conflict('The client changed while it was being read; retry');
+  }
 }
 
 /** The connection object carries its query, so totalCount runs only when it is selected. */
@@ -106,6 +119,7 @@ export class ClientResolver {
     // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
     const partnerId = ctx.principal?.role === 'partner' ? ctx.principal.partnerId : null;
     const orders = await ctx.loaders.orders(size, partnerId).load(client.id);
+    await unchangedSinceRead(ctx, client.id);
     // An order is itself information about the client's actions (P1): a P5 recipient's log names
     // each one served, as partnerOrders does, not only the @pii fields selected on it.
     if (ctx.privacy.logsDisclosures) {
@@ -120,7 +134,9 @@ export class ClientResolver {
   })
   async consents(@Root() client: Client, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Consent[]> {
     if (!(await relationServed('CONSENTS', client, ctx, info))) return [];
-    return ctx.loaders.consents.load(client.id);
+    const consents = await ctx.loaders.consents.load(client.id);
+    await unchangedSinceRead(ctx, client.id);
+    return consents;
   }
 }
 

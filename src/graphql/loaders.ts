@@ -25,6 +25,8 @@ export interface Loaders {
   prime(found: ClientWithState): void;
   /** The state of a subject already loaded in this request, if any. */
   knownState(id: string): SubjectState | undefined;
+  /** The subject's version read afresh (not cached for the request): what has committed since. */
+  readonly currentVersion: DataLoader<string, string>;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
@@ -45,11 +47,13 @@ interface SubjectRow {
   withdrawal_effective_at: Date | null;
   expires_at: Date | null;
   open_obligations: boolean | null;
+  updated_at: Date | string;
+  consent_id: string | null;
 }
 
 /** Joins each client row `c` to its latest consent record `k` (the current state, P2). */
 export const LATEST_CONSENT = `left join lateral (
-         select status, operations, purposes, withdrawal_effective_at, expires_at from consent
+         select id, status, operations, purposes, withdrawal_effective_at, expires_at from consent
           where client_id = c.id order by recorded_at desc, id desc limit 1) k on true`;
 
 const PENDING: ConsentStatus = 'WITHDRAWAL_PENDING';
@@ -64,7 +68,7 @@ const OPEN_OBLIGATIONS = `case when k.status = '${PENDING}' or k.expires_at is n
          else false end`;
 
 /** The latest consent record's columns the privacy state needs (names clash with no client column). */
-const STATE_COLUMNS = `k.status as consent_status, k.operations, k.purposes, k.withdrawal_effective_at, k.expires_at,
+const STATE_COLUMNS = `k.id as consent_id, k.status as consent_status, k.operations, k.purposes, k.withdrawal_effective_at, k.expires_at,
        ${OPEN_OBLIGATIONS} as open_obligations`;
 
 /**
@@ -83,8 +87,15 @@ export function consentInForceSql(now: Date, purposes: readonly ConsentPurpose[]
   };
 }
 
+/**
+ * What changes when anything the privacy decision or a reader relies on changes: the row (an
+ * erasure, new contacts) or the latest consent record (a withdrawal, an expiry).
+ */
+const versionOf = (row: SubjectRow): string => `${row.status}|${new Date(row.updated_at).getTime()}|${row.consent_id ?? ''}`;
+
 function subjectStateOf(row: SubjectRow): SubjectState {
   return {
+    version: versionOf(row),
     erased: row.status === ClientStatus.ERASED,
     consent: row.consent_status
       ? {
@@ -103,7 +114,7 @@ function subjectStateOf(row: SubjectRow): SubjectState {
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
   // em.execute, not the raw connection: inside a transaction it must read that transaction's view.
   const rows: SubjectRow[] = await em.execute(
-    `select c.id, c.status, ${STATE_COLUMNS}
+    `select c.id, c.status, c.updated_at, ${STATE_COLUMNS}
        from client c
        ${LATEST_CONSENT}
       where c.id in (${placeholders(ids)})`,
@@ -125,12 +136,14 @@ export interface ClientWithState {
 
 /** Maps a row selected with CLIENT_WITH_STATE_COLUMNS (the password hash never leaves here). */
 export function clientWithState(em: EntityManager, row: Record<string, unknown>): ClientWithState {
-  const { consent_status, operations, purposes, withdrawal_effective_at, expires_at, open_obligations, password_hash: _hash, ...columns } = row;
+  const { consent_id, consent_status, operations, purposes, withdrawal_effective_at, expires_at, open_obligations, password_hash: _hash, ...columns } = row;
   return {
     client: em.map(Client, columns),
     state: subjectStateOf({
       id: String(columns.id),
       status: columns.status as ClientStatus,
+      updated_at: columns.updated_at,
+      consent_id,
       consent_status,
       operations,
       purposes,
@@ -150,7 +163,7 @@ async function loadClientsWithState(em: EntityManager, ids: readonly string[]): 
 }
 
 /** An id that no longer exists has no one to protect but no one to show either (fail closed). */
-const GONE: SubjectState = { erased: true, consent: NO_CONSENT };
+const GONE: SubjectState = { version: 'gone', erased: true, consent: NO_CONSENT };
 
 /** One subject's state, read through `em` (inside a transaction, that transaction's view). */
 export async function loadSubjectState(em: EntityManager, id: string): Promise<SubjectState> {
@@ -188,6 +201,10 @@ export function createLoaders(em: EntityManager): Loaders {
     subjectState,
     prime,
     knownState: (id) => known.get(id),
+    currentVersion: new DataLoader(async (ids) => {
+      const states = await loadSubjectStates(em, ids);
+      return ids.map((id) => (states.get(id) ?? GONE).version);
+    }, { cache: false }),
     consents: new DataLoader(async (ids) => {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
       return groupBy(ids, rows, (c) => c.client?.id ?? null);

@@ -16,6 +16,8 @@ import { audienceOf, decide, mayReach, type Caller, type Decision, type Grant, t
 import { POLICY } from '../privacy/policy';
 
 export interface SubjectState {
+  /** Changes with every change to the subject's row or consent (see loaders.ts): a read can check it was not overtaken. */
+  readonly version: string;
   readonly erased: boolean;
   readonly consent: ConsentState;
 }
