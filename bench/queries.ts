@@ -4,7 +4,9 @@ const ADDRESS = '{ country region city street building apartment postalCode }';
 const ORDER_FIELDS = `id status amount currency items { name quantity priceTiyn } createdAt completedAt
   contactPhone contactEmail deliveryAddress ${ADDRESS}`;
 
+// Every personal field of Client (test/ops/bench-queries.test.ts keeps it so).
 const CLIENT_FIELDS = `id kind status surname firstName patronymic fullName iin bin legalName
+  legalForm stateRegistrationDate headFullName kbe vatCertificate
   registrationAddress ${ADDRESS} residenceAddress ${ADDRESS} phones emails bankAccounts { iban bankName bic }
   login createdAt updatedAt`;
 
