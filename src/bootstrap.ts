@@ -36,7 +36,7 @@ export async function openConfiguredDatabase(config: Config, onLog?: (line: stri
     : await startEmbeddedPostgres({ dataDir: join(dataDir(config), 'pg'), persistent: true, onLog });
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const orm = await openDatabase(url, {}, database);
+    const orm = await openDatabase(url, {}, { ...database, migrationUrl: config.migrationDatabaseUrl });
     return {
       url,
       orm,

@@ -5,6 +5,8 @@ export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
   readonly databaseUrl: string | null;
+  /** Migrations run as this role (the owner) when set; the API then runs as DATABASE_URL's, with only the rights it needs. */
+  readonly migrationDatabaseUrl: string | null;
   readonly dataDir: string;
   readonly jwt: {
     readonly secret: string | null;
@@ -100,6 +102,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const production = nodeEnv === 'production';
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const migrationDatabaseUrl = url('MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (migrationDatabaseUrl && !databaseUrl) problems.push('MIGRATION_DATABASE_URL needs DATABASE_URL (the role the API runs as)');
   const jwksUrl = url('JWT_JWKS_URL', ['https:', 'http:']);
   const secret = env.JWT_SECRET && env.JWT_SECRET !== '' ? env.JWT_SECRET : null;
   if (secret !== null && Buffer.byteLength(secret) < 32) problems.push('JWT_SECRET must be at least 32 bytes long');
@@ -118,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv as Config['env'],
     port: int('PORT', 4000, 0, 65535),
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : '.data',
     jwt: {
       secret,

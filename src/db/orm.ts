@@ -17,6 +17,7 @@ import { Partner } from '../partners/partner.entity';
 import { PartnerToken } from '../partners/partner-token.entity';
 import { createLogger, knexLogger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
+import { grantRequestRole, roleOf } from './request-role';
 
 export const ENTITIES = [Client, Order, Consent, Partner, Session, PasswordReset, SecurityEvent, LoginThrottle, ErasureRequest, ErasureReceipt,
   Contract, PartnerToken, LawfulRequest, AuthorityToken, DisclosureEntry];
@@ -35,6 +36,11 @@ export interface DatabaseOptions {
   readonly requestTimeoutMs?: number;
   /** Where the driver's own warnings go, scrubbed; by default a pino logger at level warn. */
   readonly log?: Logger;
+  /**
+   * MIGRATION_DATABASE_URL: migrations run as this (the tables' owner), and the role of the
+   * request URL is then granted what the API needs and no more (src/db/request-role.ts).
+   */
+  readonly migrationUrl?: string | null;
 }
 
 export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}, database: DatabaseOptions = {}): Options {
@@ -73,14 +79,16 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}, 
  * database does not fail the start.
  */
 export async function openDatabase(clientUrl: string, overrides: Partial<Options> = {}, database: DatabaseOptions = {}): Promise<MikroORM> {
-  const unbounded = await MikroORM.init(ormOptions(clientUrl, overrides, database.log ? { log: database.log } : {}));
+  const migrationUrl = database.migrationUrl ?? clientUrl;
+  const unbounded = await MikroORM.init(ormOptions(migrationUrl, overrides, database.log ? { log: database.log } : {}));
   try {
     await unbounded.getMigrator().up();
+    if (migrationUrl !== clientUrl) await grantRequestRole(unbounded, roleOf(clientUrl));
   } catch (error) {
     await unbounded.close(true);
     throw error;
   }
-  if (!database.requestTimeoutMs) return unbounded;
+  if (!database.requestTimeoutMs && migrationUrl === clientUrl) return unbounded;
   await unbounded.close(true);
   return MikroORM.init(ormOptions(clientUrl, overrides, database));
 }

@@ -48,7 +48,7 @@ function rawEnvironment(service: Service): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
-const SHELL_ENV = { JWT_SECRET: 'j'.repeat(48), POSTGRES_PASSWORD: 'compose-test-password' };
+const SHELL_ENV = { JWT_SECRET: 'j'.repeat(48), POSTGRES_PASSWORD: 'compose-test-password', APP_DB_PASSWORD: 'compose-api-password' };
 const interpolated = (service: Service, env: Record<string, string> = SHELL_ENV): Record<string, string> =>
   Object.fromEntries(Object.entries(rawEnvironment(service)).map(([k, v]) => [k, interpolate(v, env)]));
 
@@ -106,7 +106,7 @@ describe('docker-compose.yml', () => {
     expect(raw.DATABASE_URL).toBeTruthy();
     // The secret comes from the shell and compose refuses to start without it.
     expect(raw.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
-    expect(() => interpolated(services.app!, { POSTGRES_PASSWORD: 'x' })).toThrow(/JWT_SECRET/);
+    expect(() => interpolated(services.app!, { POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y' })).toThrow(/JWT_SECRET/);
 
     const env = interpolated(services.app!);
     const config = loadConfig(env);
@@ -116,15 +116,29 @@ describe('docker-compose.yml', () => {
     expect(config.databaseUrl).not.toBeNull();
   });
 
-  it('points DATABASE_URL at the db service with its credentials, and REDIS_URL at redis', () => {
+  it('migrates as the database owner and serves as the API role the db service creates; REDIS_URL points at redis', () => {
     const env = interpolated(services.app!);
-    const url = new URL(env.DATABASE_URL!);
-    expect(url.hostname).toBe('db');
-    expect(url.port === '' || url.port === '5432').toBe(true);
     const db = interpolated(services.db!);
-    expect(decodeURIComponent(url.username)).toBe(db.POSTGRES_USER);
-    expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
-    expect(url.pathname).toBe(`/${db.POSTGRES_DB}`);
+    const migration = new URL(env.MIGRATION_DATABASE_URL!);
+    const api = new URL(env.DATABASE_URL!);
+    for (const url of [migration, api]) {
+      expect(url.hostname).toBe('db');
+      expect(url.port === '' || url.port === '5432').toBe(true);
+      expect(url.pathname).toBe(`/${db.POSTGRES_DB}`);
+    }
+    expect(decodeURIComponent(migration.username)).toBe(db.POSTGRES_USER);
+    expect(decodeURIComponent(migration.password)).toBe(db.POSTGRES_PASSWORD);
+    // The API is not the owner (nor the superuser the image makes of POSTGRES_USER).
+    expect(decodeURIComponent(api.username)).not.toBe(db.POSTGRES_USER);
+    expect(decodeURIComponent(api.password)).toBe(db.APP_DB_PASSWORD);
+    expect(loadConfig(env).migrationDatabaseUrl).toBe(env.MIGRATION_DATABASE_URL);
+    // The init script the db service mounts creates exactly that role, with that password.
+    const mounts = (services.db!.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':') : [v.source, v.target]));
+    const init = mounts.find(([, target]) => target === '/docker-entrypoint-initdb.d');
+    expect(init).toBeDefined();
+    const script = read(join(init![0]!, '10-api-role.sh'));
+    expect(script).toContain(`create role ${decodeURIComponent(api.username)} login password :'api_password'`);
+    expect(script).toContain('api_password="$APP_DB_PASSWORD"');
     expect(new URL(env.REDIS_URL!).hostname).toBe('redis');
   });
 
