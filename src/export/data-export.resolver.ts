@@ -8,7 +8,7 @@ import { Consent } from '../consent/consent.entity';
 import { ExportedConsentType } from '../consent/consent.type';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
 import { ErasureReceiptType, ErasureRequestType } from '../erasure/erasure.type';
-import { notFound } from '../errors';
+import { apiError, notFound } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
@@ -37,12 +37,16 @@ class DataExportType {
   @Field(() => [DisclosureType], { description: 'Who received which personal data (P5), newest first' }) disclosures!: DisclosureEntry[];
 }
 
+/** Requests that have run an export: each one reads the whole record, so aliases cannot multiply it. */
+const exported = new WeakSet<RequestContext>();
+
 async function exportFor(ctx: RequestContext, clientId: string): Promise<DataExport> {
+  if (exported.has(ctx)) throw apiError('QUERY_TOO_COMPLEX', 'An access export reads the whole record: one per request');
+  exported.add(ctx);
   const data = await exportClientData(ctx.em, clientId, ctx.privacy.now);
   if (!data) throw notFound('Client');
   // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
-  ctx.loaders.client.clear(clientId).prime(clientId, data.client);
-  ctx.loaders.subjectState.clear(clientId).prime(clientId, data.subjectState);
+  ctx.loaders.prime({ client: data.client, state: data.subjectState });
   // Logged only once the export can be answered, so a failed export leaves no entry.
   ctx.privacy.exporting(clientId);
   return data;

@@ -98,6 +98,22 @@ describe('access export: the right to know', () => {
     ]);
   });
 
+  it("the export's client serves its own lists too (read after the snapshot, checked against it), and one export per request: aliases are refused, and with nothing served nothing is logged", async () => {
+    const client = await registerClient(server);
+    await placeOrder(server, client.token);
+    const nested = await server.gql(`{ myData { client { id orders { id } consents { kind } } } }`, {}, client.token);
+    expect(nested.body.errors).toBeUndefined();
+    expect(nested.body.data!.myData.client).toMatchObject({ id: client.clientId, orders: [{ id: expect.any(String) }], consents: [{ kind: 'GIVEN' }] });
+
+    const count = async () => (await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from disclosure_log where subject_id = ?`, [client.clientId]))[0].n as number;
+    const before = await count();
+    const twice = await server.gql(`{ a: myData { generatedAt } b: myData { generatedAt } }`, {}, client.token);
+    expect(codes(twice)).toContain('QUERY_TOO_COMPLEX');
+    // The whole answer is null: no export left, so none is logged.
+    expect(twice.body.data).toBeNull();
+    expect(await count()).toBe(before);
+  });
+
   it('clientData is for the DPO only', async () => {
     const client = await registerClient(server);
     expect(codes(await server.gql(CLIENT_DATA, { id: client.clientId }, operator))).toEqual(['FORBIDDEN']);
