@@ -39,6 +39,8 @@ export interface JobReport {
   passwordResetsPurged: number;
   /** Security events older than RetentionPolicy.securityEventDays. */
   securityEventsPurged: number;
+  /** Erasure requests whose evidence (user agent, IP prefix) was dropped: done longer ago than consent records are kept. */
+  erasureEvidencePurged: number;
   /** Clients whose transition failed and was rolled back; retried on the next run. */
   failures: number;
 }
@@ -127,6 +129,22 @@ async function purgeSecurityEvents(em: EntityManager, before: Date): Promise<num
   return result.affectedRows;
 }
 
+/**
+ * An erasure request's evidence is the same proof a consent record keeps, and goes after the same
+ * period: counted from the erasure it led to. The request and its receipt stay (what was erased,
+ * when, on what basis), only the traces of the device and network are dropped.
+ */
+async function purgeErasureEvidence(em: EntityManager, erasedBefore: Date): Promise<number> {
+  const result = await em.fork().execute<{ affectedRows: number }>(
+    `update erasure_request q set evidence = '{"userAgent": null, "ipPrefix": null}'::jsonb
+       from erasure_receipt r
+      where r.id = q.receipt_id and r.erased_at < ? and (q.evidence->>'userAgent' is not null or q.evidence->>'ipPrefix' is not null)`,
+    [erasedBefore],
+    'run',
+  );
+  return result.affectedRows;
+}
+
 export async function runJobs(options: JobOptions): Promise<JobReport> {
   const now = (options.now ?? (() => new Date()))();
   const retention = options.retention ?? DEFAULT_RETENTION;
@@ -174,6 +192,7 @@ export async function runJobs(options: JobOptions): Promise<JobReport> {
     sessionsPurged: await purgeExpired(em, 'session', now),
     passwordResetsPurged: await purgeExpired(em, 'password_reset', now),
     securityEventsPurged: await purgeSecurityEvents(em, cutoffs.securityEventsBefore),
+    erasureEvidencePurged: await purgeErasureEvidence(em, cutoffs.consentEndedBefore),
     failures: withdrawals.FAILED + expiries.FAILED + depersonalised.FAILED,
   };
 }

@@ -182,6 +182,28 @@ describe('expiry and retention purges', () => {
     expect(await left('security_event', [oldEvent!.id, recentEvent!.id])).toEqual([recentEvent!.id]);
   });
 
+  it("an erasure request's evidence goes when consent records would, counted from the erasure; the request and receipt stay", async () => {
+    const erasedOne = async (erasedAt: Date) => {
+      const client = await registerClient(server);
+      await server.gql(`mutation { requestErasure { id } }`, {}, client.token);
+      const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+      const erased = await server.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: SUBJECT_REQUEST) { id } }`, { id: client.clientId }, dpo);
+      expect(erased.body.errors).toBeUndefined();
+      await sql(`update erasure_receipt set erased_at = ? where client_id = ?`, [erasedAt, client.clientId]);
+      return client.clientId;
+    };
+    const now = new Date();
+    const old = await erasedOne(new Date(now.getTime() - (5 * 365 + 2) * DAY));
+    const young = await erasedOne(new Date(now.getTime() - 4 * 365 * DAY));
+    const evidence = async (id: string) => (await sql<{ evidence: unknown; status: string }>(`select evidence, status from erasure_request where client_id = ?`, [id]))[0];
+    expect((await evidence(old))!.evidence).toMatchObject({ userAgent: expect.any(String) });
+    const report = await run(now);
+    expect(report.erasureEvidencePurged).toBe(1);
+    expect(await evidence(old)).toEqual({ evidence: { userAgent: null, ipPrefix: null }, status: 'DONE' });
+    expect((await evidence(young))!.evidence).toMatchObject({ userAgent: expect.any(String) });
+    expect((await run(now)).erasureEvidencePurged).toBe(0);
+  });
+
   it('finished orders are deleted 5 years after completion; unfinished and younger ones stay', async () => {
     const client = await registerClient(server);
     const [old, young, open] = [await placeOrder(server, client.token), await placeOrder(server, client.token), await placeOrder(server, client.token)];
@@ -288,7 +310,7 @@ describe('npm run jobs -- --once (src/cli/jobs.ts)', () => {
     expect(JSON.parse(lines[0]!)).toEqual(report);
     expect(report).toMatchObject({ withdrawalsApplied: 1, clientsDepersonalised: 1, failures: 0 });
     expect(Object.keys(report!).sort()).toEqual([
-      'clientsDepersonalised', 'consentRecordsPurged', 'consentsExpired', 'expiriesWaiting', 'failures', 'ordersPurged', 'passwordResetsPurged',
+      'clientsDepersonalised', 'consentRecordsPurged', 'consentsExpired', 'erasureEvidencePurged', 'expiriesWaiting', 'failures', 'ordersPurged', 'passwordResetsPurged',
       'securityEventsPurged', 'sessionsPurged', 'withdrawalsApplied', 'withdrawalsWaiting',
     ]);
     expect((await consentHistory(server.db.orm.em, client.clientId)).at(-1)).toMatchObject({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'SYSTEM' });
