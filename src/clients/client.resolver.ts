@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Info, In
 import { Consent } from '../consent/consent.entity';
 import { ConsentType } from '../consent/consent.type';
 import { conflict, forbidden, notFound } from '../errors';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { pii } from '../graphql/pii.directive';
 import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
@@ -19,7 +19,7 @@ import { normaliseClientFilter } from '../validation/client-filter';
 
 @ArgsType()
 class ClientsArgs {
-  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first!: number;
   @Field(() => String, { nullable: true }) after?: string | null;
   @Field(() => ClientFilter, { nullable: true }) filter?: ClientFilter | null;
   @Field(() => ClientOrderBy, { nullable: true }) orderBy?: ClientOrderBy | null;
@@ -110,7 +110,7 @@ export class ClientResolver {
   @FieldResolver(() => [OrderType], { description: 'Newest first; empty (with a redaction) for callers the privacy policy withholds them from' })
   async orders(
     @Root() client: Client,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first: number,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Order[]> {

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { text, uuid } from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
 import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
@@ -8,7 +8,7 @@ import { DisclosureType, RecordDisclosureInput } from './disclosure.type';
 
 @ArgsType()
 class MyDisclosuresArgs {
-  @Field(() => Int, { defaultValue: 50 }) first!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first!: number;
   @Field(() => Int, { nullable: true, description: 'Entries before this seq (the last seq of the previous page)' }) before?: number | null;
 }
 
@@ -27,7 +27,7 @@ class DisclosuresArgs extends MyDisclosuresArgs {
 export class DisclosureResolver {
   @Query(() => [DisclosureType], { description: 'Who received my personal data, newest first (P5)' })
   myDisclosures(@Args() args: MyDisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
-    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: pageSizeOf(ctx, args.first) });
+    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE) });
   }
 
   @Query(() => [DisclosureType], { description: 'Search the disclosure log by subject, recipient and period, newest first (DPO)' })
@@ -41,7 +41,7 @@ export class DisclosureResolver {
       from: args.from,
       to: args.to,
       before: args.before,
-      limit: pageSizeOf(ctx, args.first),
+      limit: pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE),
     });
   }
 

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } f
 import { Client } from '../clients/client.entity';
 import type { ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
 import type { IssuedToken, TokenRecord } from '../partners/partner.service';
 import { IssuedTokenType, TokenRecordType } from '../partners/partner.type';
@@ -13,7 +13,7 @@ import { uuid } from '../validation/validate';
 
 @ArgsType()
 class AuthorityRequestSubjectsArgs {
-  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first!: number;
   @Field(() => String, { nullable: true }) after?: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { OpenObligation } from '../consent/consent-lifecycle';
 import { evidenceOf } from '../consent/consent.service';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
 import { eraseClient, requestErasure } from './erasure.service';
 import { ErasureReceiptType, ErasureRequestType } from './erasure.type';
@@ -17,10 +17,10 @@ export class ErasureRequestResolver {
   @Query(() => [ErasureRequestType], { description: 'Erasure requests, oldest first (DPO)' })
   erasureRequests(
     @Arg('status', () => ErasureRequestStatus, { defaultValue: ErasureRequestStatus.PENDING }) status: ErasureRequestStatus,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ErasureRequest[]> {
-    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSizeOf(ctx, first) });
+    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
   }
 
   @FieldResolver(() => ID)

@@ -60,7 +60,16 @@ export function principalOf(ctx: RequestContext): Principal {
   return ctx.principal;
 }
 
-/** A `first` argument checked against this server's MAX_PAGE_SIZE. */
-export function pageSizeOf(ctx: RequestContext, first: number): number {
-  return pageSize('first', first, ctx.config.limits.maxPageSize);
+/** The schema's default page sizes: lists, and lists of records (the disclosure log, erasure requests). */
+export const DEFAULT_PAGE_SIZE = 20;
+export const DEFAULT_RECORDS_PAGE_SIZE = 50;
+
+/**
+ * `first` within MAX_PAGE_SIZE. The field's own default is served at the maximum when it is the
+ * larger, so a low MAX_PAGE_SIZE does not break queries that never asked for a size; a size
+ * asked for beyond the maximum is refused.
+ */
+export function pageSizeOf(ctx: RequestContext, first: number, defaultSize: number = DEFAULT_PAGE_SIZE): number {
+  const max = ctx.config.limits.maxPageSize;
+  return pageSize('first', first === defaultSize ? Math.min(first, max) : first, max);
 }

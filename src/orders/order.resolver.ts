@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation
 import type { FilterQuery } from '@mikro-orm/core';
 import { Client } from '../clients/client.entity';
 import { ClientType, PageInfo } from '../clients/client.type';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { formatTiyn } from './money';
 import { Order, OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
@@ -27,7 +27,7 @@ export class OrderConnection {
 
 @ArgsType()
 class OrdersArgs {
-  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first!: number;
   @Field(() => String, { nullable: true }) after?: string | null;
   @Field(() => OrderStatus, { nullable: true }) status?: OrderStatus | null;
 }

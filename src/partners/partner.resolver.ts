@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { apiError } from '../errors';
-import { pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import { OrderConnection } from '../orders/order.resolver';
 import type { PiiCategory } from '../privacy/categories';
@@ -17,7 +17,7 @@ import { uuid } from '../validation/validate';
 
 @ArgsType()
 class PartnerOrdersArgs {
-  @Field(() => Int, { defaultValue: 20 }) first!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first!: number;
   @Field(() => String, { nullable: true }) after?: string | null;
 }
 

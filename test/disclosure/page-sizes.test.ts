@@ -42,6 +42,21 @@ describe('page sizes of the disclosure lists (MAX_PAGE_SIZE)', () => {
     }
   });
 
+  it('a default page larger than MAX_PAGE_SIZE is served at MAX_PAGE_SIZE, so lists asked without a size still answer', async () => {
+    const client = await server.token({ sub: subject.client.id, role: 'client' });
+    const operator = await server.token({ sub: 'op-1', role: 'operator' });
+    for (const [query, token] of [
+      ['{ myDisclosures { seq } }', client],
+      ['{ disclosures { seq } }', dpo],
+      ['{ erasureRequests { id } }', dpo],
+      ['{ clients { totalCount edges { node { id } } } }', operator],
+      ['{ me { id orders { id } } }', client],
+      ['{ authorityRequestSubjects { edges { cursor } } }', authority],
+    ] as const) {
+      expect({ query, errors: (await server.gql(query, {}, token)).body.errors }).toEqual({ query, errors: undefined });
+    }
+  });
+
   it("the cost rule multiplies authorityRequestSubjects by its page size: first: 4 passes, first: 5 is QUERY_TOO_COMPLEX", async () => {
     // (2 + 1.5 × edges(2 + 1.5 × (cursor 1 + node(2 + 1.5 × 3)))) × first = 21.875 × first, against 100.
     const query = 'query($n: Int!) { authorityRequestSubjects(first: $n) { edges { cursor node { id fullName phones } } } }';
