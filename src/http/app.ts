@@ -21,6 +21,7 @@ import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { createHardening } from './limits';
+import { answerClientError } from './limits-response';
 
 export interface RunningApp {
   readonly url: string;
@@ -62,6 +63,7 @@ export async function startApp(options: {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
+  server.on('clientError', answerClientError);
   const hardening = await createHardening({ config, log, orm });
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);

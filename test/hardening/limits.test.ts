@@ -114,6 +114,16 @@ describe('HTTP limits', () => {
   });
 });
 
+describe('requests Node refuses before any handler', () => {
+  it('a GET whose URL is over the head size limit is 431 in GraphQL\'s shape, and the server keeps serving', async () => {
+    const huge = `{ privacyPolicy { version } }${' '.repeat(20_000)}`;
+    const response = await fetch(`${server.app.url}?query=${encodeURIComponent(huge)}`, { headers: { 'apollo-require-preflight': '1' } });
+    expect(response.status).toBe(431);
+    expect(errorCodes((await response.json()) as never)).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect((await server.gql('{ privacyPolicy { version } }')).body.errors).toBeUndefined();
+  });
+});
+
 describe('production mode', () => {
   let production: HardenedServer;
   beforeAll(async () => {
