@@ -53,17 +53,23 @@ interface AuthorityRow {
 /** P5.1: the purpose of every disclosure to a partner; a contract that does not name it opens nothing. */
 const PARTNER_PURPOSE: ConsentPurpose = 'THIRD_PARTY_OBLIGATIONS';
 
+/** A contract `c` in force today: in its period and naming the partner purpose. Shared by the first look and the re-check. */
+const CONTRACT_IN_FORCE = `(c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes))`;
+const contractInForceParams = (now: Date): unknown[] => {
+  const today = kazakhstanDate(now);
+  return [today, today, PARTNER_PURPOSE];
+};
+
 export async function loadRecipient(em: EntityManager, principal: Principal, now = new Date()): Promise<Recipient | null> {
   if (principal.role === 'partner') {
     const { tokenId, partnerId, contractId } = principal;
     if (![tokenId, partnerId, contractId].every((id) => id && UUID.test(id))) throw revoked();
-    const today = kazakhstanDate(now);
     const [row]: PartnerRow[] = await em.getConnection().execute(
       `select t.revoked_at, t.expires_at > ? as token_live, t.categories as token_categories, c.categories, c.number, p.name,
-              (c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes)) as in_force
+              ${CONTRACT_IN_FORCE} as in_force
          from partner_token t join contract c on c.id = t.contract_id join partner p on p.id = c.partner_id
         where t.jti = ? and c.id = ? and p.id = ?`,
-      [now, today, today, PARTNER_PURPOSE, tokenId, contractId, partnerId],
+      [now, ...contractInForceParams(now), tokenId, contractId, partnerId],
     );
     if (!row || row.revoked_at || !row.token_live) throw revoked();
     // The grant is contract ∩ token record ∩ token scope: a token can narrow a contract, never widen it.
@@ -138,13 +144,11 @@ export async function stillInForce(em: EntityManager, recipient: RecipientRef, n
   // Without a token: a disclosure made off-system and recorded by the DPO (recordDisclosure).
   if (recipient.tokenId === null) return true;
   if (recipient.kind === RecipientKind.PARTNER) {
-    const today = kazakhstanDate(now);
     const rows = await em.execute(
       `select 1 from partner_token t join contract c on c.id = t.contract_id
-        where t.jti = ? and c.id = ? and t.revoked_at is null and t.expires_at > ?
-          and c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes)
+        where t.jti = ? and c.id = ? and t.revoked_at is null and t.expires_at > ? and ${CONTRACT_IN_FORCE}
           for share of t`,
-      [recipient.tokenId, recipient.contractId, now, today, today, PARTNER_PURPOSE],
+      [recipient.tokenId, recipient.contractId, now, ...contractInForceParams(now)],
     );
     return rows.length === 1;
   }
