@@ -91,7 +91,19 @@ export function consentInForceSql(now: Date, purposes: readonly ConsentPurpose[]
  * What changes when anything the privacy decision or a reader relies on changes: the row (an
  * erasure, new contacts) or the latest consent record (a withdrawal, an expiry).
  */
-const versionOf = (row: SubjectRow): string => `${row.status}|${new Date(row.updated_at).getTime()}|${row.consent_id ?? ''}`;
+const versionOf = (row: Pick<SubjectRow, 'status' | 'updated_at' | 'consent_id'>): string =>
+  `${row.status}|${new Date(row.updated_at).getTime()}|${row.consent_id ?? ''}`;
+
+/** Just the versions: what the check after a client's lists reads, without the state around them. */
+async function loadVersions(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows: Array<Pick<SubjectRow, 'id' | 'status' | 'updated_at' | 'consent_id'>> = await em.execute(
+    `select c.id, c.status, c.updated_at,
+            (select k.id from consent k where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) as consent_id
+       from client c where c.id in (${placeholders(ids)})`,
+    [...ids],
+  );
+  return new Map(rows.map((row) => [row.id, versionOf(row)]));
+}
 
 function subjectStateOf(row: SubjectRow): SubjectState {
   return {
@@ -202,8 +214,8 @@ export function createLoaders(em: EntityManager): Loaders {
     prime,
     knownState: (id) => known.get(id),
     currentVersion: new DataLoader(async (ids) => {
-      const states = await loadSubjectStates(em, ids);
-      return ids.map((id) => (states.get(id) ?? GONE).version);
+      const versions = await loadVersions(em, ids);
+      return ids.map((id) => versions.get(id) ?? GONE.version);
     }, { cache: false }),
     consents: new DataLoader(async (ids) => {
       const rows = await em.find(Consent, { client: { $in: [...ids] } }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
