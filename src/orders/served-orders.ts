@@ -28,10 +28,12 @@ export async function orderDecision(ctx: RequestContext, order: Order): Promise<
   // and nothing a partner or authority has a grant for.
   if (!order.client) return caller.grant ? ERASED : ANONYMOUS;
   const id = order.client.id;
-  // The client row is what `Order.client` serves next, and it carries the subject's state;
-  // reaches() adds the client to the partner's served set, which decideRelation's grant reads.
-  const [client] = await Promise.all([ctx.loaders.client.load(id), ctx.privacy.reaches(id)]);
-  const state = (client && ctx.loaders.knownState(id)) || (await ctx.loaders.subjectState.load(id));
+  // The client row is what `Order.client` serves next, and it carries the subject's state: read
+  // first, so reaches() (which adds the client to the partner's served set, which decideRelation's
+  // grant reads) finds that state instead of reading it again.
+  await ctx.loaders.client.load(id);
+  await ctx.privacy.reaches(id);
+  const state = await ctx.loaders.subjectState.load(id);
   return decideRelation('ORDERS', caller, { id, erased: state.erased }, state.consent, ctx.privacy.now);
 }
 
