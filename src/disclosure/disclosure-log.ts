@@ -10,7 +10,7 @@ import { revoked, stillInForce } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
 /** Arbitrary but fixed: the one advisory lock key that serialises appends to the chain. */
-const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
+export const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
 
 export interface RequestFacts {
   readonly operationName: string | null;

@@ -27,8 +27,7 @@ export function withholdData(response: GraphQLResponse, why: { error: GraphQLFor
 }
 
 /** The grant ended while the request ran (src/disclosure/recipient.ts stillInForce): nothing leaves. */
-const REVOKED_MEANWHILE = { error: { message: 'Token revoked, expired or unknown', extensions: { code: 'UNAUTHENTICATED' } }, status: 401 };
-const revokedMeanwhile = (error: unknown) => error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED';
+const revokedMeanwhile = (error: unknown): error is GraphQLError => error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED';
 
 /** The value at a response path ("a.b.0.c"), undefined where the path does not reach. */
 function valueAt(data: unknown, path: string): unknown {
@@ -72,7 +71,7 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
         } catch (error) {
           if (revokedMeanwhile(error)) {
             contextValue.log.warn({ entries: pending.length }, 'grant ended during the request; data withheld');
-            withholdData(response, REVOKED_MEANWHILE);
+            withholdData(response, { error: { message: error.message, extensions: { code: 'UNAUTHENTICATED' } }, status: 401 });
             return;
           }
           if (pastDeadline(error)) contextValue.log.warn({ entries: pending.length }, 'disclosure log not written: the request deadline passed; data withheld');

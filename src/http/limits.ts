@@ -28,8 +28,7 @@ import { apiError, type ErrorCode } from '../errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '../graphql/format-error';
 import { guardTransactions, operationNamePlugin, requestScope, withinScope } from './limits-request';
 import { sendError } from './limits-response';
-import { limitKeyOf } from '../net/ip-address';
-import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { createRateLimiter, ipLimitKey, type RateLimiter } from './rate-limit';
 
 type Limits = Config['limits'];
 
@@ -249,7 +248,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
             const value = await context({ req, res }).catch((error: unknown) => {
               throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
             });
-            const keys: LimitKeys = { ip: limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown'), principal: value.principal ? principalLimitKey(value.principal) : null };
+            const keys: LimitKeys = { ip: ipLimitKey(req), principal: value.principal ? principalLimitKey(value.principal) : null };
             if (keys.principal) await rateLimiter.consume('principal', keys.principal);
             return Object.assign(value, { [LIMIT_KEYS]: keys });
           },

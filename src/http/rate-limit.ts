@@ -4,7 +4,7 @@
  * instance falls back to its own in-memory count rather than to no limit at all.
  */
 import { HeaderMap } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -38,6 +38,9 @@ export function rateLimitedError(retryAfterSeconds: number) {
     http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
   });
 }
+
+/** The per-IP key of a request: its client address (TRUST_PROXY honoured), an IPv6 one by its /64. */
+export const ipLimitKey = (req: Request): string => limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 
 /** Keys are hashed: Redis need not hold callers' IP addresses or subject ids in clear. */
 const keyOf = (kind: LimitKind, id: string) => `${kind}:${createHash('sha256').update(`${kind}\0${id}`).digest('base64url').slice(0, 22)}`;
@@ -93,7 +96,7 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
       });
     },
     perIp: (req, res, next) => {
-      check('ip', limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown')).then(
+      check('ip', ipLimitKey(req)).then(
         () => next(),
         (error: unknown) => {
           if (!(error instanceof RateLimited)) return next(error);

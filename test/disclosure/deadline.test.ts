@@ -3,15 +3,13 @@
  * left, so no entry may claim it did; and the log write waits no longer than the deadline either.
  */
 import { Client as PgClient } from 'pg';
-import { logTimeouts, verifyChain } from '../../src/disclosure/disclosure-log';
+import { CHAIN_LOCK, logTimeouts, verifyChain } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { issuePartnerToken, registerContract, registerPartner } from '../../src/partners/partner.service';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, logRows, requestIdOf } from './support';
+import { assignOrder, chainWaiters, logRows, requestIdOf } from './support';
 
 const QUERY = `{ partnerOrders(first: 10) { edges { node { contactPhone client { fullName phones } } } } }`;
-/** The advisory lock that serialises appends to the chain (src/disclosure/disclosure-log.ts). */
-const CHAIN_LOCK = 0x6b7a7064;
 
 let server: TestServer;
 let canary: Canary;
@@ -61,13 +59,7 @@ it('the log transaction takes the smaller of its own timeouts (lock 5 s, stateme
 it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the chain lock is still held', async () => {
   const holder = new PgClient({ connectionString: server.db.url });
   await holder.connect();
-  // This database's waiters only: suites running alongside take the same lock in theirs.
-  const waitingOn = async (pg: PgClient): Promise<number> => (await pg.query(
-    `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
-        and database = (select oid from pg_database where datname = current_database())`,
-    [CHAIN_LOCK],
-  )).rows[0].n;
-  const waiting = () => waitingOn(holder);
+  const waiting = () => chainWaiters(holder);
   try {
     await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
     // Watched while the request runs: the write must really have queued behind the lock.
@@ -77,7 +69,7 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the
     let seenWaiting = 0;
     const watching = (async () => {
       while (inFlight) {
-        seenWaiting = Math.max(seenWaiting, await waitingOn(watcher));
+        seenWaiting = Math.max(seenWaiting, await chainWaiters(watcher));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();

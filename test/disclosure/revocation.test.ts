@@ -5,10 +5,11 @@
  * and on a request already under way, whose values are withheld if its grant ended meanwhile.
  */
 import { Client as PgClient } from 'pg';
+import { CHAIN_LOCK } from '../../src/disclosure/disclosure-log';
 import { kazakhstanDate } from '../../src/partners/contract-period';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
+import { assignOrder, chainWaiters, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
 
 const CLIENT = `query($id: ID!) { client(id: $id) { id phones } }`;
 const PARTNER_TOKENS = `query($c: ID!) { partnerTokens(contractId: $c) { tokenId categories issuedAt expiresAt revokedAt live } }`;
@@ -163,9 +164,6 @@ describe('who may list and end', () => {
 });
 
 describe('a revocation reaches a request already under way', () => {
-  /** The advisory lock that serialises appends to the chain (src/disclosure/disclosure-log.ts). */
-  const CHAIN_LOCK = 0x6b7a7064;
-
   it('revoked while its log entry waits: the response carries no value, UNAUTHENTICATED, and no entry is written', async () => {
     const { client, tokens } = await servedPartner();
     const holder = new PgClient({ connectionString: server.db.url });
@@ -174,12 +172,7 @@ describe('a revocation reaches a request already under way', () => {
       await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
       const inFlight = server.gql(CLIENT, { id: client.client.id }, tokens[0]!.token);
       // The request has resolved its values and waits for the chain.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await holder.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
-          and database = (select oid from pg_database where datname = current_database())`, [CHAIN_LOCK]);
-        if (rows[0].n > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      for (let i = 0; i < 100 && (await chainWaiters(holder)) === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(await gqlOk(server, `mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: tokens[0]!.tokenId }, dpo)).toEqual({ revokePartnerToken: true });
       await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
       const response = await inFlight;

@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentOperation, type ConsentPurpose, type PiiCategory } from '../../src/privacy/categories';
-import type { LogRow } from '../../src/disclosure/disclosure-log';
+import { CHAIN_LOCK, type LogRow } from '../../src/disclosure/disclosure-log';
 import type { Canary } from '../support/canaries';
 import type { GraphQLResponse, TestServer } from '../support/harness';
 
@@ -136,3 +136,17 @@ export async function behindTheTriggers(server: TestServer, sql: string): Promis
     await pg.end();
   }
 }
+
+/**
+ * How many requests of this database wait for the disclosure chain's lock (suites running
+ * alongside take the same lock in theirs, so only this database counts).
+ */
+export async function chainWaiters(pg: PgClient): Promise<number> {
+  const { rows } = await pg.query(
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
+        and database = (select oid from pg_database where datname = current_database())`,
+    [CHAIN_LOCK],
+  );
+  return rows[0].n;
+}
+
