@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { pii } from '../graphql/pii.directive';
 import { OrderType } from '../orders/order.type';
-import { audienceOf, RELATION_CATEGORY, roleSeesInFull, type Relation } from '../privacy/decide';
+import { audienceOf, RELATION_CATEGORY, roleSeesInFull, type Decision, type Relation } from '../privacy/decide';
 import { POLICY } from '../privacy/policy';
 import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
 import { buildClientQuery, countClients, cursorOf, fetchClientPage, personalCategoriesOf, restrictPersonalSearch, type ClientQuery } from './client-listing';
@@ -28,12 +28,16 @@ class ClientsArgs {
 /**
  * Whether this caller gets the client's orders or consent history at all (decideRelation); a
  * withheld list is answered as [] and reported in `extensions.redactions` like a hidden field.
+ * Synchronous for a client read with its state, as the subject store reads every client.
  */
-async function relationServed(relation: Relation, client: ClientRecord, ctx: RequestContext, info: GraphQLResolveInfo): Promise<boolean> {
-  const decision = await ctx.privacy.decideRelation(relation, client.subject);
-  if (decision.access !== 'HIDDEN') return true;
-  ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason);
-  return false;
+function whenServed<T>(relation: Relation, client: ClientRecord, ctx: RequestContext, info: GraphQLResolveInfo, serve: () => T[] | Promise<T[]>): T[] | Promise<T[]> {
+  const decided = (decision: Decision): T[] | Promise<T[]> => {
+    if (decision.access !== 'HIDDEN') return serve();
+    ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason);
+    return [];
+  };
+  const decision = ctx.privacy.decideRelation(relation, client.subject);
+  return decision instanceof Promise ? decision.then(decided) : decided(decision);
 }
 
 /**
@@ -121,43 +125,54 @@ export class ClientResolver {
   }
 
   @FieldResolver(() => [OrderType], { description: 'Newest first; empty (with a redaction) for callers the privacy policy withholds them from' })
-  async orders(
+  orders(
     @Root() client: ClientRecord,
     @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first: number,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<OrderRecord[]> {
+  ): OrderRecord[] | Promise<OrderRecord[]> {
     const size = pageSizeOf(ctx, first);
-    if (!(await relationServed('ORDERS', client, ctx, info))) return [];
-    // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
-    const partnerId = ctx.privacy.partnerId;
-    const nested = client.orderList;
-    let orders: OrderRecord[];
-    if (nested && nested.first >= size && nested.partnerId === partnerId) {
-      orders = nested.orders.length > size ? nested.orders.slice(0, size) : nested.orders;
-    } else {
-      orders = await ctx.loaders.orders(size, partnerId).load(client.id);
-      await unchangedSinceRead(ctx, client);
-    }
-    // An order is itself information about the client's actions (P1): a P5 recipient's log names
-    // each one served, as partnerOrders does, not only the @pii fields selected on it.
-    if (ctx.privacy.logsDisclosures) {
-      const path = responsePathAsArray(info.path).join('.');
-      orders.forEach((_, i) => ctx.privacy.disclosed(client.id, { path: `${path}.${i}`, category: RELATION_CATEGORY, access: 'FULL' }));
-    }
-    return orders;
+    return whenServed('ORDERS', client, ctx, info, () => {
+      // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
+      const partnerId = ctx.privacy.partnerId;
+      const nested = client.orderList;
+      if (nested && nested.first >= size && nested.partnerId === partnerId) {
+        return disclosedOrders(ctx, client, info, nested.orders.length > size ? nested.orders.slice(0, size) : nested.orders);
+      }
+      return ctx.loaders
+        .orders(size, partnerId)
+        .load(client.id)
+        .then(async (orders) => {
+          await unchangedSinceRead(ctx, client);
+          return disclosedOrders(ctx, client, info, orders);
+        });
+    });
   }
 
   @FieldResolver(() => [ConsentType], {
     description: 'The consent history, oldest first (P2); empty (with a redaction) for callers the privacy policy withholds it from',
   })
-  async consents(@Root() client: ClientRecord, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ConsentRecord[]> {
-    if (!(await relationServed('CONSENTS', client, ctx, info))) return [];
-    if (client.consentList) return client.consentList;
-    const consents = await ctx.loaders.consents.load(client.id);
-    await unchangedSinceRead(ctx, client);
-    return consents;
+  consents(@Root() client: ClientRecord, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): ConsentRecord[] | Promise<ConsentRecord[]> {
+    return whenServed('CONSENTS', client, ctx, info, () => {
+      if (client.consentList) return client.consentList;
+      return ctx.loaders.consents.load(client.id).then(async (consents) => {
+        await unchangedSinceRead(ctx, client);
+        return consents;
+      });
+    });
   }
+}
+
+/**
+ * An order is itself information about the client's actions (P1): a P5 recipient's log names each
+ * one served, as partnerOrders does, not only the @pii fields selected on it.
+ */
+function disclosedOrders(ctx: RequestContext, client: ClientRecord, info: GraphQLResolveInfo, orders: OrderRecord[]): OrderRecord[] {
+  if (ctx.privacy.logsDisclosures) {
+    const path = responsePathAsArray(info.path).join('.');
+    orders.forEach((_, i) => ctx.privacy.disclosed(client.id, { path: `${path}.${i}`, category: RELATION_CATEGORY, access: 'FULL' }));
+  }
+  return orders;
 }
 
 @Resolver(() => ClientConnection)

@@ -14,6 +14,7 @@ import { PartnerResolver } from '../partners/partner.resolver';
 import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
 import { StatisticsResolver } from '../statistics/statistics.resolver';
 import type { ClientRecord, OrderRecord } from '../subjects/records';
+import { withPlainFieldsUnwrapped } from './plain-fields';
 import { applyPiiGuard, PII_CATEGORY_MAPPING, piiDirective, type SubjectLocator } from './pii.directive';
 
 /** For each type with @pii fields: whose data is it? (null: depersonalised, nobody's any more) */
@@ -32,7 +33,7 @@ export interface SchemaOptions {
 
 /** The schema as declared, with directives but no enforcement (what `schema/schema.graphql` prints). */
 export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const built = await buildSchema({
     resolvers: [
       PrivacyPolicyResolver,
       AuthResolver,
@@ -54,6 +55,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
+  return withPlainFieldsUnwrapped(built);
 }
 
 export async function buildApiSchema(options: SchemaOptions = {}): Promise<GraphQLSchema> {
