@@ -14,7 +14,7 @@ import { PartnerResolver } from '../partners/partner.resolver';
 import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
 import { StatisticsResolver } from '../statistics/statistics.resolver';
 import type { ClientRecord, OrderRecord } from '../subjects/records';
-import { withPlainFieldsUnwrapped } from './plain-fields';
+import { withDirectResolvers } from './direct-resolvers';
 import { applyPiiGuard, PII_CATEGORY_MAPPING, piiDirective, type SubjectLocator } from './pii.directive';
 
 /** For each type with @pii fields: whose data is it? (null: depersonalised, nobody's any more) */
@@ -55,7 +55,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
-  return withPlainFieldsUnwrapped(built);
+  return withDirectResolvers(built);
 }
 
 export async function buildApiSchema(options: SchemaOptions = {}): Promise<GraphQLSchema> {

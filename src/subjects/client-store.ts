@@ -28,8 +28,9 @@ const CLIENT_FIELDS = {
   vatCertificate: ['c.vat_certificate as "vatCertificate"'],
   registrationAddress: ['c.registration_address as "registrationAddress"'],
   residenceAddress: ['c.residence_address as "residenceAddress"'],
-  phones: ['c.phones'],
-  emails: ['c.emails'],
+  // Arrays as JSON: the driver parses json natively, text[] with a parser written in JavaScript.
+  phones: ['array_to_json(c.phones) as phones'],
+  emails: ['array_to_json(c.emails) as emails'],
   bankAccounts: ['c.bank_accounts as "bankAccounts"'],
   login: ['c.login'],
 } as const satisfies Record<string, readonly string[]>;

@@ -42,7 +42,7 @@ const OPEN_OBLIGATIONS = `case when k.status = '${PENDING}' or k.expires_at is n
 
 /** The columns the state needs, from the client `c` and its latest record `k` (aliases clash with no field). */
 export const STATE_COLUMNS = `c.status as "s_status", c.updated_at as "s_updated_at", k.id as "s_consent_id", k.status as "s_consent_status",
-       k.operations as "s_operations", k.purposes as "s_purposes", k.withdrawal_effective_at as "s_withdrawal_effective_at",
+       array_to_json(k.operations) as "s_operations", array_to_json(k.purposes) as "s_purposes", k.withdrawal_effective_at as "s_withdrawal_effective_at",
        k.expires_at as "s_expires_at", ${OPEN_OBLIGATIONS} as "s_open_obligations"`;
 
 /** Whether partner `?` serves the client `c` (has an order assigned to it, P5.1). */
