@@ -10,7 +10,7 @@ import { POLICY } from '../privacy/policy';
 import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
 import { buildClientQuery, countClients, cursorOf, fetchClientPage, personalCategoriesOf, restrictPersonalSearch, type ClientQuery } from './client-listing';
 import { updateContacts } from './client.service';
-import { ClientConnection, ClientType } from './client.type';
+import { ClientConnection, ClientType, pageInfoOf } from './client.type';
 import { uuid } from '../validation/validate';
 import { normaliseClientFilter } from '../validation/client-filter';
 import { clientReadSpec } from '../graphql/selection';
@@ -100,7 +100,7 @@ export class ClientResolver {
     const edges = page.clients.map((node) => ({ node, cursor: cursorOf(node, scoped.sort.field) }));
     return {
       edges: edges as ClientConnection['edges'],
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: pageInfoOf(edges, page.hasNextPage, args.after),
       [QUERY]: scoped,
     };
   }

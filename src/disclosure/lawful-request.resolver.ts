@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { ClientEdge } from '../clients/client.type';
+import { pageInfoOf, type ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
@@ -81,6 +81,6 @@ export class LawfulRequestResolver {
     });
     // The page ends at its last id even if that client could not be loaded, so paging always moves on.
     const last = page.at(-1);
-    return { edges, pageInfo: { hasNextPage: ids.length > first, endCursor: last ? cursorOf(last) : null }, totalCount: recipient.subjectIds.size };
+    return { edges, pageInfo: { ...pageInfoOf(edges, ids.length > first, args.after), endCursor: last ? cursorOf(last) : null }, totalCount: recipient.subjectIds.size };
   }
 }

@@ -51,6 +51,8 @@ export const NON_PERSONAL_FIELDS: Readonly<Record<string, string>> = {
   'OrderEdge.cursor': 'opaque; holds the creation time and id of its order',
   'PageInfo.endCursor': 'the cursor of the last edge of the page (see ClientEdge.cursor, OrderEdge.cursor)',
   'PageInfo.hasNextPage': 'whether another page follows',
+  'PageInfo.hasPreviousPage': 'whether the page was asked for after a cursor',
+  'PageInfo.startCursor': 'the cursor of the first edge of the page (see ClientEdge.cursor, OrderEdge.cursor)',
 
   'Order.id': RANDOM_ID,
   'Order.amount': 'an amount; anonymous without the contact data (P1)',

@@ -13,6 +13,7 @@ import { selectedAt, subFields } from '../graphql/selection';
 import { grantOpensOrders, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
 import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
 import type { OrderRecord } from '../subjects/records';
+import { pageInfoOf, type PageInfo } from '../clients/client.type';
 
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
@@ -23,7 +24,7 @@ const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
 
 export interface OrderPage {
   edges: Array<{ node: OrderRecord; cursor: string }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
 }
 
 /** Whether this order is served to the caller: its client's orders are (decideRelation). */
@@ -58,7 +59,7 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
   // A grant without ORDER_CONTACT opens no order: nothing to scan, and nothing said about how many there are.
   if (!caller || (caller.grant && !grantOpensOrders(caller))) {
     ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', 'SCOPE', 'edges');
-    return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    return { edges: [], pageInfo: pageInfoOf([], false, after) };
   }
   const spec = orderSpec(ctx, info, ['edges', 'node']);
   const served: OrderRecord[] = [];
@@ -92,24 +93,24 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
     // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
     const path = responsePathAsArray(info.path).join('.');
     const disclose = (order: OrderRecord, at: string) => ctx.privacy.disclosed(order.subject!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
-    const { edgesKeys, endCursorKeys } = selectedKeys(info);
+    const { edgesKeys, startCursorKeys, endCursorKeys } = selectedKeys(info);
     for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
+    if (edges[0]) for (const startCursorKey of startCursorKeys) disclose(edges[0].node, `${path}.${startCursorKey}`);
     if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
   }
-  return { edges, pageInfo: { hasNextPage, endCursor: last?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNextPage, after) };
 }
 
 /**
- * The response keys (aliases) under which `edges` and `pageInfo { endCursor }` are selected,
- * fragments and @skip/@include applied: an order is disclosed only where the response carries it,
- * so the log claims no more.
+ * The response keys (aliases) under which `edges` and `pageInfo { startCursor endCursor }` are
+ * selected, fragments and @skip/@include applied: an order is disclosed only where the response
+ * carries it, so the log claims no more.
  */
-function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; endCursorKeys: string[] } {
+function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; startCursorKeys: string[]; endCursorKeys: string[] } {
   const selected = selectedAt(info, []);
-  return {
-    edgesKeys: selected.filter((f) => f.name === 'edges').map((f) => f.key),
-    endCursorKeys: selected
+  const cursorKeys = (name: string) =>
+    selected
       .filter((f) => f.name === 'pageInfo')
-      .flatMap((f) => subFields(info, f.type as GraphQLObjectType, f.nodes).filter((g) => g.name === 'endCursor').map((g) => `${f.key}.${g.key}`)),
-  };
+      .flatMap((f) => subFields(info, f.type as GraphQLObjectType, f.nodes).filter((g) => g.name === name).map((g) => `${f.key}.${g.key}`));
+  return { edgesKeys: selected.filter((f) => f.name === 'edges').map((f) => f.key), startCursorKeys: cursorKeys('startCursor'), endCursorKeys: cursorKeys('endCursor') };
 }

@@ -113,6 +113,7 @@ describe('partnerOrders with @skip/@include on its levels', () => {
   it.each([
     ['edges', `query($b: Boolean!) { partnerOrders { edges @include(if: $b) { node { id } } pageInfo { hasNextPage } } }`, 'partnerOrders.edges.0'],
     ['pageInfo', `query($b: Boolean!) { partnerOrders { pageInfo @include(if: $b) { endCursor } } }`, 'partnerOrders.pageInfo.endCursor'],
+    ['startCursor', `query($b: Boolean!) { partnerOrders { pageInfo { hasNextPage s: startCursor @include(if: $b) } } }`, 'partnerOrders.pageInfo.s'],
     ['a fragment', `query($b: Boolean!) { partnerOrders { ...Page @include(if: $b) pageInfo { hasNextPage } } } fragment Page on OrderConnection { edges { node { id } } }`, 'partnerOrders.edges.0'],
   ])('%s: served and logged with the variable true, left out and not logged with it false', async (_level, query, path) => {
     const shown = await server.gql(query, { b: true }, token);
