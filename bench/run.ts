@@ -11,8 +11,9 @@ import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
@@ -414,7 +415,8 @@ async function soak(scenario: Scenario): Promise<Soak> {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`Starting embedded PostgreSQL and seeding ${CLIENTS} clients...`);
-  const pg = await startEmbeddedPostgres({ dataDir: await temporaryDataDir('kzpay-bench-'), persistent: false });
+  const dataDir = await temporaryDataDir('kzpay-bench-');
+  const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
   const children: ChildProcess[] = [];
   try {
     const admin = new PgClient({ connectionString: pg.url });
@@ -610,6 +612,8 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await pg.stop();
+    // The data folder goes with the stop; the temporary folder holding it is left to remove.
+    await rm(dirname(dataDir), { recursive: true, force: true });
   }
 }
 
