@@ -112,7 +112,9 @@ export const NON_PERSONAL_FIELDS: Readonly<Record<string, string>> = {
   'AccountPasswordReset.consumedAt': `${EVENT_TIME}; ${EXPORT_ONLY}`,
 
   'Disclosure.id': RANDOM_ID,
-  'Disclosure.seq': 'position in the hash chain',
+  'Disclosure.seq': 'position in the whole disclosure log',
+  'Disclosure.chain': 'the hash chain: a recipient kind and a random id (partner, lawful request or subject id)',
+  'Disclosure.chainSeq': 'position in the hash chain',
   'Disclosure.recipientKind': `PARTNER, AUTHORITY, SUBJECT or OTHER: ${KIND_LABEL}`,
   'Disclosure.at': `${EVENT_TIME}; ${DISCLOSURE_LOG}`,
   'Disclosure.recipient': `the recipient organisation or request as registered; ${DISCLOSURE_LOG}`,

@@ -114,7 +114,7 @@ describe('a partner under a contract in force (P5.1)', () => {
     // One batch: the database saw exactly one INSERT into the log, and it added this request's rows.
     expect(rows.map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
     expect(await inserts()).toEqual([2]);
-    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => Number(rows[0]!.seq) + i));
+    expect(rows.map((r) => [r.chain, Number(r.chain_seq)])).toEqual(rows.map((_, i) => [`partner:${partner.partnerId}`, Number(rows[0]!.chain_seq) + i]));
     // Paths and categories, never values.
     expect(leaks(rows, served)).toEqual([]);
   });
