@@ -38,8 +38,8 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
   return new GraphQLError(message, { extensions: { ...extra, code } });
 }
 
-export const badInput = (field: string, rule: string): GraphQLError =>
-  apiError('BAD_USER_INPUT', `Invalid value for ${field}: ${rule}`, { field });
+export const badInput = (field: string, rule: string, extra: Record<string, unknown> = {}): GraphQLError =>
+  apiError('BAD_USER_INPUT', `Invalid value for ${field}: ${rule}`, { ...extra, field });
 export const unauthenticated = (message = 'Authentication required'): GraphQLError =>
   apiError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'Not allowed for this caller'): GraphQLError => apiError('FORBIDDEN', message);

@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { PendingDisclosure } from './batch';
-import { entryHash, fieldsProblem, GENESIS_HASH, type ChainedEntry } from './chain';
+import { asStored, entryHash, fieldsProblem, GENESIS_HASH, type ChainedEntry } from './chain';
 import { revoked, stillInForce } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
@@ -64,7 +64,7 @@ export async function appendDisclosures(
     const written: LoggedDisclosure[] = [];
     for (const p of pending) {
       seq += 1;
-      const entry: ChainedEntry = {
+      const entry: ChainedEntry = asStored({
         seq,
         id: randomUUID(),
         at,
@@ -81,7 +81,7 @@ export async function appendDisclosures(
         legalBasis: p.recipient.legalBasis,
         ...facts,
         prevHash,
-      };
+      });
       const hash = entryHash(entry);
       params.push(
         entry.seq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId, entry.lawfulRequestId,

@@ -20,6 +20,7 @@ import { createFormatError, errorStatusPlugin } from '../graphql/format-error';
 import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
+import { wellFormedInputPlugin } from '../validation/well-formed-input';
 import { createHardening } from './limits';
 import { answerClientError } from './limits-response';
 
@@ -81,6 +82,7 @@ export async function startApp(options: {
     parseOptions: hardening.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      wellFormedInputPlugin,
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
       ...(options.schema?.enforcement === false ? [] : [redactionsPlugin, disclosurePlugin]),
       errorStatusPlugin,
