@@ -1,5 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
-import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
+import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -156,7 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     retention: {
       contactDaysAfterConsentEnds: int(RETENTION_ENV.contactDaysAfterConsentEnds, DEFAULT_RETENTION.contactDaysAfterConsentEnds, 0, 3650),
       orderYearsAfterCompletion: int(RETENTION_ENV.orderYearsAfterCompletion, DEFAULT_RETENTION.orderYearsAfterCompletion, MIN_ORDER_RETENTION_YEARS, 50),
-      consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, 1, 50),
+      consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, MIN_CONSENT_RECORD_RETENTION_YEARS, 50),
       consentTermYears: lifecycle.consentTermYears,
       securityEventDays: lifecycle.securityEventDays,
     },
