@@ -1,6 +1,16 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
 import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
+/** The process's password hashing queue (src/auth/password.ts). */
+export interface HashingLimits {
+  /** Hashes computed at once. */
+  readonly concurrency: number;
+  /** Hashes waiting for their turn; past that, a new one is refused at once. */
+  readonly queue: number;
+}
+
+export const DEFAULT_HASHING: HashingLimits = { concurrency: 1, queue: 8 };
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
@@ -35,8 +45,11 @@ export interface Config {
     readonly windowSeconds: number;
     readonly perIp: number;
     readonly perPrincipal: number;
+    /** Registrations per window per IP: below what the password hasher can do, so one address cannot fill its queue. */
+    readonly registrationsPerIp: number;
     readonly keyPrefix: string;
   };
+  readonly passwordHashing: HashingLimits;
   /** Proxy hops in front of the server whose X-Forwarded-For is trusted for the caller's IP (0: none). */
   readonly trustProxy: number;
   readonly retention: RetentionPolicy;
@@ -150,7 +163,12 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
       perIp: int('RATE_LIMIT_PER_IP', 600, 0, 10_000_000),
       perPrincipal: int('RATE_LIMIT_PER_PRINCIPAL', 300, 0, 10_000_000),
+      registrationsPerIp: int('RATE_LIMIT_REGISTRATIONS_PER_IP', 10, 0, 10_000_000),
       keyPrefix: keyPrefix(env.RATE_LIMIT_KEY_PREFIX),
+    },
+    passwordHashing: {
+      concurrency: int('PASSWORD_HASH_CONCURRENCY', DEFAULT_HASHING.concurrency, 1, 64),
+      queue: int('PASSWORD_HASH_QUEUE', DEFAULT_HASHING.queue, 0, 10_000),
     },
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     retention: {

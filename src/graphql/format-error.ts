@@ -38,6 +38,12 @@ export const databaseUnavailable = (): GraphQLError =>
     http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
   });
 
+/** The error for work refused while the server is saturated (the password hashing queue is full); HTTP 503 as above. */
+export const serviceBusy = (): GraphQLError =>
+  apiError('SERVICE_UNAVAILABLE', 'The service is busy; retry later', {
+    http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
+  });
+
 // SQLSTATE classes and codes that mean "the database is not there", not "the query was wrong":
 // 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
 const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|57P0[1-3]|53300)$/;

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticate';
+import { limitPasswordHashing } from '../auth/password';
 import { serializeCookie } from '../auth/cookies';
 import type { Config } from '../config';
 import { createRequestContext, type RequestContext } from '../graphql/context';
@@ -66,6 +67,7 @@ export async function startApp(options: {
   const server = createServer(app);
   server.on('clientError', answerClientError);
   const hardening = await createHardening({ config, log, orm });
+  limitPasswordHashing(config.passwordHashing);
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);
   const apollo = new ApolloServer<RequestContext>({

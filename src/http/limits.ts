@@ -180,10 +180,14 @@ interface LimitKeys {
   readonly principal: string | null;
 }
 
+/** Public root fields that hash a password for whoever asks: budgeted per IP (RATE_LIMIT_REGISTRATIONS_PER_IP). */
+const REGISTRATION_FIELDS = new Set(['registerClient']);
+
 /**
  * One HTTP request counts once before its body is read; a mutation document with several root
  * fields (aliases included) runs each of them, so it is charged one more per extra field, against
- * the IP and the principal: 15 aliased `registerClient`s are 15 registrations, not one.
+ * the IP and the principal: 15 aliased `registerClient`s are 15 registrations, not one. Each
+ * registration also counts against the IP's registration budget, before any of the document runs.
  */
 function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
   return {
@@ -196,10 +200,14 @@ function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
           const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
           // The typings describe graphql 17's variable record; on graphql 16 it reads the plain map it is given.
           const variables = (request.variables ?? {}) as unknown as VariableValues;
-          const extra = collectFields(schema, fragments, variables, root, operation.selectionSet).fields.size - 1;
-          if (extra <= 0) return;
-          await rateLimiter.consume('ip', keys.ip, extra);
-          if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);
+          const fields = [...collectFields(schema, fragments, variables, root, operation.selectionSet).fields.values()];
+          const extra = fields.length - 1;
+          if (extra > 0) {
+            await rateLimiter.consume('ip', keys.ip, extra);
+            if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);
+          }
+          const registrations = fields.filter(([field]) => REGISTRATION_FIELDS.has(field!.name.value)).length;
+          if (registrations > 0) await rateLimiter.consume('registration', keys.ip, registrations);
         },
       };
     },
