@@ -142,13 +142,36 @@ function costPlugin(maxCost: number, maxPageSize: number): ApolloServerPlugin {
   };
 }
 
+const tooLarge = (res: Response, limit: number, headers: Record<string, string> = {}) =>
+  sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limit }, headers);
+
+/**
+ * Refuses a body over REQUEST_MAX_BYTES as soon as that is known, and closes the connection so
+ * that nothing more of it is read: a declared Content-Length before a byte of the body, a body
+ * without one (chunked) once it grows past the limit. body-parser alone answers only after reading
+ * the whole body off the wire, for as long as the caller keeps sending. Its own check remains for
+ * the inflated size of a compressed body.
+ */
+function bodyLimit(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const refuse = () => tooLarge(res, maxBytes, { connection: 'close' });
+    if (Number(req.get('content-length')) > maxBytes) return refuse();
+    let received = 0;
+    // The parser, next and synchronously, adds its own listener before any chunk is emitted.
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) refuse();
+    });
+    next();
+  };
+}
+
 /** body-parser's own messages quote the body; answer with fixed ones. */
 function bodyErrors(log: Logger): ErrorRequestHandler {
   return (error: { type?: unknown; status?: unknown }, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
-      const limit = Number((error as { limit?: unknown }).limit);
-      sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limit });
+      tooLarge(res, Number((error as { limit?: unknown }).limit));
     } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
       sendError(res, error.status, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
     } else {
@@ -219,7 +242,7 @@ export interface Hardening {
   readonly validationRules: ValidationRule[];
   readonly parseOptions: { maxTokens: number };
   readonly plugins: ApolloServerPlugin[];
-  /** Before the body parser: request scope (deadline, access log), then the per-IP limit. */
+  /** Before the body parser: request scope (deadline, access log), the per-IP limit, the body's size. */
   readonly beforeBody: RequestHandler[];
   readonly bodyParser: RequestHandler;
   /** Serves /graphql (in place of expressMiddleware), adding the per-principal limit. */
@@ -241,7 +264,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
-    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp],
+    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp, bodyLimit(limits.maxBodyBytes)],
     bodyParser: express.json({ limit: limits.maxBodyBytes }),
     graphql(apollo, { context }) {
       return async (req, res) => {
