@@ -134,7 +134,7 @@ export async function startApp(options: {
     }),
   );
 
-  app.use('/graphql', hardening.errors);
+  app.use(hardening.errors);
 
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
   const { port } = server.address() as AddressInfo;

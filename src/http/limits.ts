@@ -166,16 +166,29 @@ function bodyLimit(maxBytes: number): RequestHandler {
   };
 }
 
-/** body-parser's own messages quote the body; answer with fixed ones. */
-function bodyErrors(log: Logger): ErrorRequestHandler {
-  return (error: { type?: unknown; status?: unknown }, _req, res, next) => {
-    if (res.headersSent) return next(error);
+/**
+ * Every error of the HTTP layer ends here, on every path, never in Express's default handler,
+ * which prints the error, its stack and body-parser's `body` (the raw text) to stderr. body-parser's
+ * own messages quote the body: the answer has fixed ones, and the log the error's kind.
+ */
+function httpErrors(log: Logger): ErrorRequestHandler {
+  return (error: { type?: unknown; status?: unknown }, req, res, _next) => {
+    const callerError = typeof error.status === 'number' && error.status >= 400 && error.status < 500;
+    if (res.headersSent) {
+      // Answered already (the deadline, a refused size): what was left of the request failed after,
+      // such as a body that finished malformed or never finished.
+      const kind = typeof error.type === 'string' ? error.type.slice(0, 40) : undefined;
+      log[callerError ? 'info' : 'error']({ requestId: res.locals.requestId, kind, err: error }, 'request failed after the answer');
+      // A response cut off midway must not leave the caller waiting for the rest.
+      if (!res.writableEnded) req.socket.destroy();
+      return;
+    }
     if (error.type === 'entity.too.large') {
       tooLarge(res, Number((error as { limit?: unknown }).limit));
-    } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-      sendError(res, error.status, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
+    } else if (callerError) {
+      sendError(res, error.status as number, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
     } else {
-      log.error({ err: error }, 'request failed before GraphQL');
+      log.error({ requestId: res.locals.requestId, err: error }, 'request failed outside GraphQL');
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
   };
@@ -250,6 +263,7 @@ export interface Hardening {
     apollo: ApolloServer<T>,
     options: { context: (args: { req: Request; res: Response }) => Promise<T> },
   ): RequestHandler;
+  /** The last handler of the app, for every path: no error reaches Express's default handler. */
   readonly errors: ErrorRequestHandler;
   close(): Promise<void>;
 }
@@ -296,7 +310,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
         res.end();
       };
     },
-    errors: bodyErrors(log),
+    errors: httpErrors(log),
     close: () => rateLimiter.close(),
   };
 }
