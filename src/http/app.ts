@@ -23,7 +23,7 @@ import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { wellFormedInputPlugin } from '../validation/well-formed-input';
 import { createHardening } from './limits';
-import { answerClientError } from './limits-response';
+import { answerClientError, sendError } from './limits-response';
 
 export interface RunningApp {
   readonly url: string;
@@ -134,6 +134,8 @@ export async function startApp(options: {
     }),
   );
 
+  // Express's own 404 is an HTML page quoting the path: a fixed JSON answer instead.
+  app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', 'Not found', {}, { 'x-content-type-options': 'nosniff' }));
   app.use(hardening.errors);
 
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
