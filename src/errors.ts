@@ -34,7 +34,8 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+/** BAD_REQUEST is Apollo's code for a request it cannot serve; the HTTP layer uses it too. */
+export function apiError(code: ErrorCode | 'BAD_REQUEST', message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extra, code } });
 }
 

@@ -210,6 +210,12 @@ export function publicMessage(message: string, code: string, vocabulary: Readonl
   return `${text}${tail}`.slice(0, 300);
 }
 
+/** graphql-js's own request errors that carry no code, each a caller's mistake, by their fixed message. */
+const GRAPHQL_JS_CALLER_ERRORS: ReadonlyMap<string, string> = new Map([
+  // getVariableValues stops after 50 coercion errors and adds this one.
+  ['Too many errors processing variables, error limit reached. Execution aborted.', 'BAD_USER_INPUT'],
+]);
+
 /** The innermost stable code in an error's chain: a limit error wrapped by Apollo keeps its own. */
 function ownCode(error: unknown): string | null {
   let code: string | null = null;
@@ -230,7 +236,10 @@ export function createFormatError(log: Logger, schema?: GraphQLSchema, options: 
     if (tokens) {
       return { message: `Query has more than ${tokens[1]} tokens`, ...where, extensions: { code: 'TOO_MANY_TOKENS', limit: Number(tokens[1]) } };
     }
-    const code = ownCode(error) ?? (formattedCode !== 'INTERNAL_SERVER_ERROR' && KNOWN_CODES.has(formattedCode) ? formattedCode : null);
+    const code = ownCode(error)
+      ?? (formattedCode !== 'INTERNAL_SERVER_ERROR' && KNOWN_CODES.has(formattedCode) ? formattedCode : null)
+      ?? GRAPHQL_JS_CALLER_ERRORS.get(formatted.message)
+      ?? null;
     if (code) {
       const { field, reason, limit, retryAfterSeconds, resetToken } = formatted.extensions ?? {};
       return {

@@ -75,6 +75,9 @@ export async function startApp(options: {
     introspection: config.env !== 'production',
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries are off (docs/hardening.md): any `persistedQuery` extension is
+    // PERSISTED_QUERY_NOT_SUPPORTED, on which Apollo Client's link sends the full query instead.
+    persistedQueries: false,
     csrfPrevention: true,
     // main.ts owns shutdown (drain, close the ORM, stop the database): Apollo must not race it.
     stopOnTerminationSignals: false,

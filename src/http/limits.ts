@@ -250,6 +250,19 @@ function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
   };
 }
 
+/** The schema has no subscription root, and HTTP would not carry one: refused before anything runs. */
+const noSubscriptions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw apiError('BAD_REQUEST', 'Subscriptions are not supported', { http: { status: 400 } });
+        }
+      },
+    };
+  },
+};
+
 export interface Hardening {
   /** Spread into the ApolloServer options. */
   readonly validationRules: ValidationRule[];
@@ -277,7 +290,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
   return {
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
+    plugins: [...plugins, noSubscriptions, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
     beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp, bodyLimit(limits.maxBodyBytes)],
     bodyParser: express.json({ limit: limits.maxBodyBytes }),
     graphql(apollo, { context }) {
