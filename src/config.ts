@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import { isIP } from 'node:net';
 import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 /** The process's password hashing queue (src/auth/password.ts). */
@@ -14,6 +15,8 @@ export const DEFAULT_HASHING: HashingLimits = { concurrency: 1, queue: 8 };
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
+  /** The address to bind; null: every interface (Node's default). */
+  readonly host: string | null;
   readonly databaseUrl: string | null;
   /** Migrations run as this role (the owner) when set; the API then runs as DATABASE_URL's, with only the rights it needs. */
   readonly migrationDatabaseUrl: string | null;
@@ -69,6 +72,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
 
+/** RFC 1123 labels, dot-separated: `localhost`, `app.internal`. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -103,6 +109,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const host = (raw: string | undefined): string | null => {
+    if (raw === undefined || raw === '') return null;
+    if (isIP(raw) === 0 && !HOST_NAME.test(raw)) problems.push('HOST must be an IP address or a host name');
+    return raw;
+  };
+
   const keyPrefix = (raw: string | undefined): string => {
     if (raw === undefined || raw === '') return 'kzpay-rl';
     if (!/^[A-Za-z0-9:_-]{1,64}$/.test(raw)) problems.push('RATE_LIMIT_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 : _ -');
@@ -134,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     env: nodeEnv as Config['env'],
     port: int('PORT', 4000, 0, 65535),
+    host: host(env.HOST),
     databaseUrl,
     migrationDatabaseUrl,
     dataDir: env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : '.data',

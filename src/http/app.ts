@@ -9,7 +9,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticate';
 import { limitPasswordHashing } from '../auth/password';
@@ -51,6 +51,12 @@ function readiness(orm: MikroORM): () => Promise<boolean> {
     if (!last || now - last.at >= READINESS_CACHE_MS) last = { at: now, answer: databaseAnswers(orm) };
     return last.answer;
   };
+}
+
+/** The host part of the server's URL: `localhost` when it listens on every interface. */
+function urlHost(host: string | null): string {
+  if (host === null || host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIP(host) === 6 ? `[${host}]` : host;
 }
 
 export async function startApp(options: {
@@ -141,10 +147,10 @@ export async function startApp(options: {
   app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', 'Not found', {}, { 'x-content-type-options': 'nosniff' }));
   app.use(hardening.errors);
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
+  await new Promise<void>((resolve) => server.listen({ port: options.port ?? config.port, host: config.host ?? undefined }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `http://${urlHost(config.host)}:${port}/graphql`,
     server,
     stop: async () => {
       await apollo.stop();
