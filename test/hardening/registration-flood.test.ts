@@ -28,7 +28,9 @@ afterEach(async () => {
   await server?.close();
 });
 
-const register = (input: Record<string, unknown>) => server.raw({ query: REGISTER, variables: { input } });
+/** No deadline of the test's own: the server's answers are what is tested (jest's timeout guards a hang). */
+const unhurried = () => ({ signal: AbortSignal.timeout(110_000) });
+const register = (input: Record<string, unknown>) => server.raw({ query: REGISTER, variables: { input } }, {}, unhurried());
 const stored = async (login: unknown) =>
   (await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [login]))[0].n as number;
 const until = async (condition: () => boolean) => {
@@ -53,27 +55,27 @@ it('a taken login or a registered IIN is refused before any password is hashed',
 });
 
 it("a flood of registrations from one IP leaves another user's login served; what it may hash is bounded by the per-IP budget", async () => {
-  await start({ RATE_LIMIT_REGISTRATIONS_PER_IP: '10' });
+  await start({ RATE_LIMIT_REGISTRATIONS_PER_IP: '5' });
   const user = registration();
   expect(errorCodes((await register(user)).json)).toEqual([]);
   hashes.mockClear();
   const flood = Promise.all(Array.from({ length: 80 }, () => register(registration())));
   await until(() => hashes.mock.calls.length > 0);
-  const login = await server.gql(LOGIN, { l: user.login, p: user.password });
-  expect(login.body.errors).toBeUndefined();
-  expect(login.body.data!.login.token).toEqual(expect.any(String));
+  const login = await server.raw({ query: LOGIN, variables: { l: user.login, p: user.password } }, {}, unhurried());
+  expect(login.json!.errors).toBeUndefined();
+  expect((login.json!.data as { login: { token: string } }).login.token).toEqual(expect.any(String));
 
   const answers = await flood;
   const refused = answers.filter((a) => errorCodes(a.json).includes('RATE_LIMITED'));
-  // One registration of the budget went to `user`: 9 more at most get through to the hasher.
-  expect(refused.length).toBeGreaterThanOrEqual(80 - 9);
+  // One registration of the budget went to `user`: 4 more at most get through to the hasher.
+  expect(refused.length).toBeGreaterThanOrEqual(80 - 4);
   for (const answer of refused) {
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
   }
   for (const answer of answers) expect(['', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'REQUEST_TIMEOUT']).toContain(errorCodes(answer.json).join());
-  expect(hashes.mock.calls.length).toBeLessThanOrEqual(9);
-});
+  expect(hashes.mock.calls.length).toBeLessThanOrEqual(4);
+}, 120_000);
 
 it('aliased registrations count one each against the per-IP budget, and nothing of an over-budget document runs', async () => {
   await start({ RATE_LIMIT_REGISTRATIONS_PER_IP: '2' });
