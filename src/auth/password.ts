@@ -3,7 +3,6 @@ import { DEFAULT_HASHING, type HashingLimits } from '../config';
 import { serviceBusy } from '../graphql/format-error';
 import { deadlineOfThisRequest, requestTimedOut } from '../http/limits-request';
 
-
 /**
  * argon2 runs on libuv's thread pool (four threads), which login's verifications share: a burst
  * of registrations would queue every login behind their hashes. So new hashes run `concurrency` at

@@ -32,17 +32,14 @@ export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...ERROR_CODES,
 
 const RETRY_AFTER_SECONDS = '5';
 
-/** The error for a database that cannot be reached; HTTP 503 is set by `errorStatusPlugin`. */
-export const databaseUnavailable = (): GraphQLError =>
-  apiError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry later', {
-    http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
-  });
+const unavailable = (message: string): GraphQLError =>
+  apiError('SERVICE_UNAVAILABLE', message, { http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) } });
 
-/** The error for work refused while the server is saturated (the password hashing queue is full); HTTP 503 as above. */
-export const serviceBusy = (): GraphQLError =>
-  apiError('SERVICE_UNAVAILABLE', 'The service is busy; retry later', {
-    http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
-  });
+/** The error for a database that cannot be reached; HTTP 503 is set by `errorStatusPlugin`. */
+export const databaseUnavailable = (): GraphQLError => unavailable('The service is temporarily unavailable; retry later');
+
+/** The error for work refused while the server is saturated (the password hashing queue is full). */
+export const serviceBusy = (): GraphQLError => unavailable('The service is busy; retry later');
 
 // SQLSTATE classes and codes that mean "the database is not there", not "the query was wrong":
 // 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
