@@ -15,6 +15,7 @@ RUN npm run build
 # pre-scripts (the unprivileged user below could not write dist/ anyway) and run the build above.
 ENV NODE_ENV=production \
     PORT=4000 \
+    HOST=0.0.0.0 \
     npm_config_ignore_scripts=true
 
 # The official node image ships an unprivileged `node` user; the app only reads /app.

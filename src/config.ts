@@ -1,9 +1,22 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
-import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
+import { isIP } from 'node:net';
+import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
+
+/** The process's password hashing queue (src/auth/password.ts). */
+export interface HashingLimits {
+  /** Hashes computed at once. */
+  readonly concurrency: number;
+  /** Hashes waiting for their turn; past that, a new one is refused at once. */
+  readonly queue: number;
+}
+
+export const DEFAULT_HASHING: HashingLimits = { concurrency: 1, queue: 8 };
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
+  /** The address to bind; null: every interface (Node's default). */
+  readonly host: string | null;
   readonly databaseUrl: string | null;
   /** Migrations run as this role (the owner) when set; the API then runs as DATABASE_URL's, with only the rights it needs. */
   readonly migrationDatabaseUrl: string | null;
@@ -35,8 +48,11 @@ export interface Config {
     readonly windowSeconds: number;
     readonly perIp: number;
     readonly perPrincipal: number;
+    /** Registrations per window per IP: below what the password hasher can do, so one address cannot fill its queue. */
+    readonly registrationsPerIp: number;
     readonly keyPrefix: string;
   };
+  readonly passwordHashing: HashingLimits;
   /** Proxy hops in front of the server whose X-Forwarded-For is trusted for the caller's IP (0: none). */
   readonly trustProxy: number;
   readonly retention: RetentionPolicy;
@@ -55,6 +71,9 @@ type Env = Record<string, string | undefined>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
+
+/** RFC 1123 labels, dot-separated: `localhost`, `app.internal`. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -90,6 +109,12 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const host = (raw: string | undefined): string | null => {
+    if (raw === undefined || raw === '') return null;
+    if (isIP(raw) === 0 && !HOST_NAME.test(raw)) problems.push('HOST must be an IP address or a host name');
+    return raw;
+  };
+
   const keyPrefix = (raw: string | undefined): string => {
     if (raw === undefined || raw === '') return 'kzpay-rl';
     if (!/^[A-Za-z0-9:_-]{1,64}$/.test(raw)) problems.push('RATE_LIMIT_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 : _ -');
@@ -121,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     env: nodeEnv as Config['env'],
     port: int('PORT', 4000, 0, 65535),
+    host: host(env.HOST),
     databaseUrl,
     migrationDatabaseUrl,
     dataDir: env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : '.data',
@@ -150,13 +176,18 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
       perIp: int('RATE_LIMIT_PER_IP', 600, 0, 10_000_000),
       perPrincipal: int('RATE_LIMIT_PER_PRINCIPAL', 300, 0, 10_000_000),
+      registrationsPerIp: int('RATE_LIMIT_REGISTRATIONS_PER_IP', 10, 0, 10_000_000),
       keyPrefix: keyPrefix(env.RATE_LIMIT_KEY_PREFIX),
+    },
+    passwordHashing: {
+      concurrency: int('PASSWORD_HASH_CONCURRENCY', DEFAULT_HASHING.concurrency, 1, 64),
+      queue: int('PASSWORD_HASH_QUEUE', DEFAULT_HASHING.queue, 0, 10_000),
     },
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     retention: {
       contactDaysAfterConsentEnds: int(RETENTION_ENV.contactDaysAfterConsentEnds, DEFAULT_RETENTION.contactDaysAfterConsentEnds, 0, 3650),
       orderYearsAfterCompletion: int(RETENTION_ENV.orderYearsAfterCompletion, DEFAULT_RETENTION.orderYearsAfterCompletion, MIN_ORDER_RETENTION_YEARS, 50),
-      consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, 1, 50),
+      consentRecordYearsAfterEnd: int(RETENTION_ENV.consentRecordYearsAfterEnd, DEFAULT_RETENTION.consentRecordYearsAfterEnd, MIN_CONSENT_RECORD_RETENTION_YEARS, 50),
       consentTermYears: lifecycle.consentTermYears,
       securityEventDays: lifecycle.securityEventDays,
     },

@@ -34,12 +34,13 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+/** BAD_REQUEST is Apollo's code for a request it cannot serve; the HTTP layer uses it too. */
+export function apiError(code: ErrorCode | 'BAD_REQUEST', message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extra, code } });
 }
 
-export const badInput = (field: string, rule: string): GraphQLError =>
-  apiError('BAD_USER_INPUT', `Invalid value for ${field}: ${rule}`, { field });
+export const badInput = (field: string, rule: string, extra: Record<string, unknown> = {}): GraphQLError =>
+  apiError('BAD_USER_INPUT', `Invalid value for ${field}: ${rule}`, { ...extra, field });
 export const unauthenticated = (message = 'Authentication required'): GraphQLError =>
   apiError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'Not allowed for this caller'): GraphQLError => apiError('FORBIDDEN', message);

@@ -81,7 +81,9 @@ export async function registerClient<T>(
   if (!SELF_SERVICE_CHANNELS.includes(input.channel)) throw badInput('channel', `must be one of ${SELF_SERVICE_CHANNELS.join(', ')}`);
   if (person && input.bin) throw badInput('bin', 'is only for legal entities');
   if (!person && input.iin) throw badInput('iin', 'is only for natural persons');
-  const passwordHash = await hashPassword(v.password('password', input.password));
+  const password = v.password('password', input.password);
+  await refuseTaken(em, values);
+  const passwordHash = await hashPassword(password);
   try {
     return await em.transactional(async (tx) => {
       const client = tx.create(Client, { ...values, passwordHash });
@@ -99,16 +101,29 @@ export async function registerClient<T>(
  * A taken login is said plainly: the user must pick another. A registered IIN/BIN is not named:
  * the answer says only that these details cannot be registered. The CONFLICT itself still tells
  * a caller who submits someone's requisites with a fresh login that some requisite is on file;
- * that residual oracle is the price of one account per IIN/BIN (requests are rate-limited per IP).
+ * that residual oracle is the price of one account per IIN/BIN (registrations are rate-limited per IP).
  */
+const loginTaken = () => apiError('CONFLICT', 'This login is taken', { field: 'login' });
+const notRegistrable = () =>
+  apiError('CONFLICT', 'These details cannot be registered: if you already have an account, log in or contact support', { reason: 'NOT_REGISTRABLE' });
+
+/**
+ * What the database would refuse, asked before the password is hashed: a registration that cannot
+ * succeed must not cost an argon2 hash. The unique constraints stay the guard against a race.
+ */
+async function refuseTaken(em: EntityManager, values: Pick<Client, 'login' | 'iin' | 'bin'>): Promise<void> {
+  const taken = await em.getConnection().execute<Array<{ login: boolean }>>(
+    `select login = ? as login from client where login = ? or iin = ? or bin = ? limit 2`,
+    [values.login, values.login, values.iin, values.bin],
+  );
+  if (taken.some((row) => row.login)) throw loginTaken();
+  if (taken.length > 0) throw notRegistrable();
+}
+
 function duplicateOf(error: UniqueConstraintViolationException): Error {
   const constraint = (error as { constraint?: unknown }).constraint;
-  if (constraint === 'client_login_unique') return apiError('CONFLICT', 'This login is taken', { field: 'login' });
-  if (constraint === 'client_iin_unique' || constraint === 'client_bin_unique') {
-    return apiError('CONFLICT', 'These details cannot be registered: if you already have an account, log in or contact support', {
-      reason: 'NOT_REGISTRABLE',
-    });
-  }
+  if (constraint === 'client_login_unique') return loginTaken();
+  if (constraint === 'client_iin_unique' || constraint === 'client_bin_unique') return notRegistrable();
   return error;
 }
 

@@ -35,6 +35,13 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 /** Accounting law sets a floor on order retention: configuration may lengthen it, never shorten it. */
 export const MIN_ORDER_RETENTION_YEARS = 5;
 
+/**
+ * Consent records are the proof of lawful processing (P2), kept at least this long after consent
+ * ended: configuration may lengthen it, never shorten it, and the database's purge function clamps
+ * any cutoff to it (migrations/Migration20261206074348.ts states the same number).
+ */
+export const MIN_CONSENT_RECORD_RETENTION_YEARS = 5;
+
 export const RETENTION_ENV = {
   contactDaysAfterConsentEnds: 'RETENTION_CONTACT_DAYS_AFTER_CONSENT_ENDS',
   orderYearsAfterCompletion: 'RETENTION_ORDER_YEARS',

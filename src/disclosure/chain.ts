@@ -123,6 +123,31 @@ export function fieldsProblem(fields: unknown): string | null {
   return null;
 }
 
+const stored = <T extends string | null>(text: T): T => (text === null ? text : (text.toWellFormed() as T));
+
+/**
+ * The entry as PostgreSQL will store it, which is what its hash must cover: text goes to the
+ * database as UTF-8, where a lone surrogate (no character, and no UTF-8 form) becomes U+FFFD.
+ */
+export function asStored<T extends ChainedEntry>(entry: T): T {
+  return {
+    ...entry,
+    recipient: stored(entry.recipient),
+    partnerId: stored(entry.partnerId),
+    contractId: stored(entry.contractId),
+    lawfulRequestId: stored(entry.lawfulRequestId),
+    tokenId: stored(entry.tokenId),
+    actor: stored(entry.actor),
+    subjectId: stored(entry.subjectId),
+    fields: entry.fields.map((f) => ({ ...f, path: stored(f.path) })),
+    purpose: stored(entry.purpose),
+    legalBasis: stored(entry.legalBasis),
+    operationName: stored(entry.operationName),
+    queryHash: stored(entry.queryHash),
+    requestId: stored(entry.requestId),
+  };
+}
+
 export function entryHash(entry: ChainedEntry): string {
   return createHash('sha256').update(canonical(entry), 'utf8').digest('hex');
 }

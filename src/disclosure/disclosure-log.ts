@@ -7,7 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { PendingDisclosure } from './batch';
-import { CHAIN_LOCK, chainLockKey, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
+import { asStored, CHAIN_LOCK, chainLockKey, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
 import { revoked, stillInForce } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
@@ -89,7 +89,7 @@ export async function appendDisclosures(
       let prevHash = head.hash ?? GENESIS_HASH;
       for (const [i, p] of entries.entries()) {
         chainSeq += 1;
-        const entry: ChainedEntry = {
+        const entry: ChainedEntry = asStored({
           seq: Number(head.seqs[i]),
           chain,
           chainSeq,
@@ -108,7 +108,7 @@ export async function appendDisclosures(
           legalBasis: p.recipient.legalBasis,
           ...facts,
           prevHash,
-        };
+        });
         const hash = entryHash(entry);
         params.push(
           entry.seq, entry.chain, entry.chainSeq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId,

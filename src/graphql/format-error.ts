@@ -32,11 +32,14 @@ export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...ERROR_CODES,
 
 const RETRY_AFTER_SECONDS = '5';
 
+const unavailable = (message: string): GraphQLError =>
+  apiError('SERVICE_UNAVAILABLE', message, { http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) } });
+
 /** The error for a database that cannot be reached; HTTP 503 is set by `errorStatusPlugin`. */
-export const databaseUnavailable = (): GraphQLError =>
-  apiError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry later', {
-    http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) },
-  });
+export const databaseUnavailable = (): GraphQLError => unavailable('The service is temporarily unavailable; retry later');
+
+/** The error for work refused while the server is saturated (the password hashing queue is full). */
+export const serviceBusy = (): GraphQLError => unavailable('The service is busy; retry later');
 
 // SQLSTATE classes and codes that mean "the database is not there", not "the query was wrong":
 // 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
@@ -204,6 +207,12 @@ export function publicMessage(message: string, code: string, vocabulary: Readonl
   return `${text}${tail}`.slice(0, 300);
 }
 
+/** graphql-js's own request errors that carry no code, each a caller's mistake, by their fixed message. */
+const GRAPHQL_JS_CALLER_ERRORS: ReadonlyMap<string, string> = new Map([
+  // getVariableValues stops after 50 coercion errors and adds this one.
+  ['Too many errors processing variables, error limit reached. Execution aborted.', 'BAD_USER_INPUT'],
+]);
+
 /** The innermost stable code in an error's chain: a limit error wrapped by Apollo keeps its own. */
 function ownCode(error: unknown): string | null {
   let code: string | null = null;
@@ -224,7 +233,10 @@ export function createFormatError(log: Logger, schema?: GraphQLSchema, options: 
     if (tokens) {
       return { message: `Query has more than ${tokens[1]} tokens`, ...where, extensions: { code: 'TOO_MANY_TOKENS', limit: Number(tokens[1]) } };
     }
-    const code = ownCode(error) ?? (formattedCode !== 'INTERNAL_SERVER_ERROR' && KNOWN_CODES.has(formattedCode) ? formattedCode : null);
+    const code = ownCode(error)
+      ?? (formattedCode !== 'INTERNAL_SERVER_ERROR' && KNOWN_CODES.has(formattedCode) ? formattedCode : null)
+      ?? GRAPHQL_JS_CALLER_ERRORS.get(formatted.message)
+      ?? null;
     if (code) {
       const { field, reason, limit, retryAfterSeconds, resetToken } = formatted.extensions ?? {};
       return {

@@ -10,9 +10,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticate';
+import { limitPasswordHashing } from '../auth/password';
 import { serializeCookie } from '../auth/cookies';
 import type { Config } from '../config';
 import { createRequestContext, type RequestContext } from '../graphql/context';
@@ -21,8 +22,9 @@ import { createFormatError, errorStatusPlugin } from '../graphql/format-error';
 import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
+import { wellFormedInputPlugin } from '../validation/well-formed-input';
 import { createHardening } from './limits';
-import { answerClientError } from './limits-response';
+import { answerClientError, sendError } from './limits-response';
 
 export interface RunningApp {
   readonly url: string;
@@ -52,6 +54,12 @@ function readiness(orm: MikroORM): () => Promise<boolean> {
   };
 }
 
+/** The host part of the server's URL: `localhost` when it listens on every interface. */
+function urlHost(host: string | null): string {
+  if (host === null || host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
 export async function startApp(options: {
   config: Config;
   orm: MikroORM;
@@ -66,6 +74,7 @@ export async function startApp(options: {
   const server = createServer(app);
   server.on('clientError', answerClientError);
   const hardening = await createHardening({ config, log, orm });
+  limitPasswordHashing(config.passwordHashing);
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);
   const apollo = new ApolloServer<RequestContext>({
@@ -73,6 +82,9 @@ export async function startApp(options: {
     introspection: config.env !== 'production',
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries are off (docs/hardening.md): any `persistedQuery` extension is
+    // PERSISTED_QUERY_NOT_SUPPORTED, on which Apollo Client's link sends the full query instead.
+    persistedQueries: false,
     csrfPrevention: true,
     // main.ts owns shutdown (drain, close the ORM, stop the database): Apollo must not race it.
     stopOnTerminationSignals: false,
@@ -84,6 +96,7 @@ export async function startApp(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // No cache hints are set anywhere; on by default, it would wrap every field's resolver to read them.
       ApolloServerPluginCacheControlDisabled(),
+      wellFormedInputPlugin,
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
       ...(options.schema?.enforcement === false ? [] : [redactionsPlugin, disclosurePlugin]),
       errorStatusPlugin,
@@ -133,12 +146,14 @@ export async function startApp(options: {
     }),
   );
 
-  app.use('/graphql', hardening.errors);
+  // Express's own 404 is an HTML page quoting the path: a fixed JSON answer instead.
+  app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', 'Not found', {}, { 'x-content-type-options': 'nosniff' }));
+  app.use(hardening.errors);
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
+  await new Promise<void>((resolve) => server.listen({ port: options.port ?? config.port, host: config.host ?? undefined }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `http://${urlHost(config.host)}:${port}/graphql`,
     server,
     stop: async () => {
       await apollo.stop();

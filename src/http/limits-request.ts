@@ -25,17 +25,23 @@ interface RequestScope {
 const scopes = new AsyncLocalStorage<RequestScope>();
 const SCOPE = 'requestScope';
 
-const timedOut = () => apiError('REQUEST_TIMEOUT', 'The request ran out of time; nothing was written');
+export const requestTimedOut = () => apiError('REQUEST_TIMEOUT', 'The request ran out of time; nothing was written');
+
+/** Whether the deadline of the request this is called in (if any) has passed, asked later. */
+export function deadlineOfThisRequest(): () => boolean {
+  const scope = scopes.getStore();
+  return () => scope?.timedOut ?? false;
+}
 
 /** Refuses to start or commit a transaction for a request past its deadline. */
 const deadlineSubscriber: EventSubscriber = {
   beforeTransactionStart() {
-    if (scopes.getStore()?.timedOut) throw timedOut();
+    if (scopes.getStore()?.timedOut) throw requestTimedOut();
   },
   beforeTransactionCommit() {
     const scope = scopes.getStore();
     if (!scope) return;
-    if (scope.timedOut) throw timedOut();
+    if (scope.timedOut) throw requestTimedOut();
     scope.writes = 'committing';
   },
   afterTransactionCommit() {

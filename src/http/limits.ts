@@ -143,17 +143,53 @@ function costPlugin(maxCost: number, maxPageSize: number): ApolloServerPlugin {
   };
 }
 
-/** body-parser's own messages quote the body; answer with fixed ones. */
-function bodyErrors(log: Logger): ErrorRequestHandler {
-  return (error: { type?: unknown; status?: unknown }, _req, res, next) => {
-    if (res.headersSent) return next(error);
+const tooLarge = (res: Response, limit: number, headers: Record<string, string> = {}) =>
+  sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limit }, headers);
+
+/**
+ * Refuses a body over REQUEST_MAX_BYTES as soon as that is known, and closes the connection so
+ * that nothing more of it is read: a declared Content-Length before a byte of the body, a body
+ * without one (chunked) once it grows past the limit. body-parser alone answers only after reading
+ * the whole body off the wire, for as long as the caller keeps sending. Its own check remains for
+ * the inflated size of a compressed body.
+ */
+function bodyLimit(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const refuse = () => tooLarge(res, maxBytes, { connection: 'close' });
+    if (Number(req.get('content-length')) > maxBytes) return refuse();
+    let received = 0;
+    // The parser, next and synchronously, adds its own listener before any chunk is emitted.
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) refuse();
+    });
+    next();
+  };
+}
+
+/**
+ * Every error of the HTTP layer ends here, on every path, never in Express's default handler,
+ * which prints the error, its stack and body-parser's `body` (the raw text) to stderr. body-parser's
+ * own messages quote the body: the answer has fixed ones, and the log the error's kind.
+ */
+function httpErrors(log: Logger): ErrorRequestHandler {
+  return (error: { type?: unknown; status?: unknown }, req, res, _next) => {
+    const callerError = typeof error.status === 'number' && error.status >= 400 && error.status < 500;
+    if (res.headersSent) {
+      // Answered already (the deadline, a refused size): what was left of the request failed after,
+      // such as a body that finished malformed or never finished.
+      const kind = typeof error.type === 'string' ? error.type.slice(0, 40) : undefined;
+      log[callerError ? 'info' : 'error']({ requestId: res.locals.requestId, kind, err: error }, 'request failed after the answer');
+      // A response cut off midway must not leave the caller waiting for the rest.
+      if (!res.writableEnded) req.socket.destroy();
+      return;
+    }
     if (error.type === 'entity.too.large') {
-      const limit = Number((error as { limit?: unknown }).limit);
-      sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limit });
-    } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-      sendError(res, error.status, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
+      tooLarge(res, Number((error as { limit?: unknown }).limit));
+    } else if (callerError) {
+      sendError(res, error.status as number, 'BAD_REQUEST', error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read');
     } else {
-      log.error({ err: error }, 'request failed before GraphQL');
+      log.error({ requestId: res.locals.requestId, err: error }, 'request failed outside GraphQL');
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
   };
@@ -181,10 +217,14 @@ interface LimitKeys {
   readonly principal: string | null;
 }
 
+/** Public root fields that hash a password for whoever asks: budgeted per IP (RATE_LIMIT_REGISTRATIONS_PER_IP). */
+const REGISTRATION_FIELDS = new Set(['registerClient']);
+
 /**
  * One HTTP request counts once before its body is read; a mutation document with several root
  * fields (aliases included) runs each of them, so it is charged one more per extra field, against
- * the IP and the principal: 15 aliased `registerClient`s are 15 registrations, not one.
+ * the IP and the principal: 15 aliased `registerClient`s are 15 registrations, not one. Each
+ * registration also counts against the IP's registration budget, before any of the document runs.
  */
 function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
   return {
@@ -195,22 +235,39 @@ function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
           const root = schema.getMutationType();
           if (operation?.operation !== 'mutation' || !keys || !root) return;
           const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
-          const extra = collectFields(schema, fragments, variableValuesOf(request.variables ?? {}), root, operation.selectionSet).fields.size - 1;
-          if (extra <= 0) return;
-          await rateLimiter.consume('ip', keys.ip, extra);
-          if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);
+          const fields = [...collectFields(schema, fragments, variableValuesOf(request.variables ?? {}), root, operation.selectionSet).fields.values()];
+          const extra = fields.length - 1;
+          if (extra > 0) {
+            await rateLimiter.consume('ip', keys.ip, extra);
+            if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);
+          }
+          const registrations = fields.filter(([field]) => REGISTRATION_FIELDS.has(field!.name.value)).length;
+          if (registrations > 0) await rateLimiter.consume('registration', keys.ip, registrations);
         },
       };
     },
   };
 }
 
+/** The schema has no subscription root, and HTTP would not carry one: refused before anything runs. */
+const noSubscriptions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw apiError('BAD_REQUEST', 'Subscriptions are not supported', { http: { status: 400 } });
+        }
+      },
+    };
+  },
+};
+
 export interface Hardening {
   /** Spread into the ApolloServer options. */
   readonly validationRules: ValidationRule[];
   readonly parseOptions: { maxTokens: number };
   readonly plugins: ApolloServerPlugin[];
-  /** Before the body parser: request scope (deadline, access log), then the per-IP limit. */
+  /** Before the body parser: request scope (deadline, access log), the per-IP limit, the body's size. */
   readonly beforeBody: RequestHandler[];
   readonly bodyParser: RequestHandler;
   /** Serves /graphql (in place of expressMiddleware), adding the per-principal limit. */
@@ -218,6 +275,7 @@ export interface Hardening {
     apollo: ApolloServer<T>,
     options: { context: (args: { req: Request; res: Response }) => Promise<T> },
   ): RequestHandler;
+  /** The last handler of the app, for every path: no error reaches Express's default handler. */
   readonly errors: ErrorRequestHandler;
   close(): Promise<void>;
 }
@@ -231,8 +289,8 @@ export async function createHardening(options: { config: Config; log: Logger; or
   return {
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [...plugins, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
-    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp],
+    plugins: [...plugins, noSubscriptions, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
+    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp, bodyLimit(limits.maxBodyBytes)],
     bodyParser: express.json({ limit: limits.maxBodyBytes }),
     graphql(apollo, { context }) {
       return async (req, res) => {
@@ -264,7 +322,7 @@ export async function createHardening(options: { config: Config; log: Logger; or
         res.end();
       };
     },
-    errors: bodyErrors(log),
+    errors: httpErrors(log),
     close: () => rateLimiter.close(),
   };
 }

@@ -14,7 +14,8 @@ import { apiError } from '../errors';
 import { sendError } from './limits-response';
 import { limitKeyOf } from '../net/ip-address';
 
-export type LimitKind = 'ip' | 'principal';
+/** `registration`: registrations per IP, which each cost a password hash. */
+export type LimitKind = 'ip' | 'principal' | 'registration';
 
 export interface RateLimiter {
   /** Resolves, or rejects with a RATE_LIMITED GraphQL error (HTTP 429, Retry-After); `points` 1 by default. */
@@ -49,7 +50,7 @@ const REDIS_START_WAIT_MS = 2000;
 
 /** With Redis, waits briefly for it at start so the shared count applies from the first request. */
 export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redisUrl'>, log: Logger): Promise<RateLimiter> {
-  const { windowSeconds, perIp, perPrincipal, keyPrefix } = config.rateLimit;
+  const { windowSeconds, perIp, perPrincipal, registrationsPerIp, keyPrefix } = config.rateLimit;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
   if (redis) {
     let healthy = true;
@@ -75,7 +76,11 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
     const memory = new RateLimiterMemory(options);
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
   };
-  const limiters: Record<LimitKind, RateLimiterAbstract | null> = { ip: build('ip', perIp), principal: build('principal', perPrincipal) };
+  const limiters: Record<LimitKind, RateLimiterAbstract | null> = {
+    ip: build('ip', perIp),
+    principal: build('principal', perPrincipal),
+    registration: build('registration', registrationsPerIp),
+  };
 
   const check = async (kind: LimitKind, id: string, points = 1): Promise<void> => {
     const limiter = limiters[kind];

@@ -11,7 +11,10 @@ export class OrderItemInput {
 @InputType('PlaceOrderInput')
 export class PlaceOrderInput {
   @Field(() => [OrderItemInput]) items!: OrderItemInput[];
-  @Field(() => String, { nullable: true, description: 'Defaults to the first phone of the client' }) contactPhone?: string | null;
-  @Field(() => String, { nullable: true }) contactEmail?: string | null;
-  @Field(() => AddressInput, { nullable: true }) deliveryAddress?: AddressInput | null;
+  @Field(() => String, { nullable: true, description: "A phone to reach the client about this order, kept with the order; never copied from the profile: without it the order has none" })
+  contactPhone?: string | null;
+  @Field(() => String, { nullable: true, description: "An e-mail for this order, kept with the order; never copied from the profile: without it the order has none" })
+  contactEmail?: string | null;
+  @Field(() => AddressInput, { nullable: true, description: "Where to deliver this order, kept with the order; never copied from the profile: without it the order has none" })
+  deliveryAddress?: AddressInput | null;
 }

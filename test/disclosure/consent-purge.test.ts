@@ -8,6 +8,7 @@ import { Client as PgClient } from 'pg';
 import { Client, ClientStatus } from '../../src/clients/client.entity';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { openDatabase, ormOptions } from '../../src/db/orm';
+import { addYears, MIN_CONSENT_RECORD_RETENTION_YEARS } from '../../src/consent/retention';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { createLogger } from '../../src/logger';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../../src/privacy/categories';
@@ -30,6 +31,8 @@ beforeAll(async () => {
     `grant connect on database ${dbName} to ${ROLE}`,
     `grant usage on schema public to ${ROLE}`,
     `grant select, insert, update, delete on all tables in schema public to ${ROLE}`,
+    // As grantRequestRole gives the API role, which runs the job runner.
+    `grant execute on function purge_consent_records(timestamptz) to ${ROLE}`,
   ].join('; '));
   const url = new URL(db.url);
   url.username = ROLE;
@@ -63,11 +66,13 @@ async function inTransaction(url: string, statements: string[]): Promise<string>
 const historyOf = async (clientId: string) =>
   Number((await db.orm.em.getConnection().execute(`select count(*) as n from consent where client_id = ?`, [clientId]))[0].n);
 
-/** An erased client whose consent was withdrawn eleven years ago: its history is due for the purge. */
-async function erasedLongAgo(): Promise<string> {
+const DAY = 86_400_000;
+
+/** An erased client whose consent was withdrawn `endedDaysAgo` days ago (eleven years by default: due for the purge). */
+async function erasedLongAgo(endedDaysAgo = 11 * 365): Promise<string> {
   const em = db.orm.em.fork();
   const client = em.create(Client, { status: ClientStatus.ERASED });
-  const recordedAt = new Date(Date.now() - 11 * 365 * 86_400_000);
+  const recordedAt = new Date(Date.now() - endedDaysAgo * DAY - 1000);
   for (const [kind, status] of [[ConsentEventKind.GIVEN, 'ACTIVE'], [ConsentEventKind.WITHDRAWN, 'WITHDRAWN']] as const) {
     em.create(Consent, {
       client, kind, status, policyVersion: 'test', policyTextHash: 'test',
@@ -147,4 +152,21 @@ it('a migrating role that is no superuser, a member of the owner role by a DBA\'
     await adminQuery(`drop database if exists ${name} with (force)`);
     await adminQuery(`drop role if exists ${migrator}`);
   }
+});
+
+it('whatever cutoff the caller passes, a history is kept for the retention the law requires, by the database\'s clock', async () => {
+  const now = Date.now();
+  const legalDays = Math.round((now - addYears(new Date(now), -MIN_CONSENT_RECORD_RETENTION_YEARS).getTime()) / DAY);
+  const young = await erasedLongAgo(legalDays - 2);
+  const due = await erasedLongAgo(legalDays + 2);
+  for (const cutoff of [`'infinity'`, `now() + interval '10 years'`, 'now()']) {
+    expect(await inTransaction(appUrl, [`select purge_consent_records(${cutoff})`])).toBe('done');
+    expect(await historyOf(young)).toBe(2);
+  }
+  expect(await historyOf(due)).toBe(0);
+  // A cutoff before the end still keeps a due history: the clamp only ever shortens what is purged.
+  const older = await erasedLongAgo(legalDays + 30);
+  expect(await inTransaction(appUrl, [`select purge_consent_records(now() - interval '${MIN_CONSENT_RECORD_RETENTION_YEARS} years' - interval '40 days')`])).toBe('done');
+  expect(await historyOf(older)).toBe(2);
+  expect(await historyOf(young)).toBe(2);
 });

@@ -114,6 +114,19 @@ describe('HTTP limits', () => {
   });
 });
 
+describe('unknown routes', () => {
+  it('get a JSON 404 that quotes nothing of the request, whatever the method and path', async () => {
+    const origin = new URL(server.app.url).origin;
+    for (const [method, path] of [['POST', '/nope/<b>x</b>'], ['GET', '/'], ['GET', '/graphq?<script>=1'], ['DELETE', '/healthz']]) {
+      const response = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      const text = await response.text();
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    }
+  });
+});
+
 describe('requests Node refuses before any handler', () => {
   it('a GET whose URL is over the head size limit is 431 in GraphQL\'s shape, and the server keeps serving', async () => {
     const huge = `{ privacyPolicy { version } }${' '.repeat(20_000)}`;

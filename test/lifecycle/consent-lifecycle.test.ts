@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Client, ClientStatus } from '../../src/clients/client.entity';
+import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { cancelWithdrawal, requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { earliestWithdrawalDay, formatDay } from '../../src/consent/withdrawal-dates';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../../src/privacy/categories';
 import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { act, CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
@@ -236,19 +239,18 @@ describe('the consent history is append-only in the database', () => {
   it('the purge function deletes only histories that ended before the cutoff, of erased clients', async () => {
     const em = server.db.orm.em.fork();
     const active = await registerClient(server);
-    const ended = await registerClient(server);
-    await em.getConnection().execute(`update client set surname = null, first_name = null, patronymic = null, iin = null, phones = '{}', emails = '{}', bank_accounts = '[]', login = null, password_hash = null, residence_address = null, status = 'ERASED' where id = ?`, [ended.clientId]);
-    await em.getConnection().execute(
-      `insert into consent (id, client_id, kind, status, policy_version, policy_text_hash, operations, purposes, channel, evidence, actor, given_at, recorded_at)
-       select gen_random_uuid(), client_id, 'WITHDRAWN', 'WITHDRAWN', policy_version, policy_text_hash, operations, purposes, channel, evidence, 'SYSTEM', given_at, now() + interval '1 second'
-         from consent where client_id = ?`,
-      [ended.clientId],
-    );
-    const [early] = await em.getConnection().execute(`select purge_consent_records(now() - interval '1 day') as n`);
+    // An erased client whose consent ended six years ago: past the 5 years the law keeps it as proof.
+    const ended = em.create(Client, { status: ClientStatus.ERASED });
+    const endedAt = new Date(Date.now() - 6 * 365 * 86_400_000);
+    for (const [kind, status, at] of [[ConsentEventKind.GIVEN, 'ACTIVE', -1000], [ConsentEventKind.WITHDRAWN, 'WITHDRAWN', 0]] as const) {
+      em.create(Consent, { client: ended, kind, status, policyVersion: 'test', policyTextHash: 'test', operations: [...CONSENT_OPERATIONS], purposes: [...CONSENT_PURPOSES], recordedAt: new Date(endedAt.getTime() + at) });
+    }
+    await em.flush();
+    const [early] = await em.getConnection().execute(`select purge_consent_records(now() - interval '7 years') as n`);
     expect(early.n).toBe(0);
-    const [purged] = await em.getConnection().execute(`select purge_consent_records(now() + interval '1 day') as n`);
+    const [purged] = await em.getConnection().execute(`select purge_consent_records(now()) as n`);
     expect(purged.n).toBe(2);
-    expect(await consentHistory(server.db.orm.em, ended.clientId)).toHaveLength(0);
+    expect(await consentHistory(server.db.orm.em, ended.id)).toHaveLength(0);
     expect(await consentHistory(server.db.orm.em, active.clientId)).toHaveLength(1);
   });
 });

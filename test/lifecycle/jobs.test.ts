@@ -2,14 +2,15 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import { throttleKeys } from '../../src/auth/login-throttle';
 import { main as jobsCli } from '../../src/cli/jobs';
-import { Client } from '../../src/clients/client.entity';
+import { Client, ClientStatus } from '../../src/clients/client.entity';
 import { optOutOfMarketing, requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { recordInitialConsent } from '../../src/consent/consent.service';
-import { ConsentChannel } from '../../src/consent/consent.entity';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '../../src/consent/retention';
+import { Consent, ConsentChannel, ConsentEventKind } from '../../src/consent/consent.entity';
+import { addYears, DEFAULT_RETENTION, type RetentionPolicy } from '../../src/consent/retention';
 import { ormOptions } from '../../src/db/orm';
 import { placeholders } from '../../src/db/sql';
 import { runJobs } from '../../src/jobs/run-jobs';
+import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../../src/privacy/categories';
 import { startJobScheduler } from '../../src/jobs/scheduler';
 import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
 import { act, consentHistory, PLACE_ORDER, placeOrder, registerClient, type Registered } from './lifecycle-support';
@@ -216,17 +217,29 @@ describe('expiry and retention purges', () => {
     expect(left).toEqual([young, open].sort());
   });
 
-  it('consent records are purged 5 years after the consent ended, and only then', async () => {
-    const client = await registerClient(server);
-    const effectiveAt = await pendingWithdrawal(client);
-    await run(effectiveAt);
-    const ended = (await consentHistory(server.db.orm.em, client.clientId)).at(-1)!.recorded_at as Date;
-    const fiveYears = new Date(ended);
-    fiveYears.setUTCFullYear(fiveYears.getUTCFullYear() + 5);
-    await run(fiveYears);
-    expect(await consentHistory(server.db.orm.em, client.clientId)).toHaveLength(3);
-    expect((await run(new Date(fiveYears.getTime() + 1))).consentRecordsPurged).toBeGreaterThanOrEqual(3);
-    expect(await consentHistory(server.db.orm.em, client.clientId)).toEqual([]);
+  it('consent records are purged 5 years after the consent ended, and only then, by the database\'s clock', async () => {
+    /** An erased client whose consent ended at `endedAt`, its history written as the years went by. */
+    const endedOne = async (endedAt: Date) => {
+      const fork = em();
+      const client = fork.create(Client, { status: ClientStatus.ERASED });
+      for (const [kind, status, at] of [[ConsentEventKind.GIVEN, 'ACTIVE', -DAY], [ConsentEventKind.WITHDRAWN, 'WITHDRAWN', 0]] as const) {
+        fork.create(Consent, { client, kind, status, policyVersion: 'test', policyTextHash: 'test', operations: [...CONSENT_OPERATIONS], purposes: [...CONSENT_PURPOSES], recordedAt: new Date(endedAt.getTime() + at) });
+      }
+      await fork.flush();
+      return client.id;
+    };
+    const now = new Date();
+    const fiveYearsAgo = addYears(now, -5);
+    const due = await endedOne(new Date(fiveYearsAgo.getTime() - 2 * DAY));
+    const young = await endedOne(new Date(fiveYearsAgo.getTime() + 2 * DAY));
+    // A longer configured retention keeps both.
+    await run(now, { ...DEFAULT_RETENTION, consentRecordYearsAfterEnd: 6 });
+    expect(await consentHistory(server.db.orm.em, due)).toHaveLength(2);
+    // A runner whose clock runs ahead (or a caller passing any cutoff) cannot purge what the law still keeps.
+    await run(addYears(now, 10));
+    expect(await consentHistory(server.db.orm.em, young)).toHaveLength(2);
+    expect(await consentHistory(server.db.orm.em, due)).toEqual([]);
+    expect((await run(now)).consentRecordsPurged).toBe(0);
   });
 });
 
@@ -322,6 +335,9 @@ describe('npm run jobs -- --once (src/cli/jobs.ts)', () => {
     // Accounting law's floor: orders may not be purged after 2 years.
     const env = { NODE_ENV: 'test', DATABASE_URL: server.db.url, JWT_SECRET: TEST_JWT_SECRET, RETENTION_ORDER_YEARS: '2' };
     await expect(jobsCli(['--once'], env, (line) => lines.push(line))).rejects.toThrow(/RETENTION_ORDER_YEARS must be an integer between 5 and 50/);
+    // Consent records are proof for 5 years at least, which the purge function enforces anyway.
+    await expect(jobsCli(['--once'], { ...env, RETENTION_ORDER_YEARS: '5', RETENTION_CONSENT_RECORD_YEARS: '4' }, (line) => lines.push(line)))
+      .rejects.toThrow(/RETENTION_CONSENT_RECORD_YEARS must be an integer between 5 and 50/);
     expect(lines).toEqual([]);
   });
 });

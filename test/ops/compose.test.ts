@@ -142,6 +142,11 @@ describe('docker-compose.yml', () => {
     expect(new URL(env.REDIS_URL!).hostname).toBe('redis');
   });
 
+  it('binds the app to every interface of its container (HOST), so the published port reaches it', () => {
+    expect(rawEnvironment(services.app!).HOST).toBe('0.0.0.0');
+    expect(loadConfig(interpolated(services.app!)).host).toBe('0.0.0.0');
+  });
+
   it('publishes the port the app listens on', () => {
     const env = interpolated(services.app!);
     const port = loadConfig(env).port;
@@ -206,6 +211,10 @@ describe('Dockerfile', () => {
     // Set after the dependencies are installed (their install scripts must run), before the app runs.
     const env = dockerfile.search(/^\s+npm_config_ignore_scripts=true/m);
     expect(env).toBeGreaterThan(dockerfile.search(/^RUN npm run build\b/m));
+  });
+
+  it('binds every interface of the container by default (HOST), which its /healthz check on 127.0.0.1 needs too', () => {
+    expect(dockerfile).toMatch(/^\s+HOST=0\.0\.0\.0\b/m);
   });
 
   it('.dockerignore keeps local artefacts out of the build context', () => {

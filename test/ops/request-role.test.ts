@@ -93,3 +93,50 @@ it('the append-only tables belong to the migrating role, not to the API role', a
     await pg.end();
   }
 });
+
+describe('the consent purge (P2: consent records are kept as proof for the retention the law requires)', () => {
+  const historyOf = async (clientId: string) => {
+    const pg = new PgClient({ connectionString: ownerUrl });
+    await pg.connect();
+    try {
+      return (await pg.query(`select count(*)::int as n from consent where client_id = $1`, [clientId])).rows[0].n as number;
+    } finally {
+      await pg.end();
+    }
+  };
+
+  it('as the API role, no cutoff purges the history of a client erased minutes ago', async () => {
+    const registered = await server.gql(REGISTER, { input: registration() });
+    const { clientId } = registered.body.data!.registerClient;
+    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    const erased = await server.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/0043") { id } }`, { id: clientId }, dpo);
+    expect(erased.body.errors).toBeUndefined();
+    const before = await historyOf(clientId);
+    expect(before).toBeGreaterThanOrEqual(2);
+    for (const cutoff of [`'infinity'`, `now() + interval '100 years'`, 'now()']) {
+      const pg = new PgClient({ connectionString: appUrl });
+      await pg.connect();
+      try {
+        expect((await pg.query(`select purge_consent_records(${cutoff}) as n`)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await pg.end();
+      }
+    }
+    expect(await historyOf(clientId)).toBe(before);
+  });
+
+  it('a role with no grants cannot run the purge at all', async () => {
+    const stranger = `kzpay_nogrants_${tag}`;
+    await adminQuery(`create role ${stranger} login password '${password}'`);
+    const url = new URL(appUrl);
+    url.username = stranger;
+    const pg = new PgClient({ connectionString: url.toString() });
+    await pg.connect();
+    try {
+      await expect(pg.query(`select purge_consent_records('infinity')`)).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await pg.end();
+      await adminQuery(`drop role if exists ${stranger}`);
+    }
+  });
+});

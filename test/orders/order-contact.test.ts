@@ -2,6 +2,10 @@
  * P1: an order's contact data is what was captured for that order. Nothing is copied in silently
  * that would show more than the profile shows: operators see a residence address only generalised.
  */
+import { buildSchema, type GraphQLInputObjectType } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/paths';
 import { startTestServer, type TestServer } from '../support/harness';
 import { placeOrder, registerClient } from '../lifecycle/lifecycle-support';
 
@@ -33,5 +37,19 @@ describe("an order's contact copy", () => {
     const orderId = await placeOrder(server, client.token, { deliveryAddress });
     const read = await server.gql(READ, { id: orderId }, operator);
     expect(read.body.data!.order.deliveryAddress).toEqual({ city: 'Алматы', street: 'Сатпаева', building: '22', apartment: '5' });
+  });
+
+  it('an order placed without a contact phone or e-mail has none, and the schema promises no default from the profile', async () => {
+    const client = await registerClient(server);
+    const orderId = await placeOrder(server, client.token);
+    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    const read = await server.gql(`query($id: ID!) { order(id: $id) { contactPhone contactEmail } }`, { id: orderId }, dpo);
+    expect(read.body.data!.order).toEqual({ contactPhone: null, contactEmail: null });
+    const sdl = buildSchema(readFileSync(join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8'));
+    const fields = (sdl.getType('PlaceOrderInput') as GraphQLInputObjectType).getFields();
+    for (const name of ['contactPhone', 'contactEmail', 'deliveryAddress']) {
+      expect(fields[name]!.description).toMatch(/never copied from the profile/);
+      expect(fields[name]!.description).not.toMatch(/default/i);
+    }
   });
 });
