@@ -4,6 +4,8 @@ import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETEN
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
+  /** /metrics on a listener of its own (src/observability/metrics-endpoint.ts); null: on the public port outside production, off in production. */
+  readonly metricsPort: number | null;
   readonly databaseUrl: string | null;
   /** Migrations run as this role (the owner) when set; the API then runs as DATABASE_URL's, with only the rights it needs. */
   readonly migrationDatabaseUrl: string | null;
@@ -118,9 +120,14 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const port = int('PORT', 4000, 0, 65535);
+  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int('METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) problems.push('METRICS_PORT must differ from PORT (metrics stay off the public port)');
+
   const config: Config = {
     env: nodeEnv as Config['env'],
-    port: int('PORT', 4000, 0, 65535),
+    port,
+    metricsPort,
     databaseUrl,
     migrationDatabaseUrl,
     dataDir: env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : '.data',

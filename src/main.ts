@@ -69,10 +69,12 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
   if (config.jobs.intervalSeconds > 0) {
     opened.jobsOrm = await openBackgroundOrm(opened.database.url, {}, log);
-    opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
+    opened.app.metrics.observePool('jobs', opened.jobsOrm);
+    opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret, opened.app.metrics);
   }
 
   console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
+  if (opened.app.metricsUrl) console.log(`Metrics at ${opened.app.metricsUrl}`);
   if (config.env !== 'production') {
     console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
     for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);

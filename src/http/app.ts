@@ -20,12 +20,17 @@ import { createFormatError, errorStatusPlugin } from '../graphql/format-error';
 import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import { exposeMetrics } from '../observability/metrics-endpoint';
 import { createHardening } from './limits';
 import { answerClientError } from './limits-response';
 
 export interface RunningApp {
   readonly url: string;
   readonly server: Server;
+  readonly metrics: Metrics;
+  /** /metrics on its own listener (METRICS_PORT); null when it is served beside /graphql, or off. */
+  readonly metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -57,14 +62,18 @@ export async function startApp(options: {
   log: Logger;
   port?: number;
   schema?: SchemaOptions;
+  /** Shared with the job scheduler by `npm start`; a fresh registry otherwise. */
+  metrics?: Metrics;
 }): Promise<RunningApp> {
   const { config, orm, log } = options;
+  const metrics = options.metrics ?? createMetrics();
+  metrics.observePool('requests', orm);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
   server.on('clientError', answerClientError);
-  const hardening = await createHardening({ config, log, orm });
+  const hardening = await createHardening({ config, log, orm, metrics });
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);
   const apollo = new ApolloServer<RequestContext>({
@@ -124,6 +133,7 @@ export async function startApp(options: {
           origin: { userAgent: req.get('user-agent') ?? null, ip: req.ip ?? req.socket.remoteAddress ?? null },
           http,
           config,
+          metrics,
           log: log.child({ requestId, ...(res.locals.correlationId ? { correlationId: res.locals.correlationId } : {}) }),
         });
       },
@@ -131,15 +141,19 @@ export async function startApp(options: {
   );
 
   app.use('/graphql', hardening.errors);
+  const metricsEndpoint = await exposeMetrics(app, config, metrics);
 
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
     server,
+    metrics,
+    metricsUrl: metricsEndpoint.url,
     stop: async () => {
       await apollo.stop();
       await hardening.close();
+      await metricsEndpoint.close();
     },
   };
 }

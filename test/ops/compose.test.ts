@@ -151,6 +151,15 @@ describe('docker-compose.yml', () => {
     for (const [published] of pairs) expect(published).not.toBeNull();
   });
 
+  it('serves /metrics on its own port, published to no host port', () => {
+    const config = loadConfig(interpolated(services.app!));
+    expect(config.metricsPort).not.toBeNull();
+    expect(config.metricsPort).not.toBe(config.port);
+    const targets = (services.app!.ports ?? []).map(portPair).map(([, target]) => target);
+    expect(targets).not.toContain(String(config.metricsPort));
+    expect((services.app as { expose?: Array<string | number> }).expose?.map(String)).toContain(String(config.metricsPort));
+  });
+
   it('starts the app only once the database is healthy', () => {
     const dependsOn = services.app!.depends_on as Record<string, { condition?: string }>;
     expect(Array.isArray(dependsOn)).toBe(false);
