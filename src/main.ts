@@ -1,4 +1,6 @@
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, server. */
+// First: tracing, when on, must be in place before http, pg and graphql are loaded.
+import { tracing } from './observability/tracing-init';
 import 'reflect-metadata';
 import { signToken, type TokenClaims } from './auth/tokens';
 import { openConfiguredDatabase, withDevSecret, type Database } from './bootstrap';
@@ -53,6 +55,8 @@ async function close(opened: Opened): Promise<void> {
   } finally {
     // The ORM and the embedded PostgreSQL close even when draining the server failed.
     await opened.database?.close();
+    // The last spans leave before the process does.
+    await tracing?.shutdown();
   }
 }
 

@@ -14,9 +14,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { apiError } from '../errors';
+import { trace } from '@opentelemetry/api';
 import type { Metrics } from '../observability/metrics';
 import { operationLabel } from '../observability/operation-label';
 import { requestOutcome } from '../observability/request-outcome';
+import { OPERATION_ATTRIBUTE } from '../observability/trace-scrub';
 import { sendError } from './limits-response';
 
 interface RequestScope {
@@ -74,6 +76,8 @@ export const operationNamePlugin: ApolloServerPlugin = {
         // The caller's own name: digit runs (an IIN, a phone) are cut before it reaches the log.
         scope.operationName = operationName?.slice(0, 64).replace(/\d{3,}/g, '#') ?? null;
         scope.operation = operation ? operationLabel(schema, document, operation, request.variables ?? {}) : null;
+        // On the request's HTTP span, when tracing is on (a no-op otherwise).
+        if (scope.operation) trace.getActiveSpan()?.setAttribute(OPERATION_ATTRIBUTE, scope.operation);
       },
       async willSendResponse({ response }) {
         const scope = scopes.getStore();
