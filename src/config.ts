@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import { readFileSync } from 'node:fs';
 import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 export interface Config {
@@ -54,12 +55,41 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Variables that may instead be read from a file named by `<NAME>_FILE` (Docker and compose
+ * secrets, mounted under /run/secrets): a secret in a file is not in the container's environment,
+ * which `docker inspect` and every child process can read.
+ */
+export const SECRET_FILE_VARIABLES = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+
+/** The environment with each `<NAME>_FILE` read into `<NAME>` (one trailing newline dropped). */
+function withSecretFiles(env: Env, problems: string[]): Env {
+  const resolved = { ...env };
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`set ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE cannot be read (${(error as { code?: string }).code ?? 'error'})`);
+      continue;
+    }
+    if (resolved[name] === '') problems.push(`${name}_FILE names an empty file`);
+  }
+  return resolved;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(given: Env = process.env): Config {
   const problems: string[] = [];
+  const env = withSecretFiles(given, problems);
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
