@@ -137,12 +137,16 @@ export function createMetrics(): Metrics {
       latency.observe(labels, seconds);
     },
     redactions(entries) {
+      // A page can report a thousand redactions: one increment per label set, not per entry.
+      const counts = new Map<string, { labels: { category: string; access: string; reason: string }; count: number }>();
       for (const entry of entries) {
-        redactions.inc(
-          { category: within(CATEGORIES, entry.category), access: within(ACCESS, entry.access), reason: within(REASONS, entry.reason) },
-          entry.count ?? 1,
-        );
+        const labels = { category: within(CATEGORIES, entry.category), access: within(ACCESS, entry.access), reason: within(REASONS, entry.reason) };
+        const key = `${labels.category} ${labels.access} ${labels.reason}`;
+        const seen = counts.get(key);
+        if (seen) seen.count += entry.count ?? 1;
+        else counts.set(key, { labels, count: entry.count ?? 1 });
       }
+      for (const { labels, count } of counts.values()) redactions.inc(labels, count);
     },
     disclosuresLogged(entries) {
       for (const entry of entries) disclosures.inc({ recipient: within(RECIPIENTS, entry.recipient.kind) });
