@@ -7,7 +7,6 @@ import { tracingEnabled, type Tracing } from './tracing-switch';
 function start(): Tracing | null {
   if (!tracingEnabled()) return null;
   // Synchronous on purpose: the modules main.ts imports next must find the instrumentation in place.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startTracing, TracingConfigError } = require('./tracing') as typeof import('./tracing');
   try {
     return startTracing();
