@@ -66,6 +66,18 @@ describe('`node dist/src/main.js` (as `npm start` runs it)', () => {
     return stdout;
   }
 
+  it('an exporter it does not offer: exits 1 with one line naming the variable', async () => {
+    const server = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OTEL_TRACES_EXPORTER: 'zipkin' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => server.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe('Invalid configuration:\n  - OTEL_TRACES_EXPORTER must be otlp, console or none\n');
+  });
+
   it('traces nothing without OTEL_* variables, and exports spans with OTEL_TRACES_EXPORTER=console', async () => {
     expect(await runOnce({})).not.toMatch(/traceId/);
     const traced = await runOnce({ OTEL_TRACES_EXPORTER: 'console' });
