@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
@@ -17,6 +18,8 @@ export interface Config {
   readonly port: number;
   /** The address to bind; null: every interface (Node's default). */
   readonly host: string | null;
+  /** /metrics on a listener of its own (src/observability/metrics-endpoint.ts); null: on the public port outside production, off in production. */
+  readonly metricsPort: number | null;
   readonly databaseUrl: string | null;
   /** Migrations run as this role (the owner) when set; the API then runs as DATABASE_URL's, with only the rights it needs. */
   readonly migrationDatabaseUrl: string | null;
@@ -68,6 +71,34 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Variables that may instead be read from a file named by `<NAME>_FILE` (Docker and compose
+ * secrets, mounted under /run/secrets): a secret in a file is not in the container's environment,
+ * which `docker inspect` and every child process can read.
+ */
+export const SECRET_FILE_VARIABLES = ['JWT_SECRET', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+
+/** The environment with each `<NAME>_FILE` read into `<NAME>` (one trailing newline dropped). */
+function withSecretFiles(env: Env, problems: string[]): Env {
+  const resolved = { ...env };
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`set ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE cannot be read (${(error as { code?: string }).code ?? 'error'})`);
+      continue;
+    }
+    if (resolved[name] === '') problems.push(`${name}_FILE names an empty file`);
+  }
+  return resolved;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
@@ -75,8 +106,9 @@ const DEFAULT_MAX_PAGE_SIZE = 100;
 /** RFC 1123 labels, dot-separated: `localhost`, `app.internal`. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(given: Env = process.env): Config {
   const problems: string[] = [];
+  const env = withSecretFiles(given, problems);
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -143,10 +175,15 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const port = int('PORT', 4000, 0, 65535);
+  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int('METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) problems.push('METRICS_PORT must differ from PORT (metrics stay off the public port)');
+
   const config: Config = {
     env: nodeEnv as Config['env'],
-    port: int('PORT', 4000, 0, 65535),
+    port,
     host: host(env.HOST),
+    metricsPort,
     databaseUrl,
     migrationDatabaseUrl,
     dataDir: env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : '.data',

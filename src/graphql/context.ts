@@ -3,6 +3,7 @@ import { pageSize } from '../validation/validate';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
+import type { Metrics } from '../observability/metrics';
 import { createLoaders, type Loaders } from './loaders';
 import { requestPrivacyFor, type RequestPrivacy } from './request-privacy';
 
@@ -34,6 +35,7 @@ export interface RequestContext {
   readonly origin: RequestOrigin;
   readonly http: HttpControls;
   readonly config: Config;
+  readonly metrics: Metrics;
   readonly log: Logger;
 }
 
@@ -44,6 +46,7 @@ export async function createRequestContext(args: {
   origin: RequestOrigin;
   http: HttpControls;
   config: Config;
+  metrics: Metrics;
   log: Logger;
 }): Promise<RequestContext> {
   // The loaders ask the request's privacy for the partner it reads for, once that is known.

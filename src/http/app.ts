@@ -23,12 +23,17 @@ import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { wellFormedInputPlugin } from '../validation/well-formed-input';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import { exposeMetrics } from '../observability/metrics-endpoint';
 import { createHardening } from './limits';
 import { answerClientError, sendError } from './limits-response';
 
 export interface RunningApp {
   readonly url: string;
   readonly server: Server;
+  readonly metrics: Metrics;
+  /** /metrics on its own listener (METRICS_PORT); null when it is served beside /graphql, or off. */
+  readonly metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -66,14 +71,18 @@ export async function startApp(options: {
   log: Logger;
   port?: number;
   schema?: SchemaOptions;
+  /** Shared with the job scheduler by `npm start`; a fresh registry otherwise. */
+  metrics?: Metrics;
 }): Promise<RunningApp> {
   const { config, orm, log } = options;
+  const metrics = options.metrics ?? createMetrics();
+  metrics.observePool('requests', orm);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const server = createServer(app);
   server.on('clientError', answerClientError);
-  const hardening = await createHardening({ config, log, orm });
+  const hardening = await createHardening({ config, log, orm, metrics });
   limitPasswordHashing(config.passwordHashing);
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);
@@ -140,12 +149,14 @@ export async function startApp(options: {
           origin: { userAgent: req.get('user-agent') ?? null, ip: req.ip ?? req.socket.remoteAddress ?? null },
           http,
           config,
+          metrics,
           log: log.child({ requestId, ...(res.locals.correlationId ? { correlationId: res.locals.correlationId } : {}) }),
         });
       },
     }),
   );
 
+  const metricsEndpoint = await exposeMetrics(app, config, metrics);
   // Express's own 404 is an HTML page quoting the path: a fixed JSON answer instead.
   app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', 'Not found', {}, { 'x-content-type-options': 'nosniff' }));
   app.use(hardening.errors);
@@ -155,9 +166,12 @@ export async function startApp(options: {
   return {
     url: `http://${urlHost(config.host)}:${port}/graphql`,
     server,
+    metrics,
+    metricsUrl: metricsEndpoint.url,
     stop: async () => {
       await apollo.stop();
       await hardening.close();
+      await metricsEndpoint.close();
     },
   };
 }

@@ -12,14 +12,23 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RequestHandler, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { apiError } from '../errors';
+import { trace } from '@opentelemetry/api';
+import type { Metrics } from '../observability/metrics';
+import { operationLabel } from '../observability/operation-label';
+import { requestOutcome } from '../observability/request-outcome';
+import { OPERATION_ATTRIBUTE } from '../observability/trace-scrub';
 import { sendError } from './limits-response';
 
 interface RequestScope {
   timedOut: boolean;
   writes: 'none' | 'committing' | 'committed';
   operationName: string | null;
+  /** The operation by its root fields, for metrics: free of the caller's own text. */
+  operation: string | null;
+  /** Apollo's answer, read once the request has closed, when every plugin has had its say. */
+  response: GraphQLResponse | null;
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();
@@ -63,23 +72,31 @@ export function guardTransactions(orm: MikroORM): void {
   guarded.add(events);
 }
 
-/** Records the resolved operation name (a GraphQL Name, so no free text) for the access log. */
+/** Records the resolved operation for the access log (its name) and the metrics (its root fields), and the answer's outcome. */
 export const operationNamePlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operationName }) {
+      async didResolveOperation({ operationName, schema, document, operation, request }) {
         const scope = scopes.getStore();
+        if (!scope) return;
         // The caller's own name: digit runs (an IIN, a phone) are cut before it reaches the log.
-        if (scope) scope.operationName = operationName?.slice(0, 64).replace(/\d{3,}/g, '#') ?? null;
+        scope.operationName = operationName?.slice(0, 64).replace(/\d{3,}/g, '#') ?? null;
+        scope.operation = operation ? operationLabel(schema, document, operation, request.variables ?? {}) : null;
+        // On the request's HTTP span, when tracing is on (a no-op otherwise).
+        if (scope.operation) trace.getActiveSpan()?.setAttribute(OPERATION_ATTRIBUTE, scope.operation);
+      },
+      async willSendResponse({ response }) {
+        const scope = scopes.getStore();
+        if (scope) scope.response = response;
       },
     };
   },
 };
 
-export function requestScope(options: { timeoutMs: number; log: Logger }): RequestHandler {
-  const { timeoutMs, log } = options;
+export function requestScope(options: { timeoutMs: number; log: Logger; metrics: Pick<Metrics, 'requestFinished'> }): RequestHandler {
+  const { timeoutMs, log, metrics } = options;
   return (req, res, next) => {
-    const scope: RequestScope = { timedOut: false, writes: 'none', operationName: null };
+    const scope: RequestScope = { timedOut: false, writes: 'none', operationName: null, operation: null, response: null };
     const started = performance.now();
     const timer = setTimeout(() => {
       scope.timedOut = true;
@@ -92,6 +109,8 @@ export function requestScope(options: { timeoutMs: number; log: Logger }): Reque
     timer.unref();
     res.on('close', () => {
       clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.requestFinished({ operation: scope.operation, outcome: requestOutcome(res, scope.response), seconds });
       log.info(
         {
           requestId: res.locals.requestId,
@@ -101,7 +120,7 @@ export function requestScope(options: { timeoutMs: number; log: Logger }): Reque
           status: res.writableFinished ? res.statusCode : null,
           aborted: !res.writableFinished,
           timedOut: scope.timedOut,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          durationMs: Math.round(seconds * 10_000) / 10,
         },
         'request',
       );

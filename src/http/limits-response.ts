@@ -3,6 +3,14 @@ import type { Response } from 'express';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors';
 
+export const ANSWERED_CODE = 'answeredCode';
+
+/** Records the code of an answer decided before Apollo runs the operation (a limit, a refused token), for the request metrics. */
+export function noteAnswer(res: Response, error: unknown): void {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  res.locals[ANSWERED_CODE] = typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 export function sendError(
   res: Response,
   status: number,
@@ -12,6 +20,7 @@ export function sendError(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent) return;
+  noteAnswer(res, { extensions: { code } });
   res.status(status).set(headers).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 

@@ -5,8 +5,6 @@
  */
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { collectFields } from '@graphql-tools/utils';
-import { variableValuesOf } from '../graphql/selection';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import {
@@ -27,8 +25,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { apiError, type ErrorCode } from '../errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '../graphql/format-error';
+import type { Metrics } from '../observability/metrics';
+import { rootFieldsOf } from '../observability/operation-label';
 import { guardTransactions, operationNamePlugin, requestScope, withinScope } from './limits-request';
-import { sendError } from './limits-response';
+import { noteAnswer, sendError } from './limits-response';
 import { createRateLimiter, ipLimitKey, type RateLimiter } from './rate-limit';
 
 type Limits = Config['limits'];
@@ -232,10 +232,8 @@ function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
       return {
         async didResolveOperation({ schema, operation, document, request, contextValue }) {
           const keys = (contextValue as { [LIMIT_KEYS]?: LimitKeys })[LIMIT_KEYS];
-          const root = schema.getMutationType();
-          if (operation?.operation !== 'mutation' || !keys || !root) return;
-          const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
-          const fields = [...collectFields(schema, fragments, variableValuesOf(request.variables ?? {}), root, operation.selectionSet).fields.values()];
+          if (operation?.operation !== 'mutation' || !keys) return;
+          const fields = [...rootFieldsOf(schema, document, operation, request.variables ?? {}).values()];
           const extra = fields.length - 1;
           if (extra > 0) {
             await rateLimiter.consume('ip', keys.ip, extra);
@@ -280,17 +278,17 @@ export interface Hardening {
   close(): Promise<void>;
 }
 
-export async function createHardening(options: { config: Config; log: Logger; orm: MikroORM }): Promise<Hardening> {
-  const { config, log, orm } = options;
+export async function createHardening(options: { config: Config; log: Logger; orm: MikroORM; metrics: Metrics }): Promise<Hardening> {
+  const { config, log, orm, metrics } = options;
   const limits = config.limits;
-  const rateLimiter = await createRateLimiter(config, log);
+  const rateLimiter = await createRateLimiter(config, log, metrics);
   guardTransactions(orm);
   const { validationRules, plugins } = armor(limits);
   return {
     validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [...plugins, noSubscriptions, costPlugin(limits.maxCost, limits.maxPageSize), mutationWeightPlugin(rateLimiter), operationNamePlugin],
-    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log }), rateLimiter.perIp, bodyLimit(limits.maxBodyBytes)],
+    beforeBody: [requestScope({ timeoutMs: limits.requestTimeoutMs, log, metrics }), rateLimiter.perIp, bodyLimit(limits.maxBodyBytes)],
     bodyParser: express.json({ limit: limits.maxBodyBytes }),
     graphql(apollo, { context }) {
       return async (req, res) => {
@@ -301,14 +299,19 @@ export async function createHardening(options: { config: Config; log: Logger; or
         }
         const response = await withinScope(res, () => apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: parseUrl(req.url).search ?? '', body: req.body },
-          context: async () => {
-            const value = await context({ req, res }).catch((error: unknown) => {
-              throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
-            });
-            const keys: LimitKeys = { ip: ipLimitKey(req), principal: value.principal ? principalLimitKey(value.principal) : null };
-            if (keys.principal) await rateLimiter.consume('principal', keys.principal);
-            return Object.assign(value, { [LIMIT_KEYS]: keys });
-          },
+          context: () =>
+            (async () => {
+              const value = await context({ req, res }).catch((error: unknown) => {
+                throw isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+              });
+              const keys: LimitKeys = { ip: ipLimitKey(req), principal: value.principal ? principalLimitKey(value.principal) : null };
+              if (keys.principal) await rateLimiter.consume('principal', keys.principal);
+              return Object.assign(value, { [LIMIT_KEYS]: keys });
+            })().catch((error: unknown) => {
+              // Apollo answers with this error and runs no plugin: the metrics learn the outcome here.
+              noteAnswer(res, error);
+              throw error;
+            }),
         }));
         // The deadline may have answered already; this late result then has nowhere to go.
         if (res.headersSent) return;

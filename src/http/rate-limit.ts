@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import { apiError } from '../errors';
 import { sendError } from './limits-response';
 import { limitKeyOf } from '../net/ip-address';
+import type { Metrics } from '../observability/metrics';
 
 /** `registration`: registrations per IP, which each cost a password hash. */
 export type LimitKind = 'ip' | 'principal' | 'registration';
@@ -49,7 +50,7 @@ const keyOf = (kind: LimitKind, id: string) => `${kind}:${createHash('sha256').u
 const REDIS_START_WAIT_MS = 2000;
 
 /** With Redis, waits briefly for it at start so the shared count applies from the first request. */
-export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redisUrl'>, log: Logger): Promise<RateLimiter> {
+export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redisUrl'>, log: Logger, metrics?: Pick<Metrics, 'rateLimited'>): Promise<RateLimiter> {
   const { windowSeconds, perIp, perPrincipal, registrationsPerIp, keyPrefix } = config.rateLimit;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
   if (redis) {
@@ -88,7 +89,10 @@ export async function createRateLimiter(config: Pick<Config, 'rateLimit' | 'redi
     try {
       await limiter.consume(keyOf(kind, id), points);
     } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
+      if (outcome instanceof RateLimiterRes) {
+        metrics?.rateLimited(kind);
+        throw new RateLimited(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
+      }
       // Both stores failed: serving without a limit beats refusing everyone.
       log.error({ errorName: outcome instanceof Error ? outcome.name : typeof outcome }, 'rate limiter failed');
     }

