@@ -221,7 +221,7 @@ describe('docker-compose.yml', () => {
 
   it('binds the app to every interface of its container (HOST), so the published port reaches it', () => {
     expect(rawEnvironment(services.app!).HOST).toBe('0.0.0.0');
-    expect(loadConfig(interpolated(services.app!)).host).toBe('0.0.0.0');
+    expect(loadConfig(appEnvironment()).host).toBe('0.0.0.0');
   });
 
   it('publishes the port the app listens on', () => {
