@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import { MINIMUM_HASHING, STANDARD_HASHING, type PasswordHashing } from './auth/password';
 import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   /** Proxy hops in front of the server whose X-Forwarded-For is trusted for the caller's IP (0: none). */
   readonly trustProxy: number;
   readonly retention: RetentionPolicy;
+  /** argon2id cost of new password hashes; below OWASP's floor only under NODE_ENV=test. */
+  readonly passwordHashing: PasswordHashing;
   /** In-process job runner (withdrawals, expiry, retention purge); 0 turns it off (run `npm run jobs -- --once` from cron). */
   readonly jobs: { readonly intervalSeconds: number };
 }
@@ -118,6 +121,17 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const passwordHashing: PasswordHashing = {
+    memoryCost: int('ARGON2_MEMORY_KIB', STANDARD_HASHING.memoryCost, 1024, 4_194_304),
+    timeCost: int('ARGON2_TIME_COST', STANDARD_HASHING.timeCost, 1, 100),
+    // At most 64 lanes: argon2's 8 KiB per lane then always fits in the 1024 KiB minimum.
+    parallelism: int('ARGON2_PARALLELISM', STANDARD_HASHING.parallelism, 1, 64),
+  };
+  // A cheap hash is for test runs only: anywhere else a cost under the floor is refused, never raised quietly.
+  if (nodeEnv !== 'test' && (Object.keys(MINIMUM_HASHING) as Array<keyof PasswordHashing>).some((k) => passwordHashing[k] < MINIMUM_HASHING[k])) {
+    problems.push(`ARGON2_MEMORY_KIB / ARGON2_TIME_COST / ARGON2_PARALLELISM below ${MINIMUM_HASHING.memoryCost} KiB / ${MINIMUM_HASHING.timeCost} / ${MINIMUM_HASHING.parallelism} (OWASP's argon2id minimum) are accepted only when NODE_ENV=test`);
+  }
+
   const config: Config = {
     env: nodeEnv as Config['env'],
     port: int('PORT', 4000, 0, 65535),
@@ -160,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
       consentTermYears: lifecycle.consentTermYears,
       securityEventDays: lifecycle.securityEventDays,
     },
+    passwordHashing,
     jobs: { intervalSeconds: int('JOBS_INTERVAL_SECONDS', 300, 0, 86400) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -4,7 +4,7 @@
  * hashed once (its salt is the only random part).
  */
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
-import { hashPassword } from '../auth/password';
+import { hashPassword, STANDARD_HASHING, type PasswordHashing } from '../auth/password';
 import { Client, ClientKind, type LegalForm } from '../clients/client.entity';
 import { Consent, ConsentChannel, ConsentEventKind } from '../consent/consent.entity';
 import { Order, OrderStatus } from '../orders/order.entity';
@@ -41,14 +41,17 @@ export async function isEmpty(em: EntityManager): Promise<boolean> {
   return (await em.count(Client, {})) === 0;
 }
 
-export async function seedDemoData(em: EntityManager, options: { count: number; seed: number; now?: Date }): Promise<SeedResult> {
+export async function seedDemoData(
+  em: EntityManager,
+  options: { count: number; seed: number; now?: Date; passwordHashing?: PasswordHashing },
+): Promise<SeedResult> {
   const now = options.now ?? new Date();
   const demo = generateDemoClients(options.count, options.seed);
   const random = createRng(options.seed + 1);
   // Ids from their own stream, so adding a row kind does not change the other values.
   const ids = createRng(options.seed + 2);
   const id = () => generateUuid(ids);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, options.passwordHashing ?? STANDARD_HASHING);
   const policy = privacyPolicy();
   const bins = new Set<string>();
   const partners = [

@@ -9,7 +9,7 @@ import {
 import { createRng, generateDemoClients, type DemoAddress, type DemoClient } from '../../src/seed/demo-data';
 import { seedDemoData } from '../../src/seed/seed';
 import * as v from '../../src/validation/validate';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { createTestDatabase, TEST_PASSWORD_HASHING, type TestDatabase } from '../support/harness';
 
 const clients = generateDemoClients(2000, 42);
 const persons = clients.filter((c) => c.kind === 'PERSON');
@@ -199,8 +199,8 @@ describe('seedDemoData on PostgreSQL', () => {
 
   beforeAll(async () => {
     [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    await seedDemoData(first.orm.em.fork(), { count: 40, seed: 5, now: NOW });
-    await seedDemoData(second.orm.em.fork(), { count: 40, seed: 5, now: NOW });
+    await seedDemoData(first.orm.em.fork(), { count: 40, seed: 5, now: NOW, passwordHashing: TEST_PASSWORD_HASHING });
+    await seedDemoData(second.orm.em.fork(), { count: 40, seed: 5, now: NOW, passwordHashing: TEST_PASSWORD_HASHING });
   });
   afterAll(() => Promise.all([first.drop(), second.drop()]));
 

@@ -1,0 +1,39 @@
+import { MINIMUM_HASHING, STANDARD_HASHING } from '../../src/auth/password';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1/db', JWT_SECRET: 'x'.repeat(40) };
+const CHEAP = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ARGON2_PARALLELISM: '1' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('argon2 cost (ARGON2_*)', () => {
+  it('defaults to the library standard in every environment', () => {
+    expect(loadConfig(PRODUCTION).passwordHashing).toEqual(STANDARD_HASHING);
+    expect(loadConfig({ NODE_ENV: 'test' }).passwordHashing).toEqual(STANDARD_HASHING);
+  });
+
+  it('accepts a cost under the OWASP floor only when NODE_ENV=test', () => {
+    expect(loadConfig({ NODE_ENV: 'test', ...CHEAP }).passwordHashing).toEqual({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+    for (const env of [{ ...PRODUCTION, ...CHEAP }, { NODE_ENV: 'development', ...CHEAP }, { ...PRODUCTION, ARGON2_TIME_COST: '1' }]) {
+      expect(problems(env)).toEqual([expect.stringMatching(/^ARGON2_MEMORY_KIB \/ ARGON2_TIME_COST \/ ARGON2_PARALLELISM below .* only when NODE_ENV=test$/)]);
+    }
+  });
+
+  it('lets production raise the cost, and takes the floor itself', () => {
+    expect(loadConfig({ ...PRODUCTION, ARGON2_MEMORY_KIB: '131072', ARGON2_TIME_COST: '4' }).passwordHashing).toEqual({ ...STANDARD_HASHING, memoryCost: 131072, timeCost: 4 });
+    const floor = { ARGON2_MEMORY_KIB: String(MINIMUM_HASHING.memoryCost), ARGON2_TIME_COST: String(MINIMUM_HASHING.timeCost), ARGON2_PARALLELISM: String(MINIMUM_HASHING.parallelism) };
+    expect(loadConfig({ ...PRODUCTION, ...floor }).passwordHashing).toEqual(MINIMUM_HASHING);
+  });
+
+  it('names the variable of a malformed value', () => {
+    expect(problems({ NODE_ENV: 'test', ARGON2_TIME_COST: 'fast' })).toEqual(['ARGON2_TIME_COST must be an integer between 1 and 100']);
+  });
+});
