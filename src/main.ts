@@ -6,6 +6,7 @@ import { Client } from './clients/client.entity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openBackgroundOrm } from './db/orm';
 import { startApp, type RunningApp } from './http/app';
+import { assertPortFree } from './http/listen';
 import { startJobScheduler } from './jobs/scheduler';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
@@ -14,7 +15,8 @@ import { issueAuthorityToken } from './disclosure/lawful-request.service';
 import { Contract } from './partners/contract.entity';
 import { contractInForce, issuePartnerToken } from './partners/partner.service';
 import { DEMO_LOGIN, DEMO_PASSWORD, isEmpty, seedDemoData } from './seed/seed';
-import { DriverException, type MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { describeFailure } from './cli/cli';
 
 async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string, string]>> {
   const em = orm.em.fork();
@@ -58,10 +60,11 @@ async function close(opened: Opened): Promise<void> {
 
 /** Database, migrations, demo data, server, banner; `stopping` is checked between the steps. */
 async function start(config: Config, log: Logger, opened: Opened, stopping: () => boolean): Promise<void> {
-  opened.database = await openConfiguredDatabase(config, (line) => log.debug({ postgres: line.trim() }), { requestTimeoutMs: config.limits.requestTimeoutMs, log });
+  await assertPortFree(config.port);
+  opened.database = await openConfiguredDatabase(config, { command: 'npm start', share: false }, (line) => log.debug({ postgres: line.trim() }), { requestTimeoutMs: config.limits.requestTimeoutMs, log });
   const { orm } = opened.database;
   if (!stopping() && config.env !== 'production' && (await isEmpty(orm.em.fork()))) {
-    const seeded = await seedDemoData(orm.em.fork(), { count: config.demo.clients, seed: config.demo.seed });
+    const seeded = await seedDemoData(orm.em.fork(), { count: config.demo.clients, seed: config.demo.seed, passwordHashing: config.passwordHashing });
     log.info({ clients: seeded.clients }, 'seeded demo data');
   }
   if (stopping()) return;
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     let code = 0;
     await close(opened).catch((error: unknown) => {
       code = 1;
-      log.error({ error: error instanceof Error ? error.name : 'unknown' }, 'shutdown failed');
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
     });
     process.exit(code);
   };
@@ -114,12 +117,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    // A database error's message can quote the SQL with its values: print its kind only.
-    const detail = error instanceof DriverException ? `${error.name} (SQLSTATE ${error.code ?? 'unknown'})` : error instanceof Error ? error.message : 'unknown error';
-    console.error('Start-up failed:', detail);
-  }
+  console.error(error instanceof ConfigError ? error.message : `Start-up failed: ${describeFailure(error)}`);
   process.exit(1);
 });

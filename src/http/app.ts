@@ -22,6 +22,7 @@ import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { createHardening } from './limits';
 import { answerClientError } from './limits-response';
+import { listen } from './listen';
 
 export interface RunningApp {
   readonly url: string;
@@ -132,7 +133,11 @@ export async function startApp(options: {
 
   app.use('/graphql', hardening.errors);
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, resolve));
+  await listen(server, options.port ?? config.port).catch(async (error: unknown) => {
+    await apollo.stop();
+    await hardening.close();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
