@@ -16,7 +16,7 @@ import { Contract } from './partners/contract.entity';
 import { contractInForce, issuePartnerToken } from './partners/partner.service';
 import { DEMO_LOGIN, DEMO_PASSWORD, isEmpty, seedDemoData } from './seed/seed';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { describeFailure } from './cli/cli';
+import { describeFailure, parseCliOrExit, type CliSpec } from './cli/cli';
 
 async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string, string]>> {
   const em = orm.em.fork();
@@ -82,7 +82,22 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
   }
 }
 
+const START_CLI = {
+  command: 'npm start',
+  usage: `
+Usage: npm start            (npm run dev: the same, restarted on every change)
+
+Starts the API at http://localhost:PORT/graphql: PostgreSQL (DATABASE_URL, or an embedded one
+in DATA_DIR), migrations, demo data and printed tokens outside production, the job runner.
+Configuration is environment variables only: see "Configuration" in README.md.
+
+  -h, --help  this text
+`,
+  options: {},
+} as const satisfies CliSpec;
+
 async function main(): Promise<void> {
+  parseCliOrExit(START_CLI);
   const config = withDevSecret(loadConfig());
   const log = createLogger(config.logLevel);
   const opened: Opened = {};

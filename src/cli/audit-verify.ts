@@ -67,6 +67,7 @@ export async function auditVerify(em: EntityManager, args: readonly string[], ou
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  // A malformed head is refused before the database is opened.
   parseExpectHead(args);
   const database = await openConfiguredDatabase(loadConfig(), { command: AUDIT_VERIFY_CLI.command, share: true });
   try {

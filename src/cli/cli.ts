@@ -59,20 +59,32 @@ export function describeFailure(error: unknown): string {
   return message === '' ? error.name : `${error.name}: ${message.slice(0, 300)}`;
 }
 
-/** `--help` prints the usage; otherwise `main` runs and its number is the exit code (null: keep running). */
-export function runCli<O extends Options>(spec: CliSpec<O>, main: () => Promise<number | null>, failureCode = 1): void {
-  const args = process.argv.slice(2);
+type Parsed<O extends Options> = ReturnType<typeof parseCli<O>>;
+
+/** The arguments, or the process ends here: `--help` prints the usage (exit 0), a bad argument one line (exit 2). */
+export function parseCliOrExit<O extends Options>(spec: CliSpec<O>, args: readonly string[] = process.argv.slice(2)): Parsed<O> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${spec.usage.trim()}\n`);
     process.exit(0);
   }
-  main().then(
+  try {
+    return parseCli(spec, args);
+  } catch (error) {
+    console.error(`${spec.command}: ${describeFailure(error)} (see ${spec.command} -- --help)`);
+    process.exit(EXIT_USAGE);
+  }
+}
+
+/** Runs `main` with the parsed arguments; its number is the exit code (null: keep running), a failure one line. */
+export function runCli<O extends Options>(spec: CliSpec<O>, main: (parsed: Parsed<O>) => Promise<number | null>, failureCode = 1): void {
+  const parsed = parseCliOrExit(spec);
+  main(parsed).then(
     (code) => {
       if (code !== null) process.exit(code);
     },
     (error: unknown) => {
       const usage = error instanceof UsageError;
-      console.error(`${spec.command} failed: ${describeFailure(error)}${usage ? ` (see ${spec.command} -- --help)` : ''}`);
+      console.error(`${spec.command}${usage ? ':' : ' failed:'} ${describeFailure(error)}${usage ? ` (see ${spec.command} -- --help)` : ''}`);
       process.exit(usage ? EXIT_USAGE : failureCode);
     },
   );

@@ -201,7 +201,7 @@ describe('Dockerfile', () => {
       const [node, file] = scripts[name]!.trim().split(/\s+/);
       expect({ name, node }).toEqual({ name, node: 'node' });
       expect(existsSync(join(ROOT, file!))).toBe(true);
-      expect(scripts[`pre${name}`]).toMatch(/npm run build/);
+      expect(scripts[`pre${name}`]).toMatch(/^node scripts\/build\.js --if-stale$/);
     }
     // Set after the dependencies are installed (their install scripts must run), before the app runs.
     const env = dockerfile.search(/^\s+npm_config_ignore_scripts=true/m);
