@@ -17,6 +17,7 @@ const COMMANDS: Array<[string, string]> = [
   ['npm run schema', cli('print-schema')],
   ['npm run policy', cli('print-policy')],
   ['npm run migration:create', cli('migration-create')],
+  ['npm run migrate', cli('migrate')],
   ['npm run bench', join(ROOT, 'dist', 'bench', 'run.js')],
 ];
 

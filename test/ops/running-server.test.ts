@@ -47,7 +47,7 @@ describe('a server running on the embedded PostgreSQL in DATA_DIR', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ url: expect.stringMatching(/^postgres:\/\/.*@127\.0\.0\.1:\d+\/postgres$/), pid: server.pid, command: 'npm start' });
   });
 
-  it('`npm run jobs -- --once` and `npm run audit:verify` use its database', async () => {
+  it('`npm run jobs -- --once`, `npm run audit:verify` and `npm run migrate -- status` use its database', async () => {
     const jobs = start(env(dataDir, port), cli('jobs'), ['--once']);
     expect(await jobs.waitForExit(60_000)).toEqual({ code: 0, signal: null });
     expect(JSON.parse(jobs.stdout)).toMatchObject({ failures: 0 });
@@ -56,6 +56,10 @@ describe('a server running on the embedded PostgreSQL in DATA_DIR', () => {
     const audit = start(env(dataDir, port), cli('audit-verify'));
     expect(await audit.waitForExit(60_000)).toEqual({ code: 0, signal: null });
     expect(audit.stdout).toMatch(/^disclosure log intact: \d+ entries, head \d+:[0-9a-f]{64}\n$/);
+
+    const migrate = start(env(dataDir, port), cli('migrate'), ['status']);
+    expect(await migrate.waitForExit(60_000)).toEqual({ code: 0, signal: null });
+    expect(migrate.stdout).toMatch(/\n\d+ executed, 0 pending\n$/);
   });
 
   it('a second `npm start` on the same DATA_DIR exits 1 with one line naming the running one and what to do', async () => {
