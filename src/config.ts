@@ -17,6 +17,8 @@ export interface Config {
     readonly ttlSeconds: number;
   };
   readonly cookieSecure: boolean;
+  /** Browser origins allowed to call the API with credentials (CORS). */
+  readonly corsOrigins: readonly string[];
   readonly redisUrl: string | null;
   readonly logLevel: string;
   readonly demo: { readonly seed: number; readonly clients: number };
@@ -59,6 +61,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const DEFAULT_MAX_PAGE_SIZE = 100;
 
+/** CORS_ORIGINS in development: local frontends' dev servers, Vite (5173, preview 4173) and the usual 3000. */
+export const DEVELOPMENT_ORIGINS: readonly string[] = [5173, 4173, 3000].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -97,6 +102,22 @@ export function loadConfig(env: Env = process.env): Config {
     if (raw === undefined || raw === '') return 'kzpay-rl';
     if (!/^[A-Za-z0-9:_-]{1,64}$/.test(raw)) problems.push('RATE_LIMIT_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 : _ -');
     return raw;
+  };
+
+  /** A comma-separated list of exact origins (scheme://host[:port]); https only in production. */
+  const origins = (raw: string | undefined, fallback: readonly string[], production: boolean): readonly string[] => {
+    if (raw === undefined) return fallback;
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+    const valid = list.every((origin) => {
+      try {
+        const url = new URL(origin);
+        return url.origin === origin && (url.protocol === 'https:' || (!production && url.protocol === 'http:'));
+      } catch {
+        return false;
+      }
+    });
+    if (!valid) problems.push(`CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.kz (scheme, host and port only${production ? '; https only in production' : ''})`);
+    return valid ? list : [];
   };
 
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -146,6 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
       ttlSeconds: int('TOKEN_TTL_SECONDS', 3600, 60, 86400),
     },
     cookieSecure: bool('COOKIE_SECURE', production),
+    // Local frontends' dev servers in development; none unless listed in production and tests.
+    corsOrigins: origins(env.CORS_ORIGINS, nodeEnv === 'development' ? DEVELOPMENT_ORIGINS : [], production),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
     demo: { seed: int('DEMO_SEED', 42, 0, 2 ** 31 - 1), clients: int('DEMO_CLIENTS', 1000, 0, 1_000_000) },

@@ -21,6 +21,7 @@ import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { createHardening } from './limits';
+import { corsMiddleware } from './cors';
 import { answerClientError } from './limits-response';
 import { listen } from './listen';
 
@@ -98,6 +99,7 @@ export async function startApp(options: {
     const ok = await ready();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
+  app.use('/graphql', corsMiddleware(config.corsOrigins));
   app.use(
     '/graphql',
     (req, res, next) => {

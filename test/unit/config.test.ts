@@ -37,3 +37,26 @@ describe('argon2 cost (ARGON2_*)', () => {
     expect(problems({ NODE_ENV: 'test', ARGON2_TIME_COST: 'fast' })).toEqual(['ARGON2_TIME_COST must be an integer between 1 and 100']);
   });
 });
+
+describe('CORS_ORIGINS', () => {
+  it('defaults to local dev servers in development, and to none in production and tests', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).corsOrigins).toEqual(expect.arrayContaining(['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:3000']));
+    expect(loadConfig(PRODUCTION).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test' }).corsOrigins).toEqual([]);
+  });
+
+  it('takes a comma-separated list of exact origins, and an empty value for none', () => {
+    expect(loadConfig({ ...PRODUCTION, CORS_ORIGINS: 'https://app.example.kz, https://admin.example.kz:8443' }).corsOrigins).toEqual(['https://app.example.kz', 'https://admin.example.kz:8443']);
+    expect(loadConfig({ NODE_ENV: 'development', CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
+  });
+
+  it.each([['*'], ['https://app.example.kz/'], ['https://app.example.kz/path'], ['localhost:5173'], ['ftp://app.example.kz'], ['https://a.kz,nope']])('refuses %s without echoing it', (value) => {
+    const found = problems({ NODE_ENV: 'development', CORS_ORIGINS: value });
+    expect(found).toEqual([expect.stringMatching(/^CORS_ORIGINS must be a comma-separated list of origins/)]);
+    expect(found[0]).not.toContain(value);
+  });
+
+  it('refuses a plain-http origin in production (the session cookie is Secure there)', () => {
+    expect(problems({ ...PRODUCTION, CORS_ORIGINS: 'http://app.example.kz' })).toEqual([expect.stringContaining('https only in production')]);
+  });
+});
