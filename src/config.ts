@@ -1,4 +1,5 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
+import type { LogFormat } from './logger';
 import { MINIMUM_HASHING, STANDARD_HASHING, type PasswordHashing } from './auth/password';
 import { DEFAULT_RETENTION, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
@@ -21,6 +22,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | null;
   readonly logLevel: string;
+  /** `pretty` (pino-pretty) for a developer's terminal, `json` (one object a line) for log shippers. */
+  readonly logFormat: LogFormat;
   readonly demo: { readonly seed: number; readonly clients: number };
   /** Hostile-input limits (docs/hardening.md). */
   readonly limits: {
@@ -141,6 +144,10 @@ export function loadConfig(env: Env = process.env): Config {
   problems.push(...lifecycle.problems);
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = env.LOG_FORMAT && env.LOG_FORMAT !== '' ? env.LOG_FORMAT : nodeEnv === 'development' ? 'pretty' : 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be json or pretty');
+  // Production logs go to machines, which read one JSON object a line.
+  if (production && logFormat === 'pretty') problems.push('LOG_FORMAT must be json when NODE_ENV=production');
 
   const passwordHashing: PasswordHashing = {
     memoryCost: int('ARGON2_MEMORY_KIB', STANDARD_HASHING.memoryCost, 1024, 4_194_304),
@@ -171,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS, nodeEnv === 'development' ? DEVELOPMENT_ORIGINS : [], production),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
+    logFormat: logFormat as LogFormat,
     demo: { seed: int('DEMO_SEED', 42, 0, 2 ** 31 - 1), clients: int('DEMO_CLIENTS', 1000, 0, 1_000_000) },
     limits: {
       maxDepth: int('QUERY_MAX_DEPTH', 10, 2, 50),

@@ -68,18 +68,26 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
     log.info({ clients: seeded.clients }, 'seeded demo data');
   }
   if (stopping()) return;
+  // Tokens first: the banner is printed in one piece once the server listens, and only then do
+  // the job runner's (and requests') log lines follow.
+  const tokens = config.env === 'production' ? [] : await demoTokens(config, orm);
+  if (stopping()) return;
   opened.app = await startApp({ config, orm, log });
+  process.stdout.write(banner(config, opened.app.url, tokens));
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
   if (config.jobs.intervalSeconds > 0) {
     opened.jobsOrm = await openBackgroundOrm(opened.database.url, {}, log);
     opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret);
   }
+}
 
-  console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
+function banner(config: Config, url: string, tokens: Array<[string, string]>): string {
+  const lines = ['', `kzpay-privacy-graph ready at ${url}`];
   if (config.env !== 'production') {
-    console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
-    for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);
+    lines.push(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
+    for (const [role, token] of tokens) lines.push(`  ${role.padEnd(9)} ${token}`);
   }
+  return `${lines.join('\n')}\n\n`;
 }
 
 const START_CLI = {
@@ -99,7 +107,7 @@ Configuration is environment variables only: see "Configuration" in README.md.
 async function main(): Promise<void> {
   parseCliOrExit(START_CLI);
   const config = withDevSecret(loadConfig());
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   const opened: Opened = {};
   let stopping = false;
   let starting: Promise<void> = Promise.resolve();

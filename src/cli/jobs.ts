@@ -39,7 +39,7 @@ export async function main(
   const { values } = parseCli(JOBS_CLI, args);
   // The dev secret too: the login throttle's keys derive from it, and depersonalisation deletes them.
   const config = withDevSecret(loadConfig(env));
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   const database = await openConfiguredDatabase(config, { command: JOBS_CLI.command, share: true }, (line) => log.debug({ postgres: line.trim() }));
   if (values.once) {
     try {

@@ -60,3 +60,14 @@ describe('CORS_ORIGINS', () => {
     expect(problems({ ...PRODUCTION, CORS_ORIGINS: 'http://app.example.kz' })).toEqual([expect.stringContaining('https only in production')]);
   });
 });
+
+describe('LOG_FORMAT', () => {
+  it('is pretty in development, JSON in production and tests, and JSON only in production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'development', LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig(PRODUCTION).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(problems({ ...PRODUCTION, LOG_FORMAT: 'pretty' })).toEqual(['LOG_FORMAT must be json when NODE_ENV=production']);
+    expect(problems({ NODE_ENV: 'development', LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT must be json or pretty']);
+  });
+});

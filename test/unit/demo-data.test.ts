@@ -218,6 +218,16 @@ describe('seedDemoData on PostgreSQL', () => {
     }
   });
 
+  it('the demo account has an order of each status, its paid one with the courier under contract, all with its own contacts', async () => {
+    const conn = first.orm.em.fork().getConnection();
+    const [account] = await conn.execute(`select id, phones, emails from client where login = 'demo.client'`);
+    const orders = await conn.execute(`select o.status, o.contact_phone, o.contact_email, c.number as contract from client_order o
+      left join contract c on c.partner_id = o.partner_id where o.client_id = ? order by o.created_at desc`, [account.id]);
+    expect(orders.map((o: Record<string, unknown>) => o.status)).toEqual(expect.arrayContaining(['NEW', 'PAID', 'COMPLETED', 'CANCELLED']));
+    expect(orders.filter((o: Record<string, unknown>) => o.contract === 'AG-2025/014').map((o: Record<string, unknown>) => o.status)).toContain('PAID');
+    for (const o of orders) expect([account.phones.includes(o.contact_phone), account.emails.includes(o.contact_email)]).toEqual([true, true]);
+  });
+
   it('every seeded IIN, BIN, IBAN, phone, e-mail and entity requisite passes the API validators', async () => {
     const clients = await rows(first, 'client');
     const partners = await rows(first, 'partner');
