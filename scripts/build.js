@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: TypeScript into dist/ with `tsc -b` (incremental: only what changed is
- * rebuilt). With `--if-stale`, the pre-script of `npm start`, `npm test` and every CLI, it first
+ * rebuilt), and the development explorer's bundle (scripts/build-explorer.js). With `--if-stale`, the pre-script of `npm start`, `npm test` and every CLI, it first
  * compares modification times and returns at once when dist/ is newer than every input, so a
  * command starts without paying for the compiler when nothing changed.
  */
@@ -13,7 +13,7 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..');
 /** Written after a build that succeeded: a failed one is tried again next time, errors shown. */
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const INPUTS = ['src', 'bench', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.js'];
+const INPUTS = ['src', 'bench', 'migrations', 'explorer', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.js', 'scripts/build-explorer.js'];
 
 /** The newest mtime under `path`; folders count too, so a deleted or renamed file makes the build stale. */
 function newest(path) {
@@ -37,4 +37,5 @@ function run(command, args) {
 
 if (process.argv.includes('--if-stale') && isCurrent()) process.exit(0);
 run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+run(process.execPath, [join(__dirname, 'build-explorer.js')]);
 writeFileSync(STAMP, `${new Date().toISOString()}\n`);

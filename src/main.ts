@@ -84,6 +84,7 @@ async function start(config: Config, log: Logger, opened: Opened, stopping: () =
 function banner(config: Config, url: string, tokens: Array<[string, string]>): string {
   const lines = ['', `kzpay-privacy-graph ready at ${url}`];
   if (config.env !== 'production') {
+    lines.push('GraphiQL: open that URL in a browser, and paste a token below into its Token field.');
     lines.push(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
     for (const [role, token] of tokens) lines.push(`  ${role.padEnd(9)} ${token}`);
   }

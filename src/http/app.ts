@@ -5,6 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
 import { createHardening } from './limits';
 import { corsMiddleware } from './cors';
+import { explorerRouter } from './explorer';
 import { answerClientError } from './limits-response';
 import { listen } from './listen';
 
@@ -83,6 +85,7 @@ export async function startApp(options: {
     parseOptions: hardening.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
       ...(options.schema?.enforcement === false ? [] : [redactionsPlugin, disclosurePlugin]),
       errorStatusPlugin,
@@ -100,6 +103,8 @@ export async function startApp(options: {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
   app.use('/graphql', corsMiddleware(config.corsOrigins));
+  // GraphiQL in development; Apollo's own landing page (loaded from a CDN) is off everywhere.
+  if (config.env !== 'production') app.use(explorerRouter());
   app.use(
     '/graphql',
     (req, res, next) => {

@@ -35,13 +35,14 @@ describe('npm start output', () => {
     const at = lines.findIndex((l) => l === `kzpay-privacy-graph ready at http://localhost:${port}/graphql`);
     expect(at).toBeGreaterThan(0);
     expect(lines[at - 1]).toBe('');
-    expect(lines[at + 1]).toMatch(/^Demo login: demo\.client \/ demo-password\. Tokens/);
-    expect(lines.slice(at + 2, at + 2 + ROLES.length).map((l) => l.trim().split(/\s+/)[0]).sort()).toEqual([...ROLES].sort());
-    expect(lines[at + 2 + ROLES.length]).toBe('');
+    expect(lines[at + 1]).toBe('GraphiQL: open that URL in a browser, and paste a token below into its Token field.');
+    expect(lines[at + 2]).toMatch(/^Demo login: demo\.client \/ demo-password\. Tokens/);
+    expect(lines.slice(at + 3, at + 3 + ROLES.length).map((l) => l.trim().split(/\s+/)[0]).sort()).toEqual([...ROLES].sort());
+    expect(lines[at + 3 + ROLES.length]).toBe('');
     // Before and after the banner: pino-pretty's lines ("[12:00:00] INFO: message"), not JSON.
-    const logs = lines.filter((l, i) => (i < at - 1 || i > at + 2 + ROLES.length) && l.trim() !== '');
+    const logs = lines.filter((l, i) => (i < at - 1 || i > at + 3 + ROLES.length) && l.trim() !== '');
     expect(logs.some((l) => /^\[\d\d:\d\d:\d\d\] INFO: seeded demo data/.test(l))).toBe(true);
-    expect(lines.slice(at + 3 + ROLES.length).some((l) => /INFO: lifecycle jobs ran/.test(l))).toBe(true);
+    expect(lines.slice(at + 4 + ROLES.length).some((l) => /INFO: lifecycle jobs ran/.test(l))).toBe(true);
     expect(logs.filter((l) => l.startsWith('{'))).toEqual([]);
   });
 
