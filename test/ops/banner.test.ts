@@ -1,25 +1,12 @@
 /** What `npm start` prints (built server): the banner whole, then the logs; pretty logs in development, JSON in production. */
-import { randomBytes } from 'node:crypto';
 import { freePort } from '../../src/db/embedded-postgres';
-import { adminQuery } from '../support/harness';
+import { useEmptyDatabases } from '../support/harness';
 import { useProcesses } from '../support/processes';
 
 jest.setTimeout(120_000);
 
 const { start, tempDir } = useProcesses();
-const databases: string[] = [];
-afterAll(async () => {
-  for (const name of databases.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
-});
-
-async function createDatabase(): Promise<string> {
-  const name = `kzpay_banner_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  databases.push(name);
-  const url = new URL(process.env.TEST_SERVER_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const createDatabase = useEmptyDatabases('kzpay_banner');
 
 const ROLES = ['client', 'operator', 'dpo', 'analyst', 'partner', 'authority'];
 

@@ -1,24 +1,18 @@
 /** `npm run migrate -- status|up|down` (the built CLI) against a fresh database. */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminQuery } from '../support/harness';
+import { useEmptyDatabases } from '../support/harness';
 import { cli, ROOT, STACK_TRACE } from '../support/processes';
 
 jest.setTimeout(120_000);
 
 const MIGRATIONS = readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
-const name = `kzpay_mig_${randomBytes(6).toString('hex')}`;
+const createDatabase = useEmptyDatabases('kzpay_mig');
 let databaseUrl: string;
-
 beforeAll(async () => {
-  await adminQuery(`create database ${name}`);
-  const url = new URL(process.env.TEST_SERVER_URL!);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  databaseUrl = await createDatabase();
 });
-afterAll(() => adminQuery(`drop database if exists ${name} with (force)`));
 
 function migrate(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [cli('migrate'), ...args], {

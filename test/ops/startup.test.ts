@@ -2,12 +2,11 @@
  * The compiled server as an operator runs it (`node dist/src/main.js`, built by `pretest`): start-up
  * checks of the configuration, demo data on first start only, and a clean stop on SIGTERM.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { freePort } from '../../src/db/embedded-postgres';
-import { adminQuery } from '../support/harness';
+import { useEmptyDatabases } from '../support/harness';
 import { STACK_TRACE, useProcesses, type ServerProcess } from '../support/processes';
 
 const ROLES = ['client', 'operator', 'dpo', 'analyst', 'partner', 'authority'];
@@ -17,16 +16,7 @@ jest.setTimeout(60_000);
 
 const { start: startServer, tempDir } = useProcesses();
 
-const databases: string[] = [];
-/** A new, empty database on the run's PostgreSQL (the server migrates it itself). */
-async function createDatabase(): Promise<string> {
-  const name = `kzpay_ops_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  databases.push(name);
-  const url = new URL(process.env.TEST_SERVER_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const createDatabase = useEmptyDatabases('kzpay_ops');
 
 async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string): Promise<T[]> {
   const pg = new PgClient({ connectionString: databaseUrl });
@@ -72,10 +62,6 @@ async function me(port: number, token: string): Promise<{ id?: string; errors?: 
   const body = (await response.json()) as { data?: { me?: { id: string } | null } | null; errors?: unknown };
   return { id: body.data?.me?.id, errors: body.errors };
 }
-
-afterAll(async () => {
-  for (const name of databases.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
-});
 
 describe('start-up configuration errors', () => {
   it('in production without DATABASE_URL and JWT_SECRET: exits 1 at once, naming both, without a stack trace', async () => {

@@ -29,6 +29,25 @@ export async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/**
+ * An empty database on the run's PostgreSQL, for a spawned server or CLI to migrate itself;
+ * every one made in a test file is dropped after it.
+ */
+export function useEmptyDatabases(prefix: string): () => Promise<string> {
+  const names: string[] = [];
+  afterAll(async () => {
+    for (const name of names.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
+  });
+  return async () => {
+    const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`create database ${name}`);
+    names.push(name);
+    const url = new URL(serverUrl());
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+}
+
 export interface TestDatabase {
   readonly url: string;
   readonly orm: MikroORM;
