@@ -15,9 +15,9 @@ import { rm } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { signToken } from '../src/auth/tokens';
+import { parseCliOrExit, type CliSpec } from '../src/cli/cli';
 import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres, temporaryDataDir } from '../src/db/embedded-postgres';
 import { openDatabase } from '../src/db/orm';
@@ -31,7 +31,19 @@ import { ME, OPERATOR_LIST, PARTNER_ORDERS, SHAPE_BY_ID, SHAPE_LIST } from './qu
 const CLIENTS = 10_000;
 const WARMUP_SECONDS = 2;
 
-const { values: args } = parseArgs({
+const BENCH_CLI = {
+  command: 'npm run bench',
+  usage: `
+Usage: npm run bench [-- --duration <s>] [--connections <n>] [--soak <s>]
+
+Seeds an embedded PostgreSQL with 10,000 clients, runs each server in its own process and loads it
+with autocannon: six scenarios side by side, then an RSS soak. Writes bench/results.json.
+
+  --duration <s>     seconds per scenario after a 2 s warm-up (default 10)
+  --connections <n>  concurrent connections (default 10)
+  --soak <s>         seconds of the RSS soak (default 60)
+  -h, --help         this text
+`,
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
@@ -40,7 +52,9 @@ const { values: args } = parseArgs({
     'shape-duration': { type: 'string', default: '5' },
     profile: { type: 'string', default: '10' },
   },
-});
+} as const satisfies CliSpec;
+
+const { values: args } = parseCliOrExit(BENCH_CLI);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const SOAK_SECONDS = Number(args.soak);

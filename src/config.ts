@@ -1,6 +1,8 @@
 /** Configuration from the environment, validated once at start with one clear line per bad value. */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { LogFormat } from './logger';
+import { DEFAULT_HASH_QUEUE, MINIMUM_HASHING, STANDARD_HASHING, type PasswordHashing } from './auth/password';
 import { DEFAULT_RETENTION, MIN_CONSENT_RECORD_RETENTION_YEARS, MIN_ORDER_RETENTION_YEARS, readLifecycleTerms, RETENTION_ENV, type RetentionPolicy } from './consent/retention';
 
 /** The process's password hashing queue (src/auth/password.ts). */
@@ -10,8 +12,6 @@ export interface HashingLimits {
   /** Hashes waiting for their turn; past that, a new one is refused at once. */
   readonly queue: number;
 }
-
-export const DEFAULT_HASHING: HashingLimits = { concurrency: 1, queue: 8 };
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -32,8 +32,12 @@ export interface Config {
     readonly ttlSeconds: number;
   };
   readonly cookieSecure: boolean;
+  /** Browser origins allowed to call the API with credentials (CORS). */
+  readonly corsOrigins: readonly string[];
   readonly redisUrl: string | null;
   readonly logLevel: string;
+  /** `pretty` (pino-pretty) for a developer's terminal, `json` (one object a line) for log shippers. */
+  readonly logFormat: LogFormat;
   readonly demo: { readonly seed: number; readonly clients: number };
   /** Hostile-input limits (docs/hardening.md). */
   readonly limits: {
@@ -55,10 +59,12 @@ export interface Config {
     readonly registrationsPerIp: number;
     readonly keyPrefix: string;
   };
-  readonly passwordHashing: HashingLimits;
+  readonly passwordHashQueue: HashingLimits;
   /** Proxy hops in front of the server whose X-Forwarded-For is trusted for the caller's IP (0: none). */
   readonly trustProxy: number;
   readonly retention: RetentionPolicy;
+  /** argon2id cost of new password hashes; below OWASP's floor only under NODE_ENV=test. */
+  readonly passwordHashing: PasswordHashing;
   /** In-process job runner (withdrawals, expiry, retention purge); 0 turns it off (run `npm run jobs -- --once` from cron). */
   readonly jobs: { readonly intervalSeconds: number };
 }
@@ -105,6 +111,9 @@ const DEFAULT_MAX_PAGE_SIZE = 100;
 
 /** RFC 1123 labels, dot-separated: `localhost`, `app.internal`. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** CORS_ORIGINS in development: local frontends' dev servers, Vite (5173, preview 4173) and the usual 3000. */
+export const DEVELOPMENT_ORIGINS: readonly string[] = [5173, 4173, 3000].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
 
 export function loadConfig(given: Env = process.env): Config {
   const problems: string[] = [];
@@ -153,6 +162,22 @@ export function loadConfig(given: Env = process.env): Config {
     return raw;
   };
 
+  /** A comma-separated list of exact origins (scheme://host[:port]); https only in production. */
+  const origins = (raw: string | undefined, fallback: readonly string[], production: boolean): readonly string[] => {
+    if (raw === undefined) return fallback;
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+    const valid = list.every((origin) => {
+      try {
+        const url = new URL(origin);
+        return url.origin === origin && (url.protocol === 'https:' || (!production && url.protocol === 'http:'));
+      } catch {
+        return false;
+      }
+    });
+    if (!valid) problems.push(`CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.kz (scheme, host and port only${production ? '; https only in production' : ''})`);
+    return valid ? list : [];
+  };
+
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     problems.push('NODE_ENV must be development, production or test');
@@ -174,6 +199,21 @@ export function loadConfig(given: Env = process.env): Config {
   problems.push(...lifecycle.problems);
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = env.LOG_FORMAT && env.LOG_FORMAT !== '' ? env.LOG_FORMAT : nodeEnv === 'development' ? 'pretty' : 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be json or pretty');
+  // Production logs go to machines, which read one JSON object a line.
+  if (production && logFormat === 'pretty') problems.push('LOG_FORMAT must be json when NODE_ENV=production');
+
+  const passwordHashing: PasswordHashing = {
+    memoryCost: int('ARGON2_MEMORY_KIB', STANDARD_HASHING.memoryCost, 1024, 4_194_304),
+    timeCost: int('ARGON2_TIME_COST', STANDARD_HASHING.timeCost, 1, 100),
+    // At most 64 lanes: argon2's 8 KiB per lane then always fits in the 1024 KiB minimum.
+    parallelism: int('ARGON2_PARALLELISM', STANDARD_HASHING.parallelism, 1, 64),
+  };
+  // A cheap hash is for test runs only: anywhere else a cost under the floor is refused, never raised quietly.
+  if (nodeEnv !== 'test' && (Object.keys(MINIMUM_HASHING) as Array<keyof PasswordHashing>).some((k) => passwordHashing[k] < MINIMUM_HASHING[k])) {
+    problems.push(`ARGON2_MEMORY_KIB / ARGON2_TIME_COST / ARGON2_PARALLELISM below ${MINIMUM_HASHING.memoryCost} KiB / ${MINIMUM_HASHING.timeCost} / ${MINIMUM_HASHING.parallelism} (OWASP's argon2id minimum) are accepted only when NODE_ENV=test`);
+  }
 
   const port = int('PORT', 4000, 0, 65535);
   const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int('METRICS_PORT', 0, 0, 65535);
@@ -195,8 +235,11 @@ export function loadConfig(given: Env = process.env): Config {
       ttlSeconds: int('TOKEN_TTL_SECONDS', 3600, 60, 86400),
     },
     cookieSecure: bool('COOKIE_SECURE', production),
+    // Local frontends' dev servers in development; none unless listed in production and tests.
+    corsOrigins: origins(env.CORS_ORIGINS, nodeEnv === 'development' ? DEVELOPMENT_ORIGINS : [], production),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
+    logFormat: logFormat as LogFormat,
     demo: { seed: int('DEMO_SEED', 42, 0, 2 ** 31 - 1), clients: int('DEMO_CLIENTS', 1000, 0, 1_000_000) },
     limits: {
       maxDepth: int('QUERY_MAX_DEPTH', 10, 2, 50),
@@ -216,9 +259,9 @@ export function loadConfig(given: Env = process.env): Config {
       registrationsPerIp: int('RATE_LIMIT_REGISTRATIONS_PER_IP', 10, 0, 10_000_000),
       keyPrefix: keyPrefix(env.RATE_LIMIT_KEY_PREFIX),
     },
-    passwordHashing: {
-      concurrency: int('PASSWORD_HASH_CONCURRENCY', DEFAULT_HASHING.concurrency, 1, 64),
-      queue: int('PASSWORD_HASH_QUEUE', DEFAULT_HASHING.queue, 0, 10_000),
+    passwordHashQueue: {
+      concurrency: int('PASSWORD_HASH_CONCURRENCY', DEFAULT_HASH_QUEUE.concurrency, 1, 64),
+      queue: int('PASSWORD_HASH_QUEUE', DEFAULT_HASH_QUEUE.queue, 0, 10_000),
     },
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     retention: {
@@ -228,6 +271,7 @@ export function loadConfig(given: Env = process.env): Config {
       consentTermYears: lifecycle.consentTermYears,
       securityEventDays: lifecycle.securityEventDays,
     },
+    passwordHashing,
     jobs: { intervalSeconds: int('JOBS_INTERVAL_SECONDS', 300, 0, 86400) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

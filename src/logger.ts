@@ -73,7 +73,19 @@ export function scrubPostgresLine(line: string): string {
 /** Keys whose string is a line from PostgreSQL or its driver, scrubbed before it is written. */
 const DATABASE_LINE_KEYS = ['postgres', 'knex'] as const;
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Human-readable lines for a developer's terminal (pino-pretty, in-process and synchronous, so a
+ * line printed with console.log never overtakes or splits a log line). The redaction and the
+ * serializers above run first either way. Loaded only when asked for.
+ */
+function prettyStream(): DestinationStream {
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
+}
+
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
   return pino(
     {
       level,
@@ -88,7 +100,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         },
       },
     },
-    destination,
+    destination ?? (format === 'pretty' ? prettyStream() : undefined),
   );
 }
 

@@ -8,6 +8,7 @@ import { Client } from './clients/client.entity';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openBackgroundOrm } from './db/orm';
 import { startApp, type RunningApp } from './http/app';
+import { assertPortFree } from './http/listen';
 import { startJobScheduler } from './jobs/scheduler';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
@@ -16,7 +17,8 @@ import { issueAuthorityToken } from './disclosure/lawful-request.service';
 import { Contract } from './partners/contract.entity';
 import { contractInForce, issuePartnerToken } from './partners/partner.service';
 import { DEMO_LOGIN, DEMO_PASSWORD, isEmpty, seedDemoData } from './seed/seed';
-import { DriverException, type MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { describeFailure, parseCliOrExit, type CliSpec } from './cli/cli';
 
 async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string, string]>> {
   const em = orm.em.fork();
@@ -62,32 +64,56 @@ async function close(opened: Opened): Promise<void> {
 
 /** Database, migrations, demo data, server, banner; `stopping` is checked between the steps. */
 async function start(config: Config, log: Logger, opened: Opened, stopping: () => boolean): Promise<void> {
-  opened.database = await openConfiguredDatabase(config, (line) => log.debug({ postgres: line.trim() }), { requestTimeoutMs: config.limits.requestTimeoutMs, log });
+  await assertPortFree(config.port);
+  opened.database = await openConfiguredDatabase(config, { command: 'npm start', share: false }, (line) => log.debug({ postgres: line.trim() }), { requestTimeoutMs: config.limits.requestTimeoutMs, log });
   const { orm } = opened.database;
   if (!stopping() && config.env !== 'production' && (await isEmpty(orm.em.fork()))) {
-    const seeded = await seedDemoData(orm.em.fork(), { count: config.demo.clients, seed: config.demo.seed });
+    const seeded = await seedDemoData(orm.em.fork(), { count: config.demo.clients, seed: config.demo.seed, passwordHashing: config.passwordHashing });
     log.info({ clients: seeded.clients }, 'seeded demo data');
   }
   if (stopping()) return;
+  // Tokens first: the banner is printed in one piece once the server listens, and only then do
+  // the job runner's (and requests') log lines follow.
+  const tokens = config.env === 'production' ? [] : await demoTokens(config, orm);
+  if (stopping()) return;
   opened.app = await startApp({ config, orm, log });
+  process.stdout.write(banner(config, opened.app.url, tokens));
   // P3 lifecycle jobs in-process; with JOBS_INTERVAL_SECONDS=0 they run from cron (`npm run jobs -- --once`).
   if (config.jobs.intervalSeconds > 0) {
     opened.jobsOrm = await openBackgroundOrm(opened.database.url, {}, log);
     opened.app.metrics.observePool('jobs', opened.jobsOrm);
     opened.stopJobs = startJobScheduler(opened.jobsOrm, log, config.jobs.intervalSeconds * 1000, config.retention, config.jwt.secret, opened.app.metrics);
   }
-
-  console.log(`\nkzpay-privacy-graph ready at ${opened.app.url}`);
-  if (opened.app.metricsUrl) console.log(`Metrics at ${opened.app.metricsUrl}`);
-  if (config.env !== 'production') {
-    console.log(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
-    for (const [role, token] of await demoTokens(config, orm)) console.log(`  ${role.padEnd(9)} ${token}`);
-  }
 }
 
+function banner(config: Config, url: string, tokens: Array<[string, string]>): string {
+  const lines = ['', `kzpay-privacy-graph ready at ${url}`];
+  if (config.env !== 'production') {
+    lines.push('GraphiQL: open that URL in a browser, and paste a token below into its Token field.');
+    lines.push(`Demo login: ${DEMO_LOGIN} / ${DEMO_PASSWORD}. Tokens (12 h), paste as "Authorization: Bearer <token>":`);
+    for (const [role, token] of tokens) lines.push(`  ${role.padEnd(9)} ${token}`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+const START_CLI = {
+  command: 'npm start',
+  usage: `
+Usage: npm start            (npm run dev: the same, restarted on every change)
+
+Starts the API at http://localhost:PORT/graphql: PostgreSQL (DATABASE_URL, or an embedded one
+in DATA_DIR), migrations, demo data and printed tokens outside production, the job runner.
+Configuration is environment variables only: see "Configuration" in README.md.
+
+  -h, --help  this text
+`,
+  options: {},
+} as const satisfies CliSpec;
+
 async function main(): Promise<void> {
+  parseCliOrExit(START_CLI);
   const config = withDevSecret(loadConfig());
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   const opened: Opened = {};
   let stopping = false;
   let starting: Promise<void> = Promise.resolve();
@@ -100,7 +126,7 @@ async function main(): Promise<void> {
     let code = 0;
     await close(opened).catch((error: unknown) => {
       code = 1;
-      log.error({ error: error instanceof Error ? error.name : 'unknown' }, 'shutdown failed');
+      log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
     });
     process.exit(code);
   };
@@ -120,12 +146,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    // A database error's message can quote the SQL with its values: print its kind only.
-    const detail = error instanceof DriverException ? `${error.name} (SQLSTATE ${error.code ?? 'unknown'})` : error instanceof Error ? error.message : 'unknown error';
-    console.error('Start-up failed:', detail);
-  }
+  console.error(error instanceof ConfigError ? error.message : `Start-up failed: ${describeFailure(error)}`);
   process.exit(1);
 });

@@ -31,7 +31,10 @@ async function issue(ctx: RequestContext, client: Client): Promise<AuthPayload> 
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Public: register as a client; this is the act of consent (P2)' })
   async registerClient(@Arg('input', () => RegisterClientInput) input: RegisterClientInput, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
-    return registerClient(ctx.em, input, ctx.origin, (client) => issue(ctx, client), ctx.config.retention.consentTermYears);
+    return registerClient(ctx.em, input, ctx.origin, (client) => issue(ctx, client), {
+      consentTermYears: ctx.config.retention.consentTermYears,
+      passwordHashing: ctx.config.passwordHashing,
+    });
   }
 
   @Mutation(() => AuthPayload, {
@@ -50,7 +53,7 @@ export class AuthResolver {
     if (retryAfterSeconds !== null) throw apiError('TOO_MANY_ATTEMPTS', 'Too many login attempts: try again later', { retryAfterSeconds });
     const client = await ctx.em.findOne(Client, { login: normalized }, { populate: ['passwordHash'] });
     if (!client) {
-      await burnPasswordCheck(password);
+      await burnPasswordCheck(password, ctx.config.passwordHashing);
     } else if (client.status === ClientStatus.ACTIVE && (await verifyPassword(client.passwordHash, password))) {
       await loginSucceeded(ctx.em, keys);
       if (client.passwordChangeRequired) {
@@ -103,7 +106,7 @@ export class AuthResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() ctx: RequestContext,
   ): Promise<boolean> {
-    await changePassword(ctx.em, resetToken, newPassword);
+    await changePassword(ctx.em, resetToken, newPassword, ctx.config.passwordHashing);
     return true;
   }
 }

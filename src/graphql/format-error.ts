@@ -151,14 +151,69 @@ export function withoutValues(message: string, vocabulary: ReadonlySet<string> =
 const SUGGESTION = /\s*Did you mean (?:the enum value |to use an inline fragment on )?((?:"[^"]*"(?:,? or |, )?)+)\?$/;
 const ANY_SUGGESTION = /\s*Did you mean [\s\S]*$/;
 
-/** graphql-js 16's validation messages: names and types, each quoted. Anything else (a scalar's own message) is replaced. */
-const VALIDATION_KINDS = /^(Argument "|Cannot (query field|spread fragment) "|Directive "@|Enum value "|Field "|Fields "|Fragment "|Fragment cannot |OneOf Input Object "|Subscription "|The directive "@|The \w+ definition is not executable\.$|There can be only one |Unknown (argument|directive|fragment|type) "|Variable "\$|Expected value of type "[^"]*", found |Value "[_A-Za-z]\w*" does not exist in "[^"]*" enum\.$|Enum "[^"]*" cannot represent non-enum value: |Anonymous operation must be the only defined operation\.$)/;
+/**
+ * graphql-js 16's validation messages that quote names only: the schema's, and those of the
+ * caller's own document (its fields, arguments, types, fragments, variables, directives). The
+ * caller's own document is no one else's personal data: it goes back to the caller, whole.
+ */
+const NAMED_VALIDATION_KINDS = /^(Argument "|Cannot (query field|spread fragment) "|Directive "@|Enum value "|Field "|Fields "|Fragment "|Fragment cannot |OneOf Input Object "|Subscription "|The directive "@|The \w+ definition is not executable\.$|There can be only one |Unknown (argument|directive|fragment|type) "|Variable "\$|Anonymous operation must be the only defined operation\.$)/;
+
+/** A name as GraphQL spells it, possibly as a type reference ("[String!]!"), coordinate ("Query.clients(first:)"), directive or variable. */
+function nameShaped(content: string): boolean {
+  const words = content.replace(/^[@$]/, '').replace(/[[\]!():]/g, ' ').split(/[\s.]+/).filter(Boolean);
+  return words.length > 0 && words.length <= 4 && words.every((word) => NAME.test(word));
+}
+
+const NOT_VALID = 'A value in the query is not valid for its type.';
+
+/** A validation message: names kept, and a literal value (after "found", an enum literal) rebuilt away. */
+function validationMessage(message: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^Expected value of type "([^"]*)", found [\s\S]*$/.exec(message))) return nameShaped(m[1]!) ? `Expected a value of type "${m[1]}".` : NOT_VALID;
+  if ((m = /^Value "[\s\S]*" does not exist in "([^"]*)" enum\.$/.exec(message))) return nameShaped(m[1]!) ? `The value does not exist in "${m[1]}" enum.` : NOT_VALID;
+  if ((m = /^Enum "([^"]*)" cannot represent non-enum value: /.exec(message))) return nameShaped(m[1]!) ? `Enum "${m[1]}" cannot represent the value.` : NOT_VALID;
+  if (!NAMED_VALIDATION_KINDS.test(message)) return NOT_VALID;
+  return [...message.matchAll(/"([^"]*)"/g)].every((q) => nameShaped(q[1]!)) ? message : NOT_VALID;
+}
+
+const UNPARSABLE = 'Syntax Error: the query cannot be parsed.';
+
+/**
+ * A syntax message. graphql-js ends it with the token it met: a Name or a punctuator stays (the
+ * caller's own document), a string or a number literal is a value and goes, and so does a
+ * character quoted after a colon (it may sit inside a value).
+ */
+function syntaxMessage(message: string): string {
+  if (!message.startsWith('Syntax Error: ')) return UNPARSABLE;
+  const text = message
+    .replace(/\b(Unexpected|found) (?:String|BlockString) "[\s\S]*"\.$/, '$1 a string.')
+    .replace(/\b(Unexpected|found) (?:Int|Float) "[^"]*"\.$/, '$1 a number.')
+    .replace(/(, expected [\w ]+?)? but got: (?:"[\s\S]*"|U\+[0-9A-F]{4,6}|<EOF>)\.$/, '$1.')
+    .replace(/: (?:"[\s\S]*"|U\+[0-9A-F]{4,6})\.$/, '.');
+  const PUNCTUATOR = /^(?:[!$&():=@[\]{}|]|\.\.\.)$/;
+  return [...text.matchAll(/"([^"]*)"/g)].every((q) => nameShaped(q[1]!) || PUNCTUATOR.test(q[1]!)) ? text : UNPARSABLE;
+}
+
+/** Apollo's refusals of a request's form: fixed texts naming only fixed things (headers, methods, body fields). */
+const APOLLO_FIXED = /^(This operation has been blocked as a potential Cross-Site Request Forgery \(CSRF\)\.|GraphQL operations must contain a non-empty|GET requests (only support|may not have)|POST body missing|`(variables|extensions|operationName)` in a POST body|Apollo Server supports only GET\/POST|An 'accept' header was provided|GraphQL queries must be strings|Operation batching disabled\.|No operations found in request\.|Must provide operation name|The '?(query|variables|extensions|operationName)'? search parameter)/;
+
+/** At most `max` characters, cut after a whole sentence (or, failing one, a whole word). */
+export function wholeSentences(text: string, max = 300): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('? '));
+  if (sentence > 0) return head.slice(0, sentence + 1);
+  return `${head.slice(0, Math.max(head.lastIndexOf(' '), 1))}…`;
+}
 
 /** What a scalar or input type said about a variable's value, rebuilt from names only. */
 function coercionReason(inner: string, quote: (name: string) => string, vocabulary: ReadonlySet<string>): string {
   let m: RegExpExecArray | null;
   if ((m = /^Field "([^"]*)" of required type "([^"]*)" was not provided\.$/.exec(inner))) return `Field ${quote(m[1]!)} of required type ${quote(m[2]!)} was not provided.`;
-  if ((m = /^Field "([^"]*)" is not defined by type "([^"]*)"\.$/.exec(inner))) return `Field ${quote(m[1]!)} is not defined by type ${quote(m[2]!)}.`;
+  // The field's name is a key of the variable's value: data, not the document, so named only when the schema has it.
+  if ((m = /^Field "([^"]*)" is not defined by type "([^"]*)"\.$/.exec(inner))) {
+    return safeQuoted(m[1]!, vocabulary) ? `Field "${m[1]}" is not defined by type ${quote(m[2]!)}.` : `The value has a field that type ${quote(m[2]!)} does not define.`;
+  }
   if ((m = /^Expected type "([^"]*)" to be an object\.$/.exec(inner))) return `Expected type ${quote(m[1]!)} to be an object.`;
   if ((m = /^Value "[\s\S]*" does not exist in "([^"]*)" enum\.$/.exec(inner))) return `The value does not exist in ${quote(m[1]!)} enum.`;
   if ((m = /^Enum "([^"]*)" cannot represent /.exec(inner))) return `Enum ${quote(m[1]!)} cannot represent the value.`;
@@ -185,26 +240,33 @@ function coercionMessage(message: string, vocabulary: ReadonlySet<string>): stri
 
 /**
  * The message a client sees. graphql-js's own messages (syntax, validation, variable coercion)
- * are passed on only in the shapes it is known to use, with every quoted part checked against the
- * schema's names; a shape it does not know gets a fixed message. Suggestions ("Did you mean
- * ...?") name the schema, so production drops them.
+ * are passed on only in the shapes it is known to use: names come back (the schema's, and the
+ * caller's own document's), values never; a shape it does not know gets a fixed message.
+ * Suggestions ("Did you mean ...?") name the schema, so production drops them.
  */
 export function publicMessage(message: string, code: string, vocabulary: ReadonlySet<string>, options: { suggestions: boolean }): string {
   const suggestion = SUGGESTION.exec(message);
-  const main = message.replace(suggestion ? SUGGESTION : ANY_SUGGESTION, '');
+  const main = message.replace(suggestion ? SUGGESTION : ANY_SUGGESTION, '').trim();
   const names = suggestion && options.suggestions ? [...suggestion[1]!.matchAll(/"([^"]*)"/g)].map((q) => q[1]!) : [];
   const tail = names.length > 0 && names.every((n) => safeQuoted(n, vocabulary)) ? ` ${suggestion![0].trim()}` : '';
   let text: string;
   if (code === 'BAD_USER_INPUT' && main.startsWith('Variable "$')) {
     text = coercionMessage(main, vocabulary) ?? withoutValues(main, vocabulary);
   } else if (code === 'GRAPHQL_VALIDATION_FAILED') {
-    text = VALIDATION_KINDS.test(main) ? withoutValues(main, vocabulary) : 'A value in the query is not valid for its type.';
+    text = validationMessage(main);
   } else if (code === 'GRAPHQL_PARSE_FAILED') {
-    text = main.startsWith('Syntax Error: ') ? withoutValues(main, vocabulary) : 'Syntax Error.';
+    text = syntaxMessage(main);
+  } else if (code === 'BAD_REQUEST' && APOLLO_FIXED.test(main)) {
+    text = main;
+  } else if (code === 'OPERATION_RESOLUTION_FAILURE' && main.startsWith('Unknown operation named ')) {
+    // operationName is request data, not the document: not quoted back.
+    text = 'The document has no operation of the name given in operationName.';
   } else {
     text = withoutValues(main, vocabulary);
   }
-  return `${text}${tail}`.slice(0, 300);
+  // Apollo's fixed texts are bounded already; anything built from a document is cut after a sentence. Suggestions go whole or not at all.
+  const whole = code === 'BAD_REQUEST' && text === main ? text : wholeSentences(text);
+  return `${whole}${tail && whole.length + tail.length <= 400 ? tail : ''}`;
 }
 
 /** graphql-js's own request errors that carry no code, each a caller's mistake, by their fixed message. */

@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,10 @@ import { wellFormedInputPlugin } from '../validation/well-formed-input';
 import { createMetrics, type Metrics } from '../observability/metrics';
 import { exposeMetrics } from '../observability/metrics-endpoint';
 import { createHardening } from './limits';
+import { corsMiddleware } from './cors';
+import { explorerRouter } from './explorer';
 import { answerClientError, sendError } from './limits-response';
+import { listen } from './listen';
 
 export interface RunningApp {
   readonly url: string;
@@ -83,7 +86,7 @@ export async function startApp(options: {
   const server = createServer(app);
   server.on('clientError', answerClientError);
   const hardening = await createHardening({ config, log, orm, metrics });
-  limitPasswordHashing(config.passwordHashing);
+  limitPasswordHashing(config.passwordHashQueue);
   const schema = await buildApiSchema(options.schema);
   const authenticate = createAuthenticator(config);
   const apollo = new ApolloServer<RequestContext>({
@@ -106,6 +109,7 @@ export async function startApp(options: {
       // No cache hints are set anywhere; on by default, it would wrap every field's resolver to read them.
       ApolloServerPluginCacheControlDisabled(),
       wellFormedInputPlugin,
+      ApolloServerPluginLandingPageDisabled(),
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
       ...(options.schema?.enforcement === false ? [] : [redactionsPlugin, disclosurePlugin]),
       errorStatusPlugin,
@@ -122,6 +126,9 @@ export async function startApp(options: {
     const ok = await ready();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
+  app.use('/graphql', corsMiddleware(config.corsOrigins));
+  // GraphiQL in development; Apollo's own landing page (loaded from a CDN) is off everywhere.
+  if (config.env !== 'production') app.use(explorerRouter());
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -161,7 +168,11 @@ export async function startApp(options: {
   app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', 'Not found', {}, { 'x-content-type-options': 'nosniff' }));
   app.use(hardening.errors);
 
-  await new Promise<void>((resolve) => server.listen({ port: options.port ?? config.port, host: config.host ?? undefined }, resolve));
+  await listen(server, options.port ?? config.port, config.host).catch(async (error: unknown) => {
+    await apollo.stop();
+    await hardening.close();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${urlHost(config.host)}:${port}/graphql`,

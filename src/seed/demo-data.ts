@@ -378,13 +378,17 @@ function personEmails(ctx: Ctx, name: NameSpelling): string[] {
   return Array.from({ length: int(rng, 1, 2) }, () => uniqueEmail(ctx, pick(rng, locals), pick(rng, MAIL_DOMAINS)));
 }
 
+function generateItems(rng: Rng): DemoOrder['items'] {
+  return Array.from({ length: int(rng, 1, 4) }, () => {
+    const [name, priceTiyn] = pick(rng, CATALOGUE);
+    return { name, quantity: int(rng, 1, 3), priceTiyn };
+  });
+}
+
 function generateOrders(ctx: Ctx, phones: string[], emails: string[], residence: DemoAddress): DemoOrder[] {
   const { rng } = ctx;
   return Array.from({ length: int(rng, 0, 5) }, () => {
-    const items = Array.from({ length: int(rng, 1, 4) }, () => {
-      const [name, priceTiyn] = pick(rng, CATALOGUE);
-      return { name, quantity: int(rng, 1, 3), priceTiyn };
-    });
+    const items = generateItems(rng);
     const [status, , maxDaysAgo] = pickWeighted(rng, WEIGHTED_STATUSES);
     return {
       amountTiyn: items.reduce((sum, i) => sum + i.quantity * i.priceTiyn, 0),
@@ -474,6 +478,26 @@ function generateEntity(ctx: Ctx, index: number): DemoClient {
 }
 
 /** `count` clients, about 15% of them legal entities; the same seed gives deep-equal output. */
+/**
+ * The demo account's own orders, one of each status and recent, so that a frontend logged in as it
+ * has something to list. From a stream of their own: the other demo data stays as it was.
+ */
+export function generateAccountOrders(seed: number, client: DemoClient): DemoOrder[] {
+  const rng = createRng(seed + 3);
+  return STATUSES.map(([status], i) => {
+    const items = generateItems(rng);
+    return {
+      amountTiyn: items.reduce((sum, item) => sum + item.quantity * item.priceTiyn, 0),
+      items,
+      status,
+      contactPhone: client.phones[0]!,
+      contactEmail: client.emails[0]!,
+      deliveryAddress: { ...client.residenceAddress },
+      createdDaysAgo: [1, 5, 30, 60][i]!,
+    };
+  });
+}
+
 export function generateDemoClients(count: number, seed: number): DemoClient[] {
   const ctx: Ctx = {
     rng: createRng(seed),

@@ -4,7 +4,7 @@
  * hashed once (its salt is the only random part).
  */
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
-import { hashPassword } from '../auth/password';
+import { hashPassword, STANDARD_HASHING, type PasswordHashing } from '../auth/password';
 import { Client, ClientKind, type LegalForm } from '../clients/client.entity';
 import { Consent, ConsentChannel, ConsentEventKind } from '../consent/consent.entity';
 import { Order, OrderStatus } from '../orders/order.entity';
@@ -13,7 +13,7 @@ import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
 import { privacyPolicy } from '../privacy-policy/privacy-policy';
-import { createRng, generateBin, generateDemoClients, generateUuid } from './demo-data';
+import { createRng, generateAccountOrders, generateBin, generateDemoClients, generateUuid, type DemoOrder } from './demo-data';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_LOGIN = 'demo.client';
@@ -41,14 +41,17 @@ export async function isEmpty(em: EntityManager): Promise<boolean> {
   return (await em.count(Client, {})) === 0;
 }
 
-export async function seedDemoData(em: EntityManager, options: { count: number; seed: number; now?: Date }): Promise<SeedResult> {
+export async function seedDemoData(
+  em: EntityManager,
+  options: { count: number; seed: number; now?: Date; passwordHashing?: PasswordHashing },
+): Promise<SeedResult> {
   const now = options.now ?? new Date();
   const demo = generateDemoClients(options.count, options.seed);
   const random = createRng(options.seed + 1);
   // Ids from their own stream, so adding a row kind does not change the other values.
   const ids = createRng(options.seed + 2);
   const id = () => generateUuid(ids);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, options.passwordHashing ?? STANDARD_HASHING);
   const policy = privacyPolicy();
   const bins = new Set<string>();
   const partners = [
@@ -69,6 +72,23 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
   ];
   const clients: RequiredEntityData<Client>[] = [];
   const orders: RequiredEntityData<Order>[] = [];
+  const order = (o: DemoOrder, clientId: string, orderId: string, partner: string | null): RequiredEntityData<Order> => {
+    const orderAt = new Date(now.getTime() - o.createdDaysAgo * DAY);
+    const status = o.status as OrderStatus;
+    return {
+      id: orderId,
+      client: clientId,
+      partner,
+      amountTiyn: o.amountTiyn,
+      items: o.items,
+      status,
+      contactPhone: o.contactPhone,
+      contactEmail: o.contactEmail,
+      deliveryAddress: o.deliveryAddress,
+      createdAt: orderAt,
+      completedAt: status === OrderStatus.COMPLETED ? new Date(orderAt.getTime() + 3 * DAY) : null,
+    };
+  };
   const consents: RequiredEntityData<Consent>[] = [];
   demo.forEach((d, i) => {
     const clientId = id();
@@ -113,23 +133,17 @@ export async function seedDemoData(em: EntityManager, options: { count: number; 
       recordedAt: createdAt,
     });
     for (const o of d.orders) {
-      const orderAt = new Date(now.getTime() - o.createdDaysAgo * DAY);
-      const status = o.status as OrderStatus;
-      orders.push({
-        id: id(),
-        client: clientId,
-        partner: random() < 0.3 ? partners[random() < 0.5 ? 0 : 1]!.id : null,
-        amountTiyn: o.amountTiyn,
-        items: o.items,
-        status,
-        contactPhone: o.contactPhone,
-        contactEmail: o.contactEmail,
-        deliveryAddress: o.deliveryAddress,
-        createdAt: orderAt,
-        completedAt: status === OrderStatus.COMPLETED ? new Date(orderAt.getTime() + 3 * DAY) : null,
-      });
+      orders.push(order(o, clientId, id(), random() < 0.3 ? partners[random() < 0.5 ? 0 : 1]!.id : null));
     }
   });
+  // The demo account's own orders come last, with ids of their own, so nothing above moves.
+  const accountIds = createRng(options.seed + 4);
+  if (demo[0]) {
+    generateAccountOrders(options.seed, demo[0]).forEach((o) => {
+      // Its paid order goes to the courier under contract, so the printed partner token sees the demo client too.
+      orders.push(order(o, clients[0]!.id as string, generateUuid(accountIds), o.status === 'PAID' ? partners[0]!.id : null));
+    });
+  }
   const lawfulRequest: RequiredEntityData<LawfulRequest> | null = clients.length > 0
     ? {
         id: id(),

@@ -24,7 +24,7 @@ import { issueAuthorityToken } from '../../src/disclosure/lawful-request.service
 import { buildDeclaredSchema } from '../../src/graphql/schema';
 import { issuePartnerToken } from '../../src/partners/partner.service';
 import { seedDemoData } from '../../src/seed/seed';
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { REGISTER, registration } from '../support/fixtures';
 
 const ROLES = ['anonymous', 'client', 'operator', 'dpo', 'partner', 'authority', 'analyst'] as const;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   // Some 300 requests from one address: the rate limits are another test's subject.
   server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
   schema = await buildDeclaredSchema();
-  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 3 });
+  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 3, passwordHashing: TEST_PASSWORD_HASHING });
   for (const role of ['operator', 'dpo', 'analyst'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
   const em = server.db.orm.em.fork();
   tokens.partner = (await issuePartnerToken(em, server.config.jwt, { contractId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { issueAuthorityToken } from '../../src/disclosure/lawful-request.service';
 import { issuePartnerToken } from '../../src/partners/partner.service';
 import { seedDemoData } from '../../src/seed/seed';
-import { codes, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/harness';
+import { codes, startTestServer, TEST_JWT_SECRET, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { REGISTER, registration } from '../support/fixtures';
 
 let server: TestServer;
@@ -13,7 +13,7 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 7 });
+  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 7, passwordHashing: TEST_PASSWORD_HASHING });
   const registered = await server.gql(REGISTER, { input: registration() });
   clientId = registered.body.data!.registerClient.clientId;
   tokens.client = registered.body.data!.registerClient.token;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { seedDemoData } from '../../src/seed/seed';
-import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { codes, type GraphQLResponse, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 
 let server: TestServer;
 let operator: string;
@@ -8,7 +8,7 @@ const SEEDED = 45;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await seedDemoData(server.db.orm.em.fork(), { count: SEEDED, seed: 11 });
+  await seedDemoData(server.db.orm.em.fork(), { count: SEEDED, seed: 11, passwordHashing: TEST_PASSWORD_HASHING });
   operator = await server.token({ sub: 'op-1', role: 'operator' });
 });
 afterAll(() => server.close());

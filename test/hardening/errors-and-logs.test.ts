@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, locatedError } from 'graphql';
-import { createFormatError, isDatabaseUnavailable, withoutValues } from '../../src/graphql/format-error';
+import { createFormatError, isDatabaseUnavailable, wholeSentences, withoutValues } from '../../src/graphql/format-error';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { scrubPostgresLine } from '../../src/logger';
 import { assignOrder, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
@@ -186,7 +186,9 @@ describe('the whole flow with canary values', () => {
 
   it('no error message carries a canary, a stack trace or SQL', () => {
     const errors = errorBodies.join('\n');
-    for (const value of CANARIES) expect(errors).not.toContain(value);
+    // A field name the caller typed is its own document, quoted back to it (never logged: see the log test).
+    expect(errors).toContain(`Cannot query field \\"${canary.unknownKey}\\" on type \\"Query\\".`);
+    for (const value of CANARIES.filter((v) => v !== canary.unknownKey)) expect(errors).not.toContain(value);
     expect(errors).not.toMatch(/\bat .+\.(js|ts):\d+|stacktrace|select |insert into|update "|client_order/i);
   });
 
@@ -212,6 +214,12 @@ describe('withoutValues and the formatter', () => {
     expect(withoutValues('Expected value of type "Int", found {iin: 870412300123}; oops', vocabulary)).toBe('Expected value of type "Int", found <value>.');
     expect(withoutValues("Unable to parse 'Zsecret' as DateTime", vocabulary)).toBe('Unable to parse <value> as DateTime');
     expect(withoutValues('Cannot query field "Zsecret" on type "Query".', vocabulary)).toBe('Cannot query field <value> on type "Query".');
+  });
+
+  it('a long message is cut after a whole sentence, or else after a whole word', () => {
+    expect(wholeSentences('One. Two three.', 10)).toBe('One.');
+    expect(wholeSentences('Onelongword twolongword', 15)).toBe('Onelongword…');
+    expect(wholeSentences('Short.', 10)).toBe('Short.');
   });
 
   it('an unexpected error is INTERNAL_SERVER_ERROR with a fixed message; its text goes neither out nor to the log', () => {

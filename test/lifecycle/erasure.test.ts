@@ -3,7 +3,7 @@ import { hashPassword } from '../../src/auth/password';
 import { ClientKind } from '../../src/clients/client.entity';
 import { DEPERSONALISED_ITEM_NAME } from '../../src/erasure/erasure.service';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { registerClient, scanDatabase } from './lifecycle-support';
 
 let server: TestServer;
@@ -39,7 +39,7 @@ const throttleRow = async (login: string) => {
  */
 async function loggedInCanary(kind: ClientKind = ClientKind.PERSON): Promise<{ canary: Canary; token: string; secrets: string[]; orderId: string; word: string }> {
   const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE', kind);
-  const passwordHash = await hashPassword(PASSWORD);
+  const passwordHash = await hashPassword(PASSWORD, TEST_PASSWORD_HASHING);
   await sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
   const login = await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD });
   expect(login.body.errors).toBeUndefined();

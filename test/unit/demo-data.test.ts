@@ -9,7 +9,7 @@ import {
 import { createRng, generateDemoClients, type DemoAddress, type DemoClient } from '../../src/seed/demo-data';
 import { seedDemoData } from '../../src/seed/seed';
 import * as v from '../../src/validation/validate';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { createTestDatabase, TEST_PASSWORD_HASHING, type TestDatabase } from '../support/harness';
 
 const clients = generateDemoClients(2000, 42);
 const persons = clients.filter((c) => c.kind === 'PERSON');
@@ -199,8 +199,8 @@ describe('seedDemoData on PostgreSQL', () => {
 
   beforeAll(async () => {
     [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    await seedDemoData(first.orm.em.fork(), { count: 40, seed: 5, now: NOW });
-    await seedDemoData(second.orm.em.fork(), { count: 40, seed: 5, now: NOW });
+    await seedDemoData(first.orm.em.fork(), { count: 40, seed: 5, now: NOW, passwordHashing: TEST_PASSWORD_HASHING });
+    await seedDemoData(second.orm.em.fork(), { count: 40, seed: 5, now: NOW, passwordHashing: TEST_PASSWORD_HASHING });
   });
   afterAll(() => Promise.all([first.drop(), second.drop()]));
 
@@ -216,6 +216,16 @@ describe('seedDemoData on PostgreSQL', () => {
       expect(a.length).toBeGreaterThan(0);
       expect({ table, rows: await rows(second, table) }).toEqual({ table, rows: a });
     }
+  });
+
+  it('the demo account has an order of each status, its paid one with the courier under contract, all with its own contacts', async () => {
+    const conn = first.orm.em.fork().getConnection();
+    const [account] = await conn.execute(`select id, phones, emails from client where login = 'demo.client'`);
+    const orders = await conn.execute(`select o.status, o.contact_phone, o.contact_email, c.number as contract from client_order o
+      left join contract c on c.partner_id = o.partner_id where o.client_id = ? order by o.created_at desc`, [account.id]);
+    expect(orders.map((o: Record<string, unknown>) => o.status)).toEqual(expect.arrayContaining(['NEW', 'PAID', 'COMPLETED', 'CANCELLED']));
+    expect(orders.filter((o: Record<string, unknown>) => o.contract === 'AG-2025/014').map((o: Record<string, unknown>) => o.status)).toContain('PAID');
+    for (const o of orders) expect([account.phones.includes(o.contact_phone), account.emails.includes(o.contact_email)]).toEqual([true, true]);
   });
 
   it('every seeded IIN, BIN, IBAN, phone, e-mail and entity requisite passes the API validators', async () => {
