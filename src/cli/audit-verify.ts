@@ -11,6 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../bootstrap';
 import { loadConfig } from '../config';
+import { formatHead, HEAD_FORMAT, parseHead } from '../disclosure/chain-head';
 import { verifyChain, type ChainVerdict, type ExpectedHead } from '../disclosure/disclosure-log';
 
 export const EXIT = { INTACT: 0, BROKEN: 1, NOT_RUN: 2 } as const;
@@ -27,9 +28,9 @@ export function parseExpectHead(args: readonly string[]): ExpectedHead | null {
   const { values } = parseArgs({ args: [...args], options: { 'expect-head': { type: 'string' } }, strict: true });
   const raw = values['expect-head'];
   if (raw === undefined) return null;
-  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(raw);
-  if (!match) throw new UsageError('--expect-head must be <seq>:<hash>, as printed by a successful run (e.g. 42:3f…, 64 hex digits)');
-  return { seq: Number(match[1]), hash: match[2]! };
+  const head = parseHead(raw);
+  if (!head) throw new UsageError(`--expect-head must be ${HEAD_FORMAT}`);
+  return head;
 }
 
 /** Verifies the chain on `em` and reports on `out`; returns the exit code. */
@@ -44,7 +45,7 @@ export async function auditVerify(em: EntityManager, args: readonly string[], ou
     return EXIT.NOT_RUN;
   }
   if (verdict.ok) {
-    out.log(`disclosure log intact: ${verdict.entries} entries, head ${verdict.entries}:${verdict.head}${expectedHead ? `, reaching the expected head ${expectedHead.seq}` : ''}`);
+    out.log(`disclosure log intact: ${verdict.entries} entries, head ${formatHead(verdict.entries, verdict.head)}${expectedHead ? `, reaching the expected head ${expectedHead.seq}` : ''}`);
     return EXIT.INTACT;
   }
   const { seq, id, reason } = verdict.brokenAt;

@@ -78,6 +78,39 @@ describe('the CLI verification', () => {
   });
 });
 
+const VERIFY = `query($head: String) { verifyDisclosureLog(expectHead: $head) { intact entries head brokenAtSeq brokenAtId reason verifiedAt } }`;
+
+describe("the DPO's verification through the API (verifyDisclosureLog)", () => {
+  it('runs the check of the CLI and returns the same head, which verifies when passed back', async () => {
+    const dpo = await dpoToken(server);
+    const cli = await run();
+    const { verifyDisclosureLog } = (await server.gql(VERIFY, {}, dpo)).body.data!;
+    expect(verifyDisclosureLog).toMatchObject({ intact: true, entries: 6, brokenAtSeq: null, brokenAtId: null, reason: null });
+    expect(cli.out[0]).toBe(`disclosure log intact: 6 entries, head ${verifyDisclosureLog.head}`);
+    expect((await server.gql(VERIFY, { head: verifyDisclosureLog.head }, dpo)).body.data!.verifyDisclosureLog.intact).toBe(true);
+  });
+
+  it('names the first broken link, and a head whose hash differs breaks there', async () => {
+    const dpo = await dpoToken(server);
+    const rows = await logRows(em());
+    const wrongHead = await server.gql(VERIFY, { head: `5:${rows[3]!.hash}` }, dpo);
+    expect(wrongHead.body.data!.verifyDisclosureLog).toMatchObject({ intact: false, entries: 4, head: null, brokenAtSeq: 5, brokenAtId: rows[4]!.id, reason: "hash is not the expected head's hash" });
+    await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = 3`);
+    try {
+      const tampered = await server.gql(VERIFY, {}, dpo);
+      expect(tampered.body.data!.verifyDisclosureLog).toMatchObject({ intact: false, entries: 2, brokenAtSeq: 3, brokenAtId: rows[2]!.id, reason: "hash does not match the entry's content" });
+    } finally {
+      await behindTheTriggers(server, `update disclosure_log set purpose = '${rows[2]!.purpose}' where seq = 3`);
+    }
+  });
+
+  it('a head that is not <seq>:<hash> is BAD_USER_INPUT naming expectHead, and nothing is verified', async () => {
+    const response = await server.gql(VERIFY, { head: '6:xyz' }, await dpoToken(server));
+    expect(response.body.data).toBeNull();
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expectHead' });
+  });
+});
+
 describe('tampering the chain alone cannot show', () => {
   it('a value smuggled into an entry\'s fields (outside the hashed path, category, access) is refused', async () => {
     const [row] = await logRows(em(), 'seq = 2');
