@@ -24,6 +24,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return kz ? `${formatDate(iso)} ${pad(kz.getUTCHours())}:${pad(kz.getUTCMinutes())}` : '';
 }
 
+/** The last Kazakhstan day an end instant still covers (an end is exclusive: 01.01.2100 00:00 → 31.12.2099). */
+export function formatLastDay(iso: string | null | undefined): string {
+  return iso ? formatDate(new Date(Date.parse(iso) - 1).toISOString()) : '';
+}
+
 /** A calendar day (YYYY-MM-DD, as the API gives dates) as dd.mm.yyyy. */
 export function formatDay(day: string | null | undefined): string {
   const match = day ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(day) : null;

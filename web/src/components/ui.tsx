@@ -165,9 +165,9 @@ export function Table({ caption, head, children }: { caption: string; head: read
         <caption>{caption}</caption>
         <thead>
           <tr>
-            {head.map((cell) => (
-              <th key={cell} scope="col">
-                {cell}
+            {head.map((cell, i) => (
+              <th key={`${i}-${cell}`} scope="col">
+                {cell || <span className="visually-hidden">{t.common.actions}</span>}
               </th>
             ))}
           </tr>

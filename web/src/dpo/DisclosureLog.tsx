@@ -3,7 +3,7 @@ import type { DisclosureFilter, LogVerification } from '../api';
 import { Copyable, ErrorNotice, Field, FormError, Loaded, Notice, Panel, Screen, Select, Table, useAction, useLoad } from '../components/ui';
 import { dayEnd, dayStart, formatDateTime, parseDay } from '../format';
 import { label, t } from '../i18n';
-import { categoriesOf, usePages } from '../subject/Disclosures';
+import { categoriesOf, recipientOf, usePages } from '../subject/Disclosures';
 import type { Page, Disclosure } from '../api';
 import { Id, isUuid, useConsole } from './common';
 
@@ -56,22 +56,26 @@ function Entries({ first, more }: { first: Page<Disclosure>; more: (next: string
   if (items.length === 0) return <p>{d.logNone}</p>;
   return (
     <>
-      <Table caption={d.logCaption} head={[d.seq, t.disclosures.at, d.recipientKind, t.disclosures.recipient, d.subjectId, t.disclosures.categories, d.purposes, d.operation]}>
+      <Table caption={d.logCaption} head={[d.seq, t.disclosures.at, t.disclosures.recipient, d.subjectId, t.disclosures.categories, d.purposes]}>
         {items.map((entry) => (
           <tr key={entry.id}>
             <td className="num">{entry.seq}</td>
             <td className="nowrap">{formatDateTime(entry.at)}</td>
-            <td>{label(t.enums.RecipientKind, entry.recipientKind)}</td>
-            <td>
-              <span lang="en">{entry.recipient}</span>
-            </td>
+            <td>{recipientOf(entry)}</td>
             <td>
               <Id id={entry.subjectId} />
             </td>
             <td>{categoriesOf(entry).join(', ') || t.common.none}</td>
-            <td>{label({ ...t.enums.ConsentPurpose, ...t.enums.DisclosurePurpose }, entry.purpose)}</td>
             <td>
-              <code>{entry.operationName ?? t.common.none}</code>
+              {label({ ...t.enums.ConsentPurpose, ...t.enums.DisclosurePurpose }, entry.purpose)}
+              {entry.operationName ? (
+                <>
+                  <br />
+                  <small className="muted">
+                    {d.operation}: <code>{entry.operationName}</code>
+                  </small>
+                </>
+              ) : null}
             </td>
           </tr>
         ))}

@@ -114,7 +114,7 @@ function Receipts() {
             <p>{d.receiptsNone}</p>
           ) : (
             <>
-              <Table caption={d.receiptsCaption} head={[d.erasedAt, d.receiptId, t.fields.clientId, d.basis, d.reference, '']}>
+              <Table caption={d.receiptsCaption} head={[d.erasedAt, d.receiptId, t.fields.clientId, d.basis, d.referenceShort, '']}>
                 {receipts.map((r) => (
                   <tr key={r.id}>
                     <td className="nowrap">{formatDateTime(r.erasedAt)}</td>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { LawfulRequest } from '../api';
 import { Choices, ErrorNotice, Facts, Field, FormError, Loaded, Notice, Panel, Screen, Table, useAction, useLoad } from '../components/ui';
-import { dayEnd, formatDateTime, formatDay, parseDay } from '../format';
+import { dayEnd, formatLastDay, formatDay, parseDay } from '../format';
 import { label, t } from '../i18n';
 import { isUuid, useConsole } from './common';
 import { Tokens } from './Tokens';
@@ -33,8 +33,10 @@ function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
             const subjectIds = subjects.split(/[\s,;]+/).filter((id) => id);
             if (subjectIds.some((id) => !isUuid(id))) throw new FormError(t.errors.idFormat);
             await api.registerLawfulRequest({ issuingBody: body, documentNumber: number, documentDate, legalBasis: basis, subjectIds, categories, expiresAt: dayEnd(lastDay) });
+            for (const clear of [setBody, setNumber, setDate, setBasis, setSubjects, setUntil]) clear('');
+            setCategories([]);
             onRegistered();
-            return d.registerRequest;
+            return d.requestRegistered;
           });
         }}
       >
@@ -46,7 +48,7 @@ function RegisterForm({ onRegistered }: { onRegistered: () => void }) {
         <Choices legend={d.categories} options={CATEGORIES} labels={t.enums.PiiCategory} value={categories} onChange={setCategories} />
         <Field label={d.expiresAt} value={until} onChange={setUntil} inputMode="numeric" placeholder={t.common.dateHint} required />
         <ErrorNotice error={action.error} />
-        {action.done ? <Notice>✓ {action.done}</Notice> : null}
+        {action.done ? <Notice>{action.done}</Notice> : null}
         <button type="submit" disabled={action.busy}>
           {d.registerRequest}
         </button>
@@ -66,7 +68,7 @@ function RequestDetail({ request, onChanged }: { request: LawfulRequest; onChang
           [d.legalBasis, request.legalBasis],
           [d.categories, request.categories.map((c) => label(t.enums.PiiCategory, c)).join(', ')],
           [d.subjectIds, <ul key="s" className="plain">{request.subjectIds.map((id) => <li key={id}><code className="break">{id}</code></li>)}</ul>],
-          [d.validUntil, formatDateTime(request.expiresAt)],
+          [d.expiresAt, formatLastDay(request.expiresAt)],
           [t.fields.status, inForce(request) ? d.active : d.expired],
         ]}
       />
@@ -100,17 +102,15 @@ export function LawfulRequests() {
               {requests.length === 0 ? (
                 <p>{d.requestsNone}</p>
               ) : (
-                <Table caption={d.requestsCaption} head={[d.issuingBody, d.documentNumber, d.documentDate, d.categories, d.subjects, d.validUntil, '']}>
+                <Table caption={d.requestsCaption} head={[d.issuingBody, d.documentNumber, d.categories, d.subjects, d.expiresAt, t.fields.status, '']}>
                   {requests.map((r) => (
                     <tr key={r.id}>
                       <td>{r.issuingBody}</td>
-                      <td>{r.documentNumber}</td>
-                      <td className="nowrap">{formatDay(r.documentDate)}</td>
+                      <td>{d.documentOf(r.documentNumber, formatDay(r.documentDate))}</td>
                       <td>{r.categories.map((c) => label(t.enums.PiiCategory, c)).join(', ')}</td>
                       <td>{d.subjectsCount(r.subjectIds.length)}</td>
-                      <td className="nowrap">
-                        {formatDateTime(r.expiresAt)} ({inForce(r) ? d.active : d.expired})
-                      </td>
+                      <td className="nowrap">{formatLastDay(r.expiresAt)}</td>
+                      <td>{inForce(r) ? d.active : d.expired}</td>
                       <td>
                         <button type="button" className="secondary" aria-label={`${d.open}: ${r.documentNumber}`} onClick={() => setOpenId(r.id)}>
                           {d.open}

@@ -25,14 +25,14 @@ function RegisterPartner({ onDone }: { onDone: () => void }) {
             setName('');
             setBin('');
             onDone();
-            return d.registerPartner;
+            return d.partnerRegistered;
           });
         }}
       >
         <Field label={d.partnerName} value={name} onChange={setName} required />
         <Field label={d.partnerBin} value={bin} onChange={setBin} inputMode="numeric" required />
         <ErrorNotice error={action.error} />
-        {action.done ? <Notice>✓ {action.done}</Notice> : null}
+        {action.done ? <Notice>{action.done}</Notice> : null}
         <button type="submit" disabled={action.busy}>
           {d.registerPartner}
         </button>
@@ -61,8 +61,10 @@ function RegisterContract({ partners, onDone }: { partners: readonly Partner[]; 
             const validTo = parseDay(to);
             if (!validFrom || !validTo) throw new FormError(t.errors.dateFormat);
             await api.registerContract({ partnerId, number, validFrom, validTo, categories, purposes });
+            for (const clear of [setNumber, setFrom, setTo]) clear('');
+            setCategories([]);
             onDone();
-            return d.registerContract;
+            return d.contractRegistered;
           });
         }}
       >
@@ -73,7 +75,7 @@ function RegisterContract({ partners, onDone }: { partners: readonly Partner[]; 
         <Choices legend={d.categories} options={CATEGORIES} labels={t.enums.PiiCategory} value={categories} onChange={setCategories} />
         <Choices legend={d.purposes} options={PURPOSES} labels={t.enums.ConsentPurpose} value={purposes} onChange={setPurposes} />
         <ErrorNotice error={action.error} />
-        {action.done ? <Notice>✓ {action.done}</Notice> : null}
+        {action.done ? <Notice>{action.done}</Notice> : null}
         <button type="submit" disabled={action.busy}>
           {d.registerContract}
         </button>

@@ -52,7 +52,7 @@ export function Tokens({
       {issued ? (
         <div className="issued">
           <Notice>{d.issued}</Notice>
-          <Copyable label={d.token} value={issued.token} />
+          <Copyable label={d.issuedToken} value={issued.token} />
           <p>
             {d.tokenId}: <code className="break">{issued.tokenId}</code>; {d.tokenExpiresAt}: {formatDateTime(issued.expiresAt)}
           </p>

@@ -1,10 +1,27 @@
 import { useState } from 'react';
-import { subject, type ConsentState, type OpenObligation, type WithdrawalRequest } from '../api';
+import { subject, type Consent, type ConsentState, type OpenObligation, type WithdrawalRequest } from '../api';
 import { ErrorNotice, Facts, Field, FormError, Loaded, Notice, Panel, Screen, Table, useAction, useLoad } from '../components/ui';
 import { formatDate, formatDateTime, formatDay, parseDay, shortId } from '../format';
 import { label, t } from '../i18n';
 
 const c = t.consent;
+
+const purposes = (list: readonly string[]) => list.map((p) => label(t.enums.ConsentPurpose, p)).join('; ');
+
+/** What a record changed against the one before: the purposes, and a withdrawal's date. */
+function changeOf(record: Consent, previous: Consent | undefined): string {
+  const parts: string[] = [];
+  if (!previous) parts.push(c.purposesAll(purposes(record.purposes)));
+  else {
+    const removed = previous.purposes.filter((p) => !record.purposes.includes(p));
+    const added = record.purposes.filter((p) => !previous.purposes.includes(p));
+    if (removed.length > 0) parts.push(c.purposesRemoved(purposes(removed)));
+    if (added.length > 0) parts.push(c.purposesAdded(purposes(added)));
+    if (removed.length === 0 && added.length === 0) parts.push(c.purposesSame);
+  }
+  if (record.kind === 'WITHDRAWAL_REQUESTED' && record.withdrawalEffectiveAt) parts.push(c.effectiveAtShort(formatDate(record.withdrawalEffectiveAt)));
+  return parts.join('; ');
+}
 
 function Obligations({ list }: { list: readonly OpenObligation[] }) {
   if (list.length === 0) return <p>{c.obligationsNone}</p>;
@@ -138,13 +155,13 @@ export function ConsentScreen() {
           <>
             <Current state={state} onChange={retry} />
             <Panel title={c.history}>
-              <Table caption={c.historyCaption} head={[c.recordedAt, c.event, c.status, c.purposes, c.channel, c.actor]}>
-                {state.history.map((record) => (
+              <Table caption={c.historyCaption} head={[c.recordedAt, c.event, c.status, c.change, c.channel, c.actor]}>
+                {state.history.map((record, i) => (
                   <tr key={record.id}>
                     <td className="nowrap">{formatDateTime(record.recordedAt)}</td>
                     <td>{label(t.enums.ConsentEventKind, record.kind)}</td>
                     <td>{label(t.enums.ConsentStatus, record.status)}</td>
-                    <td>{record.purposes.map((p) => label(t.enums.ConsentPurpose, p)).join('; ')}</td>
+                    <td>{changeOf(record, state.history[i - 1])}</td>
                     <td>{label(t.enums.ConsentChannel, record.channel)}</td>
                     <td>{label(t.enums.Actor, record.actor)}</td>
                   </tr>

@@ -3,7 +3,7 @@ import { subject } from '../api';
 import { ErrorNotice, Loading } from '../components/ui';
 import { Layout, type NavItem } from '../components/Layout';
 import { t } from '../i18n';
-import { SUBJECT_SCREENS, type SubjectScreen } from '../router';
+import { navigate, SUBJECT_SCREENS, type SubjectScreen } from '../router';
 import { ConsentScreen } from './ConsentScreen';
 import { Disclosures } from './Disclosures';
 import { Erasure } from './Erasure';
@@ -30,9 +30,10 @@ export function SubjectCenter({ screen }: { screen: SubjectScreen }) {
   }, []);
   useEffect(check, [check]);
 
-  const signedOut = (message: string | null) => {
+  const signedOut = (message: string) => {
     setNotice(message);
     setSession({ state: 'anonymous' });
+    navigate({ area: 'subject', screen: 'data' });
   };
 
   let content: ReactNode;
