@@ -180,15 +180,7 @@ export interface LawfulRequest {
   createdAt: string;
 }
 
-export interface RegisterLawfulRequestInput {
-  issuingBody: string;
-  documentNumber: string;
-  documentDate: string;
-  legalBasis: string;
-  subjectIds: string[];
-  categories: string[];
-  expiresAt: string;
-}
+export type RegisterLawfulRequestInput = Omit<LawfulRequest, 'id' | 'createdAt'>;
 
 export interface TokenRecord {
   tokenId: string;
@@ -225,14 +217,7 @@ export interface Partner {
   contracts: Contract[];
 }
 
-export interface RegisterContractInput {
-  partnerId: string;
-  number: string;
-  validFrom: string;
-  validTo: string;
-  categories: string[];
-  purposes: string[];
-}
+export type RegisterContractInput = Omit<Contract, 'id' | 'inForce'>;
 
 export interface DisclosureFilter {
   subjectId?: string;

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { DisclosureFilter, LogVerification } from '../api';
+import { categoriesOf, recipientOf, usePages } from '../components/Disclosures';
 import { Copyable, ErrorNotice, Field, FormError, Loaded, Notice, Panel, Screen, Select, Table, useAction, useLoad } from '../components/ui';
 import { dayEnd, dayStart, formatDateTime, parseDay } from '../format';
 import { label, t } from '../i18n';
-import { categoriesOf, recipientOf, usePages } from '../subject/Disclosures';
 import type { Page, Disclosure } from '../api';
 import { Id, isUuid, useConsole } from './common';
 
@@ -52,7 +52,7 @@ function Results({ filter }: { filter: DisclosureFilter }) {
 }
 
 function Entries({ first, more }: { first: Page<Disclosure>; more: (next: string) => Promise<Page<Disclosure>> }) {
-  const { items, action, showMore } = usePages(first, more);
+  const { items, footer } = usePages(first, more);
   if (items.length === 0) return <p>{d.logNone}</p>;
   return (
     <>
@@ -80,12 +80,7 @@ function Entries({ first, more }: { first: Page<Disclosure>; more: (next: string
           </tr>
         ))}
       </Table>
-      <ErrorNotice error={action.error} />
-      {showMore ? (
-        <button type="button" className="secondary" disabled={action.busy} onClick={showMore}>
-          {t.common.showMore}
-        </button>
-      ) : null}
+      {footer}
     </>
   );
 }
