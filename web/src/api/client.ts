@@ -58,7 +58,6 @@ export async function request<T>(document: string, variables: Record<string, unk
       method: 'POST',
       // The DPO's requests carry its token and never a subject's cookie.
       credentials: auth.kind === 'session' ? 'same-origin' : 'omit',
-      cache: 'no-store',
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
