@@ -16,6 +16,8 @@ export interface ChildStats {
   readonly peakRssBytes: number;
   /** V8 heap in use; after a full collection when asked with `?gc=1` (what is really retained). */
   readonly heapUsedBytes: number;
+  /** The monotonic clock in µs, the clock of a `--cpu-prof` profile's timestamps: marks a window in it. */
+  readonly monotonicUs: number;
 }
 
 export async function serveStats(statements: () => number): Promise<string> {
@@ -28,7 +30,13 @@ export async function serveStats(statements: () => number): Promise<string> {
     const rssBytes = process.memoryUsage.rss();
     // Children run with --expose-gc: a leak shows as heap that survives a full collection.
     if (req.url?.includes('gc=1')) global.gc?.();
-    const stats: ChildStats = { statements: statements(), rssBytes, peakRssBytes: Math.max(peak, rssBytes), heapUsedBytes: process.memoryUsage().heapUsed };
+    const stats: ChildStats = {
+      statements: statements(),
+      rssBytes,
+      peakRssBytes: Math.max(peak, rssBytes),
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      monotonicUs: Number(process.hrtime.bigint() / 1000n),
+    };
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(stats));
   });
@@ -37,5 +45,7 @@ export async function serveStats(statements: () => number): Promise<string> {
 }
 
 export function announce(ready: ChildReady): void {
+  // An orderly exit on SIGTERM, so that `--cpu-prof` writes its profile (a signal's default exit does not).
+  process.once('SIGTERM', () => process.exit(0));
   process.send?.(ready);
 }

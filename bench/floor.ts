@@ -1,9 +1,13 @@
-/** Scenario 5, the floor: scenario 1's SQL through `pg`, rows returned as JSON; no GraphQL, no policy. */
+/**
+ * The floor: a bare `node:http` handler with `pg`, rows returned as JSON; no GraphQL, no policy.
+ * `/?first=N` runs scenario 1's statements (scenario 5); `/shape?first=N` and `/shape?id=…` return
+ * the shapes' rows (bench/queries.ts), one statement each.
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { announce, serveStats } from './child';
-import { FLOOR_SQL } from './queries';
+import { FLOOR_SHAPE_SQL, FLOOR_SQL } from './queries';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -12,17 +16,25 @@ async function main(): Promise<void> {
     statements += 1;
     return (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
   };
+  const scenario5 = async (first: number): Promise<unknown> => {
+    const clients = await query(FLOOR_SQL.page, [first + 1]);
+    const ids = clients.slice(0, first).map((c) => c.id);
+    const orders = await query(FLOOR_SQL.orders, [ids, 20]);
+    const byClient = new Map<unknown, unknown[]>();
+    for (const order of orders) byClient.set(order.client_id, [...(byClient.get(order.client_id) ?? []), order]);
+    return clients.slice(0, first).map((c) => ({ ...c, orders: byClient.get(c.id) ?? [] }));
+  };
+  const shape = async (params: URLSearchParams): Promise<unknown> => {
+    const id = params.get('id');
+    if (id) return (await query(FLOOR_SHAPE_SQL.byId, [id]))[0] ?? null;
+    return query(FLOOR_SHAPE_SQL.list, [Number(params.get('first') ?? 100)]);
+  };
   const server = createServer((req, res) => {
-    const first = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('first') ?? 100);
+    const url = new URL(req.url ?? '/', 'http://x');
     (async () => {
-      const clients = await query(FLOOR_SQL.page, [first + 1]);
-      const ids = clients.slice(0, first).map((c) => c.id);
-      const orders = await query(FLOOR_SQL.orders, [ids, 20]);
-      const byClient = new Map<unknown, unknown[]>();
-      for (const order of orders) byClient.set(order.client_id, [...(byClient.get(order.client_id) ?? []), order]);
-      const body = clients.slice(0, first).map((c) => ({ ...c, orders: byClient.get(c.id) ?? [] }));
+      const data = url.pathname === '/shape' ? await shape(url.searchParams) : await scenario5(Number(url.searchParams.get('first') ?? 100));
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ data: body }));
+      res.end(JSON.stringify({ data }));
     })().catch(() => {
       res.statusCode = 500;
       res.end('{"error":"floor failed"}');

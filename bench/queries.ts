@@ -23,6 +23,43 @@ export const PARTNER_ORDERS = `query PartnerOrders($first: Int!) {
 /** Scenario 4: a client reads itself with its orders. */
 export const ME = `query Me { me { ${CLIENT_FIELDS} orders { ${ORDER_FIELDS} } } }`;
 
+/**
+ * The shapes a user compares (issue 9's table): names, IIN, phones, e-mails, IBANs, residence city,
+ * 3 orders each (test/ops/bench-queries.test.ts holds the selection to that list).
+ */
+const SHAPE_ORDER_FIELDS = 'id status amount createdAt';
+const SHAPE_CLIENT_FIELDS = `id surname firstName patronymic iin phones emails bankAccounts { iban } residenceAddress { city }
+  orders(first: 3) { ${SHAPE_ORDER_FIELDS} }`;
+
+/** The first `first` clients in the list's default order (creation time, then id). */
+export const SHAPE_LIST = `query ShapeList($first: Int!) { clients(first: $first) { edges { node { ${SHAPE_CLIENT_FIELDS} } } } }`;
+
+/** One client by id. */
+export const SHAPE_BY_ID = `query ShapeById($id: ID!) { client(id: $id) { ${SHAPE_CLIENT_FIELDS} } }`;
+
+/**
+ * The floor's one statement per shape: the same rows, shaped like the API's `node`s (the same keys,
+ * the amount as the API formats it, times as ISO strings), each client's newest 3 orders as JSON.
+ */
+const SHAPE_SELECT = `select c.id, c.surname, c.first_name as "firstName", c.patronymic, c.iin, c.phones, c.emails,
+         coalesce((select json_agg(json_build_object('iban', b->>'iban')) from jsonb_array_elements(c.bank_accounts) b), '[]') as "bankAccounts",
+         case when c.residence_address is null then null else json_build_object('city', c.residence_address->>'city') end as "residenceAddress",
+         coalesce(o.orders, '[]') as orders
+    from client c
+    left join lateral (
+      select json_agg(json_build_object(
+               'id', x.id, 'status', x.status,
+               'amount', case when x.amount_tiyn < 0 then '-' else '' end || (abs(x.amount_tiyn) / 100)::text || '.' || lpad((abs(x.amount_tiyn) % 100)::text, 2, '0'),
+               'createdAt', to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+             order by x.created_at desc, x.id desc) as orders
+        from (select id, status, amount_tiyn, created_at from client_order
+               where client_id = c.id order by created_at desc, id desc limit 3) x) o on true`;
+
+export const FLOOR_SHAPE_SQL = {
+  list: `${SHAPE_SELECT} order by c.created_at asc, c.id asc limit $1`,
+  byId: `${SHAPE_SELECT} where c.id = $1`,
+};
+
 /** Scenario 5: the floor runs scenario 1's statements (client page with consent states, orders) with `pg`. */
 export const FLOOR_SQL = {
   page: `select c.*, k.status as consent_status, k.operations, k.purposes

@@ -6,12 +6,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../errors';
 import { CLIENT_CURSOR_SORTS, decodeCursor, decodeRowCursor, encodeCursor, encodeRowCursor } from '../graphql/cursor';
-import { CLIENT_WITH_STATE_COLUMNS, clientWithState, consentInForceSql, LATEST_CONSENT, type ClientWithState } from '../graphql/loaders';
 import { placeholders } from '../db/sql';
 import { given } from '../validation/client-filter';
 import type { PiiCategory } from '../privacy/categories';
 import type { Basis } from '../privacy/policy';
-import { Client, ClientStatus } from './client.entity';
+import { ClientStatus } from './client.entity';
+import { readClientRows, type ClientReadSpec } from '../subjects/client-store';
+import type { ClientRecord } from '../subjects/records';
+import { consentInForceSql } from '../subjects/subject-state';
 import { ClientSortField, SortDirection, type ClientFilter, type ClientOrderBy } from './client.inputs';
 
 interface Condition {
@@ -102,7 +104,7 @@ function whereClause(conditions: Condition[]): Condition {
   return { sql: conditions.map((c) => `(${c.sql})`).join(' and '), params: conditions.flatMap((c) => c.params) };
 }
 
-export function cursorOf(client: Client, field: ClientSortField): string {
+export function cursorOf(client: Pick<ClientRecord, 'id' | 'createdAt'>, field: ClientSortField): string {
   const sort = CLIENT_CURSOR_SORTS[field];
   return sort.key === 'row' ? encodeRowCursor(sort, client.id) : encodeCursor(sort, client.createdAt.toISOString(), client.id);
 }
@@ -112,7 +114,8 @@ export async function fetchClientPage(
   query: ClientQuery,
   first: number,
   after: string | null | undefined,
-): Promise<{ clients: ClientWithState[]; hasNextPage: boolean }> {
+  spec: ClientReadSpec,
+): Promise<{ clients: ClientRecord[]; hasNextPage: boolean }> {
   const conditions = [...query.conditions];
   const op = query.sort.direction === SortDirection.ASC ? '>' : '<';
   const sort = CLIENT_CURSOR_SORTS[query.sort.field];
@@ -134,18 +137,13 @@ export async function fetchClientPage(
   }
   const where = whereClause(conditions);
   const dir = query.sort.direction === SortDirection.ASC ? 'asc' : 'desc';
-  // Rows and their consent state in one statement, so the page never mixes before and after.
-  const rows: Record<string, unknown>[] = await em.execute(
-    `select ${CLIENT_WITH_STATE_COLUMNS} from client c ${LATEST_CONSENT}
-      where ${where.sql} order by ${query.sort.expr} ${dir}, c.id ${dir} limit ?`,
-    [...where.params, first + 1 + (anchor === null ? 0 : 1)],
-  );
+  // Rows, their consent state and their nested lists in one statement: the page never mixes before and after.
+  const rows = await readClientRows(em, where, `${query.sort.expr} ${dir}, c.id ${dir}`, first + 1 + (anchor === null ? 0 : 1), spec);
   if (anchor !== null) {
     if (rows[0]?.id !== anchor) throw badInput('after', 'names a row that is not in this list (any more): start again without it');
     rows.shift();
   }
-  const clients = rows.slice(0, first).map((row) => clientWithState(em, row));
-  return { clients, hasNextPage: rows.length > first };
+  return { clients: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
 export async function countClients(em: EntityManager, query: ClientQuery): Promise<number> {

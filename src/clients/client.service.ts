@@ -6,7 +6,7 @@ import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { SELF_SERVICE_CHANNELS } from '../consent/consent.entity';
 import { apiError, badInput } from '../errors';
 import type { RequestOrigin } from '../graphql/context';
-import { loadSubjectState } from '../graphql/loaders';
+import { loadSubjectState } from '../subjects/subject-state';
 import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Client, ClientKind, ClientStatus, type BankAccount } from './client.entity';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput, notFound } from '../errors';
-import { loadSubjectState } from '../graphql/loaders';
+import { loadSubjectState } from '../subjects/subject-state';
 import { OPEN_ORDER_STATUSES, Order, OrderStatus } from '../orders/order.entity';
 import { statusInForce } from '../privacy/consent-state';
 import { decideRelation, type Caller } from '../privacy/decide';

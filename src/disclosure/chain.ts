@@ -1,16 +1,59 @@
 /**
- * The hash chain of the disclosure log. An entry's hash covers its every column and the previous
- * entry's hash, so changing, removing or reordering any entry breaks every later link.
+ * The hash chains of the disclosure log, one per recipient. An entry's hash covers its every column
+ * and the hash of its chain's previous entry, so changing, removing or reordering any entry breaks
+ * every later link of its chain. Chains are independent: appending to one never waits for another.
  */
 import { createHash } from 'node:crypto';
 import { PII_CATEGORIES } from '../privacy/categories';
-import type { DisclosedField, RecipientKind } from './disclosure.entity';
+import type { RecipientRef } from './batch';
+import { RecipientKind, type DisclosedField } from './disclosure.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The one chain of the log before chains were per recipient: its entries keep the version 1 hash,
+ * over their log-wide `seq`, which is also their position in it. Nothing new is written to it.
+ */
+export const LEGACY_CHAIN = 'legacy';
+
+/**
+ * The recipient's chain. A partner's requests and the DPO's off-system records for it share one, as
+ * do an authority's under one lawful request; an access export is the subject's own; other
+ * off-system recipients, named only by free text, share `other`.
+ */
+export function chainOf(recipient: RecipientRef, subjectId: string): string {
+  const id = (value: string | null): string => {
+    if (!value) throw new Error(`a ${recipient.kind} disclosure names no recipient id`);
+    return value;
+  };
+  switch (recipient.kind) {
+    case RecipientKind.PARTNER:
+      return `partner:${id(recipient.partnerId)}`;
+    case RecipientKind.AUTHORITY:
+      return `lawful-request:${id(recipient.lawfulRequestId)}`;
+    case RecipientKind.SUBJECT:
+      return `subject:${subjectId}`;
+    case RecipientKind.OTHER:
+      return 'other';
+  }
+}
+
+/** The class of the chains' advisory locks (`pg_advisory_xact_lock(CHAIN_LOCK, chainLockKey(chain))`). */
+export const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
+
+/**
+ * A chain's advisory lock key: 32 bits of the SHA-256 of its name. Two chains that collide only
+ * share a lock (their writes queue), never an entry; the unique (chain, chain_seq) keeps each linear.
+ */
+export function chainLockKey(chain: string): number {
+  return createHash('sha256').update(chain, 'utf8').digest().readInt32BE(0);
+}
 
 /** The chained content of an entry: every column except `hash`. */
 export interface ChainedEntry {
   readonly seq: number;
+  readonly chain: string;
+  readonly chainSeq: number;
   readonly id: string;
   readonly at: Date;
   readonly recipientKind: RecipientKind;
@@ -32,12 +75,13 @@ export interface ChainedEntry {
 
 /**
  * A fixed-order JSON array, so the serialisation does not depend on key order (jsonb reorders
- * object keys) or on how a driver returns a type (bigint as string, timestamps as Date).
+ * object keys) or on how a driver returns a type (bigint as string, timestamps as Date). Version 2
+ * adds the chain and the position in it; the legacy chain's entries keep version 1, as written.
  */
 export function canonical(entry: ChainedEntry): string {
+  const version = entry.chain === LEGACY_CHAIN ? ['kzpay-disclosure-v1', Number(entry.seq)] : ['kzpay-disclosure-v2', Number(entry.seq), entry.chain, Number(entry.chainSeq)];
   return JSON.stringify([
-    'kzpay-disclosure-v1',
-    Number(entry.seq),
+    ...version,
     entry.id,
     new Date(entry.at).toISOString(),
     entry.recipientKind,

@@ -1,16 +1,15 @@
 /**
- * Writing, reading and verifying the disclosure log. Appends take a transaction-scoped advisory
- * lock, so concurrent requests extend the chain one after another and it stays linear.
+ * Writing, reading and verifying the disclosure log. Each recipient has its own hash chain
+ * (src/disclosure/chain.ts); an append takes that chain's transaction-scoped advisory lock, so
+ * concurrent requests of one recipient extend its chain one after another and it stays linear,
+ * while other recipients' requests append to their own chains at the same time.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { PendingDisclosure } from './batch';
-import { entryHash, fieldsProblem, GENESIS_HASH, type ChainedEntry } from './chain';
+import { CHAIN_LOCK, chainLockKey, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
 import { revoked, stillInForce } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
-
-/** Arbitrary but fixed: the one advisory lock key that serialises appends to the chain. */
-export const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
 
 export interface RequestFacts {
   readonly operationName: string | null;
@@ -19,7 +18,7 @@ export interface RequestFacts {
 }
 
 const COLUMNS = [
-  'seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
+  'seq', 'chain', 'chain_seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
   'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
 ] as const;
 const ROW = `(${COLUMNS.map((c) => (c === 'fields' ? '?::jsonb' : '?')).join(', ')})`;
@@ -38,7 +37,18 @@ export function logTimeouts(limits: LogLimits): { lockTimeoutMs: number; stateme
   return { lockTimeoutMs: Math.min(LOCK_TIMEOUT_MS, deadline), statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, deadline) };
 }
 
-/** Appends a request's disclosures as one INSERT, chained after the current head. Throws if it cannot. */
+/** A chain's newest entry as the append reads it, with the log-wide positions reserved for the new ones. */
+interface HeadRow {
+  chain: string;
+  chain_seq: string | null;
+  hash: string | null;
+  seqs: string[];
+}
+
+/**
+ * Appends a request's disclosures as one INSERT, each chained after its recipient's current head.
+ * Throws if it cannot. Usually one chain; an access export per subject is one chain each.
+ */
 export async function appendDisclosures(
   em: EntityManager,
   pending: readonly PendingDisclosure[],
@@ -48,50 +58,68 @@ export async function appendDisclosures(
   if (pending.length === 0) return [];
   const at = options.at ?? new Date();
   const { lockTimeoutMs, statementTimeoutMs } = logTimeouts(options);
+  const byChain = new Map<string, PendingDisclosure[]>();
+  for (const p of pending) {
+    const chain = chainOf(p.recipient, p.subjectId);
+    byChain.set(chain, [...(byChain.get(chain) ?? []), p]);
+  }
+  // Always taken in ascending key order, so two requests that need the same chains cannot deadlock.
+  const lockKeys = [...new Set([...byChain.keys()].map(chainLockKey))].sort((a, b) => a - b);
   return em.fork().transactional(async (tx) => {
     // Fail fast rather than hold a response: an unavailable log withholds the data instead. Never
     // longer than the request's deadline, after which the answer is no longer awaited (P5).
-    await tx.execute(`set local lock_timeout = ${lockTimeoutMs}`);
-    await tx.execute(`set local statement_timeout = ${statementTimeoutMs}`);
-    await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+    await tx.execute(`select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
+    for (const key of lockKeys) await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK}, ${key})`);
     for (const recipient of new Set(pending.map((p) => p.recipient))) {
       if (!(await stillInForce(tx, recipient, at))) throw revoked();
     }
-    const [head]: Array<{ seq: string; hash: string }> = await tx.execute(`select seq, hash from disclosure_log order by seq desc limit 1`);
-    let seq = head ? Number(head.seq) : 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    // Read under the locks, in a statement of its own: its snapshot then sees every earlier append.
+    const chains = [...byChain];
+    const heads: HeadRow[] = await tx.execute(
+      `select c.chain, h.chain_seq, h.hash, array(select nextval('disclosure_log_seq_seq') from generate_series(1, c.n)) as seqs
+         from (values ${chains.map(() => '(?::text, ?::int)').join(', ')}) as c(chain, n)
+         left join lateral (select chain_seq, hash from disclosure_log d where d.chain = c.chain order by d.chain_seq desc limit 1) h on true`,
+      chains.flatMap(([chain, entries]) => [chain, entries.length]),
+    );
     const params: unknown[] = [];
     const written: LoggedDisclosure[] = [];
-    for (const p of pending) {
-      seq += 1;
-      const entry: ChainedEntry = {
-        seq,
-        id: randomUUID(),
-        at,
-        recipientKind: p.recipient.kind,
-        recipient: p.recipient.label,
-        partnerId: p.recipient.partnerId,
-        contractId: p.recipient.contractId,
-        lawfulRequestId: p.recipient.lawfulRequestId,
-        tokenId: p.recipient.tokenId,
-        actor: p.recipient.actor,
-        subjectId: p.subjectId,
-        fields: p.fields,
-        purpose: p.recipient.purpose,
-        legalBasis: p.recipient.legalBasis,
-        ...facts,
-        prevHash,
-      };
-      const hash = entryHash(entry);
-      params.push(
-        entry.seq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId, entry.lawfulRequestId,
-        entry.tokenId, entry.actor, entry.subjectId, JSON.stringify(entry.fields), entry.purpose, entry.legalBasis,
-        entry.operationName, entry.queryHash, entry.requestId, entry.prevHash, hash,
-      );
-      written.push({ ...entry, hash });
-      prevHash = hash;
+    for (const [chain, entries] of chains) {
+      const head = heads.find((h) => h.chain === chain)!;
+      let chainSeq = head.chain_seq === null ? 0 : Number(head.chain_seq);
+      let prevHash = head.hash ?? GENESIS_HASH;
+      for (const [i, p] of entries.entries()) {
+        chainSeq += 1;
+        const entry: ChainedEntry = {
+          seq: Number(head.seqs[i]),
+          chain,
+          chainSeq,
+          id: randomUUID(),
+          at,
+          recipientKind: p.recipient.kind,
+          recipient: p.recipient.label,
+          partnerId: p.recipient.partnerId,
+          contractId: p.recipient.contractId,
+          lawfulRequestId: p.recipient.lawfulRequestId,
+          tokenId: p.recipient.tokenId,
+          actor: p.recipient.actor,
+          subjectId: p.subjectId,
+          fields: p.fields,
+          purpose: p.recipient.purpose,
+          legalBasis: p.recipient.legalBasis,
+          ...facts,
+          prevHash,
+        };
+        const hash = entryHash(entry);
+        params.push(
+          entry.seq, entry.chain, entry.chainSeq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId,
+          entry.lawfulRequestId, entry.tokenId, entry.actor, entry.subjectId, JSON.stringify(entry.fields), entry.purpose, entry.legalBasis,
+          entry.operationName, entry.queryHash, entry.requestId, entry.prevHash, hash,
+        );
+        written.push({ ...entry, hash });
+        prevHash = hash;
+      }
     }
-    await tx.execute(`insert into disclosure_log (${COLUMNS.join(', ')}) values ${pending.map(() => ROW).join(', ')}`, params);
+    await tx.execute(`insert into disclosure_log (${COLUMNS.join(', ')}) values ${written.map(() => ROW).join(', ')}`, params);
     return written;
   });
 }
@@ -99,6 +127,8 @@ export async function appendDisclosures(
 /** A `disclosure_log` row as PostgreSQL returns it. */
 export interface LogRow {
   seq: string;
+  chain: string;
+  chain_seq: string;
   id: string;
   at: Date;
   recipient_kind: RecipientKind;
@@ -123,9 +153,12 @@ export interface LoggedDisclosure extends ChainedEntry {
   readonly hash: string;
 }
 
-function fromRow(row: LogRow): LoggedDisclosure {
+/** An entry as the chain hashes it, from its row. */
+export function entryOf(row: LogRow): LoggedDisclosure {
   return {
     seq: Number(row.seq),
+    chain: row.chain,
+    chainSeq: Number(row.chain_seq),
     id: row.id,
     at: new Date(row.at),
     recipientKind: row.recipient_kind,
@@ -183,57 +216,112 @@ export async function searchDisclosures(em: EntityManager, search: DisclosureSea
     `select * from disclosure_log ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc ${search.limit ? 'limit ?' : ''}`,
     search.limit ? [...params, search.limit] : params,
   );
-  return rows.map(fromRow);
+  return rows.map(entryOf);
 }
 
-export type ChainVerdict =
-  | { readonly ok: true; readonly entries: number; readonly head: string }
-  | { readonly ok: false; readonly entries: number; readonly brokenAt: { readonly seq: number; readonly id: string | null; readonly reason: string } };
+/** One chain's verification: its entries that verified, its head, and its first broken link if any. */
+export interface ChainReport {
+  readonly chain: string;
+  /** Entries verified before the first broken link (all of them when intact). */
+  readonly entries: number;
+  /** Position and hash of the last verified entry; null when none verified. */
+  readonly head: ChainHead | null;
+  readonly brokenAt: { readonly seq: number; readonly id: string | null; readonly reason: string } | null;
+  /** The expected head it was held to, if one was given. */
+  readonly expected: ChainHead | null;
+}
 
-/** A head (position and hash) recorded outside the database, so that cutting the newest entries shows. */
-export interface ExpectedHead {
+export interface LogVerdict {
+  readonly ok: boolean;
+  /** Entries verified, over every chain. */
+  readonly entries: number;
+  /** Every chain of the log, and every expected chain the log no longer has, by name. */
+  readonly chains: readonly ChainReport[];
+}
+
+/** A chain's head (position and hash), as verification prints it and as kept outside the database. */
+export interface ChainHead {
   readonly seq: number;
   readonly hash: string;
 }
 
 const PAGE = 1000;
 
+/** Walks one chain's entries in order, naming the first broken link. */
+class ChainWalk {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private entries = 0;
+  private head: ChainHead | null = null;
+  private brokenAt: ChainReport['brokenAt'] = null;
+
+  constructor(readonly chain: string, private readonly expected: ChainHead | null) {}
+
+  add(row: LogRow): void {
+    if (this.brokenAt) return;
+    const entry = entryOf(row);
+    const broken = (reason: string) => {
+      this.brokenAt = { seq: entry.chainSeq, id: entry.id, reason };
+    };
+    if (entry.chainSeq < this.expectedSeq) return broken("an entry below the chain's start (position under 1)");
+    if (entry.chainSeq !== this.expectedSeq) return broken(`entry ${this.expectedSeq} is missing (next entry is ${entry.chainSeq})`);
+    // A legacy entry's hash covers its seq, not chain_seq: the two must agree, or its place was changed.
+    if (this.chain === LEGACY_CHAIN && entry.seq !== entry.chainSeq) return broken('a legacy entry whose position is not its seq');
+    if (entry.prevHash !== this.prevHash) return broken('prev_hash is not the hash of the previous entry');
+    const problem = fieldsProblem(row.fields);
+    if (problem) return broken(`${problem}: content outside the hash`);
+    if (entryHash(entry) !== entry.hash) return broken("hash does not match the entry's content");
+    if (this.expected && entry.chainSeq === this.expected.seq && entry.hash !== this.expected.hash) return broken("hash is not the expected head's hash");
+    this.prevHash = entry.hash;
+    this.head = { seq: entry.chainSeq, hash: entry.hash };
+    this.expectedSeq += 1;
+    this.entries += 1;
+  }
+
+  report(): ChainReport {
+    const short = !this.brokenAt && this.expected && this.entries < this.expected.seq;
+    const brokenAt = short
+      ? {
+          seq: this.expected!.seq,
+          id: null,
+          reason: this.entries === 0
+            ? 'the log has no entry of this chain, which the expected head names: the chain was removed'
+            : `the chain ends at entry ${this.entries}, before the expected head: newer entries were removed`,
+        }
+      : this.brokenAt;
+    return { chain: this.chain, entries: this.entries, head: this.head, brokenAt, expected: this.expected };
+  }
+}
+
 /**
- * Walks the whole chain in order and names the first broken link: a gap in `seq` (an entry
- * removed), a `prev_hash` that is not the previous entry's hash (removed or reordered), a `hash`
- * that does not match the entry's content (changed), or content the hash does not cover. With an
- * expected head, the chain must also reach it and carry its hash there.
+ * Walks every chain in order (by chain, then position; 1000 rows at a time) and names each one's
+ * first broken link: a gap in its positions (an entry removed), a `prev_hash` that is not the
+ * previous entry's hash (removed or reordered), a `hash` that does not match the entry's content
+ * (changed), or content the hash does not cover. A chain given an expected head must also reach
+ * it and carry its hash there; an expected chain the log no longer has is broken too.
  */
-export async function verifyChain(em: EntityManager, expectedHead: ExpectedHead | null = null): Promise<ChainVerdict> {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let entries = 0;
-  // From the lowest seq there is, not from 1: a row slipped in below the chain's start is a break too.
-  let lastSeq: number | null = null;
+export async function verifyChains(em: EntityManager, expectedHeads: ReadonlyMap<string, ChainHead> = new Map()): Promise<LogVerdict> {
+  const reports: ChainReport[] = [];
+  let walk = null as ChainWalk | null;
+  let last: { chain: string; chainSeq: string } | null = null;
   for (;;) {
     const rows: LogRow[] = await em.getConnection().execute(
-      `select * from disclosure_log ${lastSeq === null ? '' : 'where seq > ?'} order by seq limit ${PAGE}`,
-      lastSeq === null ? [] : [lastSeq],
+      `select * from disclosure_log ${last ? 'where (chain, chain_seq) > (?, ?)' : ''} order by chain, chain_seq limit ${PAGE}`,
+      last ? [last.chain, last.chainSeq] : [],
     );
     for (const row of rows) {
-      const entry = fromRow(row);
-      const broken = (reason: string): ChainVerdict => ({ ok: false, entries, brokenAt: { seq: entry.seq, id: entry.id, reason } });
-      if (entry.seq < expectedSeq) return broken('an entry below the chain\'s start (seq under 1)');
-      if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (next entry is ${entry.seq})`);
-      if (entry.prevHash !== prevHash) return broken('prev_hash is not the hash of the previous entry');
-      const problem = fieldsProblem(row.fields);
-      if (problem) return broken(`${problem}: content outside the hash`);
-      if (entryHash(entry) !== entry.hash) return broken("hash does not match the entry's content");
-      if (expectedHead && entry.seq === expectedHead.seq && entry.hash !== expectedHead.hash) return broken("hash is not the expected head's hash");
-      prevHash = entry.hash;
-      lastSeq = entry.seq;
-      expectedSeq += 1;
-      entries += 1;
+      if (walk?.chain !== row.chain) {
+        if (walk) reports.push(walk.report());
+        walk = new ChainWalk(row.chain, expectedHeads.get(row.chain) ?? null);
+      }
+      walk.add(row);
+      last = { chain: row.chain, chainSeq: row.chain_seq };
     }
     if (rows.length < PAGE) break;
   }
-  if (expectedHead && entries < expectedHead.seq) {
-    return { ok: false, entries, brokenAt: { seq: expectedHead.seq, id: null, reason: `the log ends at entry ${entries}, before the expected head: newer entries were removed` } };
-  }
-  return { ok: true, entries, head: prevHash };
+  if (walk) reports.push(walk.report());
+  const present = new Set(reports.map((r) => r.chain));
+  for (const [chain, head] of expectedHeads) if (!present.has(chain)) reports.push(new ChainWalk(chain, head).report());
+  reports.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
+  return { ok: reports.every((r) => r.brokenAt === null), entries: reports.reduce((n, r) => n + r.entries, 0), chains: reports };
 }

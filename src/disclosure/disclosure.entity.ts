@@ -20,19 +20,33 @@ export interface DisclosedField {
 /**
  * One entry of the disclosure log (P5): what of one subject went to one recipient, never the
  * values. Append-only (database triggers refuse UPDATE, DELETE and TRUNCATE) and hash-chained
- * by `seq`: `hash` = SHA-256 of the canonical entry including `prevHash` (see chain.ts).
+ * per recipient: each `chain` (src/disclosure/chains.ts) is numbered 1, 2, 3, … by `chainSeq`,
+ * and `hash` = SHA-256 of the canonical entry including `prevHash`, the hash of the chain's
+ * previous entry (see chain.ts). `seq` orders the whole log, across chains.
  * Ids are plain columns, not foreign keys, so no cascade can ever rewrite an entry.
  */
 @Entity({ tableName: 'disclosure_log' })
 @Index({ properties: ['subjectId', 'at'] })
 @Index({ properties: ['at'] })
-// The chain starts at 1: nothing can be slipped in below it (verifyChain would name it anyway).
+// One entry per position: a chain cannot fork, whatever the locks do. Also where its head is read.
+@Unique({ properties: ['chain', 'chainSeq'] })
+// A chain starts at 1: nothing can be slipped in below it (verifyChains would name it anyway).
 @Check({ name: 'disclosure_log_seq_positive', expression: 'seq > 0' })
+@Check({ name: 'disclosure_log_chain_seq_positive', expression: 'chain_seq > 0' })
 export class DisclosureEntry {
   [OptionalProps]?: never;
 
-  @PrimaryKey({ type: new BigIntType('number'), autoincrement: false })
+  /** The log's order across chains, from a sequence: gaps where a write was rolled back. */
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   seq!: number;
+
+  /** The recipient's chain (`partner:<id>`, `lawful-request:<id>`, `subject:<id>`, `other`, or `legacy`). */
+  @Property({ type: 'text' })
+  chain!: string;
+
+  /** Position in its chain: 1, 2, 3, … without gaps. */
+  @Property({ type: new BigIntType('number') })
+  chainSeq!: number;
 
   @Property({ type: 'uuid' })
   @Unique()

@@ -19,9 +19,11 @@ export class DisclosedFieldType {
   @Field(() => String, { description: 'FULL or MASKED' }) access!: string;
 }
 
-@ObjectType('Disclosure', { description: 'One entry of the append-only, hash-chained disclosure log (P5)' })
+@ObjectType('Disclosure', { description: "One entry of the append-only disclosure log (P5), hash-chained in its recipient's chain" })
 export class DisclosureType {
-  @Field(() => Int, { description: 'Position in the chain' }) seq!: number;
+  @Field(() => Int, { description: 'Position in the whole log, across chains (newest highest; gaps possible); the paging key' }) seq!: number;
+  @Field(() => String, { description: "The recipient's hash chain: partner:<id>, lawful-request:<id>, subject:<id>, other, or legacy" }) chain!: string;
+  @Field(() => Int, { description: 'Position in its chain: 1, 2, 3, … without gaps' }) chainSeq!: number;
   @Field(() => ID) id!: string;
   @Field(() => Date) at!: Date;
   @Field(() => RecipientKind) recipientKind!: RecipientKind;

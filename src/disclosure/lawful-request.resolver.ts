@@ -1,6 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Client } from '../clients/client.entity';
-import type { ClientEdge } from '../clients/client.type';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { pageInfoOf, type ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
@@ -10,6 +10,8 @@ import { LawfulRequest } from './lawful-request.entity';
 import { issueAuthorityToken, listAuthorityTokens, registerLawfulRequest, revokeAuthorityToken, withdrawLawfulRequest } from './lawful-request.service';
 import { AuthoritySubjectConnection, LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
 import { uuid } from '../validation/validate';
+import { clientReadSpec } from '../graphql/selection';
+import { readClients } from '../subjects/client-store';
 
 @ArgsType()
 class AuthorityRequestSubjectsArgs {
@@ -60,7 +62,11 @@ export class LawfulRequestResolver {
   }
 
   @Query(() => AuthoritySubjectConnection, { description: "The subjects of the calling authority's lawful request, by id; personal fields as the request grants" })
-  async authorityRequestSubjects(@Args() args: AuthorityRequestSubjectsArgs, @Ctx() ctx: RequestContext): Promise<AuthoritySubjectConnection> {
+  async authorityRequestSubjects(
+    @Args() args: AuthorityRequestSubjectsArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<AuthoritySubjectConnection> {
     const recipient = ctx.privacy.recipient;
     if (!recipient?.inForce || !recipient.subjectIds) throw apiError('FORBIDDEN', 'The lawful request has expired', { reason: 'REQUEST_EXPIRED' });
     const first = pageSizeOf(ctx, args.first);
@@ -68,10 +74,13 @@ export class LawfulRequestResolver {
     const ids = [...recipient.subjectIds].sort().filter((id) => from === null || id > from);
     const page = ids.slice(0, first);
     const cursorOf = (id: string) => encodeRowCursor(SUBJECTS_BY_ID, id);
-    const clients = await ctx.loaders.client.loadMany(page);
-    const edges = clients.filter((c): c is Client => c instanceof Client).map((node) => ({ node, cursor: cursorOf(node.id) }) as unknown as ClientEdge);
+    const found = new Map((await readClients(ctx.em, page, clientReadSpec(info, ['edges', 'node'], null, ctx.config.limits.maxPageSize))).map((c) => [c.id, c]));
+    const edges = page.flatMap((id) => {
+      const node = found.get(id);
+      return node ? [{ node, cursor: cursorOf(id) } as unknown as ClientEdge] : [];
+    });
     // The page ends at its last id even if that client could not be loaded, so paging always moves on.
     const last = page.at(-1);
-    return { edges, pageInfo: { hasNextPage: ids.length > first, endCursor: last ? cursorOf(last) : null }, totalCount: recipient.subjectIds.size };
+    return { edges, pageInfo: { ...pageInfoOf(edges, ids.length > first, args.after), endCursor: last ? cursorOf(last) : null }, totalCount: recipient.subjectIds.size };
   }
 }

@@ -2,21 +2,19 @@ import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import type { PasswordReset } from '../auth/password-reset.entity';
 import type { SecurityEvent } from '../auth/security-event.entity';
 import type { Session } from '../auth/session.entity';
-import { Client } from '../clients/client.entity';
 import { ClientType } from '../clients/client.type';
-import { Consent } from '../consent/consent.entity';
 import { ExportedConsentType } from '../consent/consent.type';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
 import { ErasureReceiptType, ErasureRequestType } from '../erasure/erasure.type';
 import { apiError, notFound } from '../errors';
 import { principalOf, type RequestContext } from '../graphql/context';
-import { Order } from '../orders/order.entity';
 import { OrderType } from '../orders/order.type';
 import type { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { DisclosureType } from '../disclosure/disclosure.type';
 import { AccountPasswordResetType, AccountSecurityEventType, AccountSessionType } from './account-records.type';
 import { exportClientData, type DataExport } from './data-export';
 import { uuid } from '../validation/validate';
+import type { ClientRecord, ConsentRecord, OrderRecord } from '../subjects/records';
 
 /**
  * Everything held about one client. Personal fields go through the same Client and Order types,
@@ -26,9 +24,9 @@ import { uuid } from '../validation/validate';
 @ObjectType('DataExport')
 class DataExportType {
   @Field(() => Date) generatedAt!: Date;
-  @Field(() => ClientType) client!: Client;
-  @Field(() => [OrderType], { description: 'Orders linked to the client, newest first' }) orders!: Order[];
-  @Field(() => [ExportedConsentType], { description: 'The consent history with its evidence, oldest first (P2)' }) consents!: Consent[];
+  @Field(() => ClientType) client!: ClientRecord;
+  @Field(() => [OrderType], { description: 'Orders linked to the client, newest first' }) orders!: OrderRecord[];
+  @Field(() => [ExportedConsentType], { description: 'The consent history with its evidence, oldest first (P2)' }) consents!: ConsentRecord[];
   @Field(() => [ErasureRequestType]) erasureRequests!: ErasureRequest[];
   @Field(() => [ErasureReceiptType]) erasureReceipts!: ErasureReceipt[];
   @Field(() => [AccountSessionType], { description: 'Cookie sessions still held (expired ones are purged), oldest first' }) sessions!: Session[];
@@ -45,8 +43,6 @@ async function exportFor(ctx: RequestContext, clientId: string): Promise<DataExp
   exported.add(ctx);
   const data = await exportClientData(ctx.em, clientId, ctx.privacy.now);
   if (!data) throw notFound('Client');
-  // Field resolvers and the @pii guard read through the loaders: give them the snapshot's view.
-  ctx.loaders.prime({ client: data.client, state: data.subjectState });
   // Logged only once the export can be answered, so a failed export leaves no entry.
   ctx.privacy.exporting(clientId);
   return data;

@@ -8,21 +8,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PasswordReset } from '../auth/password-reset.entity';
 import { SecurityEvent } from '../auth/security-event.entity';
 import { Session } from '../auth/session.entity';
-import { Client } from '../clients/client.entity';
-import { Consent } from '../consent/consent.entity';
 import { DisclosureEntry } from '../disclosure/disclosure.entity';
 import { ErasureReceipt, ErasureRequest } from '../erasure/erasure.entity';
-import { loadSubjectState } from '../graphql/loaders';
-import type { SubjectState } from '../graphql/request-privacy';
-import { Order } from '../orders/order.entity';
+import { ALL_FIELDS, readClients } from '../subjects/client-store';
+import { readConsentsOfClients } from '../subjects/consent-store';
+import { readOrderPage } from '../subjects/order-store';
+import type { ClientRecord, ConsentRecord, OrderRecord } from '../subjects/records';
 
 export interface DataExport {
   readonly generatedAt: Date;
-  readonly client: Client;
+  /** The client with its privacy state, both from the snapshot. */
+  readonly client: ClientRecord;
   /** Orders still linked to the client, newest first (depersonalised ones link to no one). */
-  readonly orders: Order[];
+  readonly orders: OrderRecord[];
   /** The consent history, oldest first. */
-  readonly consents: Consent[];
+  readonly consents: ConsentRecord[];
   readonly erasureRequests: ErasureRequest[];
   readonly erasureReceipts: ErasureReceipt[];
   /** The account's sessions, reset tokens and security events, oldest first (times and kinds only reach the API). */
@@ -31,27 +31,23 @@ export interface DataExport {
   readonly securityEvents: SecurityEvent[];
   /** Who received which of the subject's personal data (P5), newest first. */
   readonly disclosures: DisclosureEntry[];
-  /** The privacy state in the same snapshot, for the @pii guard. */
-  readonly subjectState: SubjectState;
 }
 
 export async function exportClientData(em: EntityManager, clientId: string, now: Date): Promise<DataExport | null> {
   return em.fork().transactional(
     async (tx) => {
-      const client = await tx.findOne(Client, { id: clientId });
+      // Through this transaction's EntityManager: a read on the bare connection would leave the snapshot.
+      const [client] = await readClients(tx, [clientId], ALL_FIELDS);
       if (!client) return null;
-      const orders = await tx.find(Order, { client: clientId }, { orderBy: { createdAt: 'desc', id: 'desc' } });
-      const consents = await tx.find(Consent, { client: clientId }, { orderBy: { recordedAt: 'asc', id: 'asc' } });
+      const orders = await readOrderPage(tx, { clientId }, null, null, ALL_FIELDS);
+      const consents = (await readConsentsOfClients(tx, [clientId])).get(clientId) ?? [];
       const erasureRequests = await tx.find(ErasureRequest, { client: clientId }, { orderBy: { requestedAt: 'asc', id: 'asc' } });
       const erasureReceipts = await tx.find(ErasureReceipt, { client: clientId }, { orderBy: { erasedAt: 'asc', id: 'asc' } });
       const sessions = await tx.find(Session, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const passwordResets = await tx.find(PasswordReset, { client: clientId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const securityEvents = await tx.find(SecurityEvent, { client: clientId }, { orderBy: { at: 'asc', id: 'asc' } });
-      // Through this transaction's EntityManager: a read on the bare connection would leave the snapshot.
       const disclosures = await tx.find(DisclosureEntry, { subjectId: clientId }, { orderBy: { seq: 'desc' } });
-      // The same state the loaders read for every other path, in the same snapshot.
-      const subjectState = await loadSubjectState(tx, clientId);
-      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, disclosures, subjectState };
+      return { generatedAt: now, client, orders, consents, erasureRequests, erasureReceipts, sessions, passwordResets, securityEvents, disclosures };
     },
     { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
   );

@@ -46,12 +46,11 @@ export async function createRequestContext(args: {
   config: Config;
   log: Logger;
 }): Promise<RequestContext> {
-  const loaders = createLoaders(args.em);
-  return {
-    ...args,
-    loaders,
-    privacy: await requestPrivacyFor(args.principal, args.em, { load: (id) => loaders.subjectState.load(id), peek: (id) => loaders.knownState(id) }),
-  };
+  // The loaders ask the request's privacy for the partner it reads for, once that is known.
+  let privacy: RequestPrivacy | null = null;
+  const loaders = createLoaders(args.em, () => privacy?.partnerId ?? null);
+  privacy = await requestPrivacyFor(args.principal, args.em, (id) => loaders.subjectState.load(id));
+  return { ...args, loaders, privacy };
 }
 
 /** The principal of an authenticated request; shield rules have already checked it exists. */
@@ -71,5 +70,13 @@ export const DEFAULT_RECORDS_PAGE_SIZE = 50;
  */
 export function pageSizeOf(ctx: RequestContext, first: number, defaultSize: number = DEFAULT_PAGE_SIZE): number {
   const max = ctx.config.limits.maxPageSize;
-  return pageSize('first', first === defaultSize ? Math.min(first, max) : first, max);
+  // Null only for a size out of range, which pageSize then refuses.
+  return pageSizeFor(first, max, defaultSize) ?? pageSize('first', first, max);
+}
+
+/** pageSizeOf's answer without the refusal: null where it would refuse. */
+export function pageSizeFor(first: unknown, max: number, defaultSize: number = DEFAULT_PAGE_SIZE): number | null {
+  if (typeof first !== 'number') return null;
+  const size = first === defaultSize ? Math.min(first, max) : first;
+  return Number.isInteger(size) && size >= 1 && size <= max ? size : null;
 }

@@ -11,6 +11,7 @@ import {
   defaultFieldResolver,
   responsePathAsArray,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
@@ -18,6 +19,7 @@ import { PII_CATEGORIES, CATEGORY_DESCRIPTIONS, type PiiCategory } from '../priv
 import { applyMask, DEFAULT_MASK, MASK_KINDS, type MaskKind } from '../privacy/masking';
 import type { Decision } from '../privacy/decide';
 import type { RequestContext } from './context';
+import type { SubjectRef } from '../subjects/subject-state';
 
 export const PII_DIRECTIVE = 'pii';
 
@@ -63,9 +65,9 @@ function whenResolved(value: unknown, then: (v: unknown) => unknown): unknown {
 }
 
 /** Records a value served to a P5 recipient; null and empty lists disclose nothing. */
-function logServed(ctx: RequestContext, subjectId: string, path: string, category: PiiCategory, access: 'FULL' | 'MASKED', value: unknown): unknown {
+function logServed(ctx: RequestContext, subjectId: string, info: GraphQLResolveInfo, category: PiiCategory, access: 'FULL' | 'MASKED', value: unknown): unknown {
   if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) {
-    ctx.privacy.disclosed(subjectId, { path, category, access });
+    ctx.privacy.disclosed(subjectId, { path: responsePathAsArray(info.path).join('.'), category, access });
   }
   return value;
 }
@@ -73,45 +75,71 @@ function logServed(ctx: RequestContext, subjectId: string, path: string, categor
 /** Marks resolvers produced by the guard, so a test can prove every @pii field is wrapped. */
 export const PII_GUARDED = Symbol('pii-guarded');
 
-/** How to find the data subject of a parent object, per GraphQL type that has @pii fields. */
-export type SubjectLocator = (source: unknown) => string | null;
+/** Whose data the parent object of a @pii field is, with the state read beside it (null: depersonalised). */
+export type SubjectLocator = (source: unknown) => SubjectRef | null;
+
+/** A guarded field, decided once per request per (subject, category) and masked only when served masked. */
+interface GuardedField {
+  readonly category: PiiCategory;
+  readonly mask: MaskKind;
+  readonly fieldName: string;
+  /** The field's own resolver; null for a plain property, read directly. */
+  readonly resolve: GraphQLFieldResolver<unknown, RequestContext> | null;
+}
+
+function valueOf(field: GuardedField, source: unknown, args: Record<string, unknown>, ctx: RequestContext, info: GraphQLResolveInfo): unknown {
+  return field.resolve ? field.resolve(source, args, ctx, info) : ((source as Record<string, unknown>)[field.fieldName] ?? null);
+}
+
+function serve(
+  field: GuardedField,
+  decision: Decision,
+  subject: SubjectRef | null,
+  source: unknown,
+  args: Record<string, unknown>,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): unknown {
+  if (decision.access === 'FULL') {
+    const value = valueOf(field, source, args, ctx, info);
+    // Only logged requests (P5, access exports) pay for it; others keep the plain value.
+    if (!ctx.privacy.logsDisclosures || subject === null) return value;
+    return whenResolved(value, (v) => logServed(ctx, subject.id, info, field.category, 'FULL', v));
+  }
+  if (decision.access === 'MASKED' && field.mask !== 'HIDE') {
+    ctx.privacy.redact(info.path, field.category, 'MASKED', decision.reason);
+    return whenResolved(valueOf(field, source, args, ctx, info), (value) => {
+      const masked = applyMask(field.mask, value, source as Record<string, unknown>);
+      return subject === null ? masked : logServed(ctx, subject.id, info, field.category, 'MASKED', masked);
+    });
+  }
+  ctx.privacy.redact(info.path, field.category, 'HIDDEN', decision.reason);
+  return null;
+}
 
 export function applyPiiGuard(schema: GraphQLSchema, locators: Readonly<Record<string, SubjectLocator>>): GraphQLSchema {
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
-      const directive = getDirective(schema, field, PII_DIRECTIVE)?.[0];
-      if (!directive) return field;
+    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      const directive = getDirective(schema, config, PII_DIRECTIVE)?.[0];
+      if (!directive) return config;
       const locate = locators[typeName];
       if (!locate) throw new Error(`@pii on ${typeName}.${fieldName}, but ${typeName} has no subject locator`);
       const category = directive.category as PiiCategory;
-      const mask = (directive.mask as MaskKind | undefined) ?? DEFAULT_MASK[category];
-      const resolve = field.resolve ?? defaultFieldResolver;
-      const guarded: GraphQLFieldResolver<unknown, RequestContext> = (source, args, ctx, info) => {
-        const subjectId = locate(source);
-        const serve = (decision: Decision): unknown => {
-          if (decision.access === 'FULL') {
-            const value = resolve(source, args, ctx, info);
-            // Only logged requests (P5, access exports) pay for it; others keep the plain resolver result.
-            if (!ctx.privacy.logsDisclosures || subjectId === null) return value;
-            const path = responsePathAsArray(info.path).join('.');
-            return whenResolved(value, (v) => logServed(ctx, subjectId, path, category, 'FULL', v));
-          }
-          const path = responsePathAsArray(info.path).join('.');
-          if (decision.access === 'MASKED' && mask !== 'HIDE') {
-            ctx.privacy.redact(path, category, 'MASKED', decision.reason);
-            return whenResolved(resolve(source, args, ctx, info), (value) => {
-              const masked = applyMask(mask, value, source as Record<string, unknown>);
-              return subjectId === null ? masked : logServed(ctx, subjectId, path, category, 'MASKED', masked);
-            });
-          }
-          ctx.privacy.redact(path, category, 'HIDDEN', decision.reason);
-          return null;
-        };
-        const decision = ctx.privacy.decide(category, subjectId);
-        return decision instanceof Promise ? decision.then(serve) : serve(decision);
+      const field: GuardedField = {
+        category,
+        mask: (directive.mask as MaskKind | undefined) ?? DEFAULT_MASK[category],
+        fieldName,
+        resolve: config.resolve && config.resolve !== defaultFieldResolver ? config.resolve : null,
       };
-      Object.defineProperty(guarded, PII_GUARDED, { value: { category, mask } });
-      return { ...field, resolve: guarded };
+      const guarded: GraphQLFieldResolver<unknown, RequestContext> = (source, args, ctx, info) => {
+        const subject = locate(source);
+        const decision = ctx.privacy.decide(category, subject);
+        return decision instanceof Promise
+          ? decision.then((d) => serve(field, d, subject, source, args, ctx, info))
+          : serve(field, decision, subject, source, args, ctx, info);
+      };
+      Object.defineProperty(guarded, PII_GUARDED, { value: { category, mask: field.mask } });
+      return { ...config, resolve: guarded };
     },
   });
 }

@@ -1,8 +1,9 @@
 /**
- * The per-request side of the privacy decision: who is calling, the subjects' states loaded once
- * per request, the redactions to report in `extensions.redactions`, and, for partners and
- * authorities (P5), the grant and the disclosures to log.
+ * The per-request side of the privacy decision: who is calling, one decision per (subject state,
+ * category) for the whole request, the redactions to report in `extensions.redactions`, and, for
+ * partners and authorities (P5), the grant and the disclosures to log.
  */
+import type { Path } from 'graphql/jsutils/Path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { DisclosureBatch, type RecipientRef } from '../disclosure/batch';
@@ -11,44 +12,49 @@ import type { RequestFacts } from '../disclosure/disclosure-log';
 import { loadRecipient, subjectAccessRecipient, type Recipient } from '../disclosure/recipient';
 import { createServedLoader } from '../partners/served';
 import type { PiiCategory } from '../privacy/categories';
-import type { ConsentState } from '../privacy/consent-state';
-import { audienceOf, decide, mayReach, type Caller, type Decision, type Grant, type RedactionReason } from '../privacy/decide';
+import { audienceOf, decide, decideRelation, mayReach, type Caller, type Decision, type Grant, type RedactionReason, type Relation } from '../privacy/decide';
 import { POLICY } from '../privacy/policy';
+import type { SubjectRef, SubjectState } from '../subjects/subject-state';
 
-export interface SubjectState {
-  /** Changes with every change to the subject's row or consent (see loaders.ts): a read can check it was not overtaken. */
-  readonly version: string;
-  readonly erased: boolean;
-  readonly consent: ConsentState;
-}
+/** Where subject states come from when a value arrives without one (batched per request). */
+export type LoadState = (id: string) => Promise<SubjectState>;
 
-/** Where subject states come from: batched loads, and the ones already read with their rows. */
-export interface SubjectStates {
-  load(id: string): Promise<SubjectState>;
-  /** Synchronous: lets the guard decide without a Promise once a row's state is known. */
-  peek(id: string): SubjectState | undefined;
-}
-
+/**
+ * One entry per place in the response shape, category, access and reason: list indexes are `*`,
+ * and `count` says how many values there were withheld, so the report does not grow with the page.
+ */
 export interface Redaction {
-  readonly path: string;
+  readonly path: readonly string[];
   readonly category: PiiCategory;
   readonly access: 'MASKED' | 'HIDDEN';
   readonly reason: RedactionReason;
+  count: number;
 }
 
 const DEPERSONALISED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
 const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
 const NOTHING = new Set<PiiCategory>();
 
+/** A response path as its pattern: `clients.edges.*.node.phones` for every row of a page. */
+export function pathPattern(at: Path | undefined, ...below: string[]): string[] {
+  const segments: string[] = [];
+  for (let p = at; p; p = p.prev) segments.push(typeof p.key === 'number' ? '*' : p.key);
+  return segments.reverse().concat(below);
+}
+
 export class RequestPrivacy {
-  readonly redactions: Redaction[] = [];
+  private readonly redacted = new Map<string, Redaction>();
   /** Personal values served under P5 (or exported to the subject), written before the response leaves. */
   readonly disclosures = new DisclosureBatch();
   /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
   query: Omit<RequestFacts, 'requestId'> = { operationName: null, queryHash: null };
+  /** States loaded for values that came without one. */
   private readonly states = new Map<string, SubjectState>();
-  /** The partner's served subjects learned so far: the grant's subject set grows as they are looked up. */
+  /** Decisions made, per state read: each (subject, category) is decided once per request. */
+  private readonly decisions = new WeakMap<SubjectState, Map<string, Decision>>();
+  /** The partner's served subjects, from the rows read (their `served` flag) or looked up. */
   private readonly served = new Set<string>();
+  private readonly servedKnown = new Set<string>();
   private exportRecipient: RecipientRef | null = null;
   private readonly exported = new Set<string>();
   readonly caller: Caller | null;
@@ -57,7 +63,7 @@ export class RequestPrivacy {
 
   constructor(
     private readonly principal: Principal | null,
-    private readonly subjects: SubjectStates,
+    private readonly loadState: LoadState,
     /** Set for partners and authorities: the contract or lawful request behind the token. */
     readonly recipient: Recipient | null = null,
     /** Partners only: does the partner serve this client (batched per request)? */
@@ -69,31 +75,54 @@ export class RequestPrivacy {
     this.caller = principal ? { role: principal.role, clientId: principal.clientId, grant } : null;
   }
 
-  /** Synchronous once the subject's state is loaded, so most fields cost no extra Promise. */
-  decide(category: PiiCategory, subjectId: string | null): Decision | Promise<Decision> {
+  /** The partner this request reads for (P5.1), if any: reads then say whether it serves each client. */
+  get partnerId(): string | null {
+    return this.serves ? (this.recipient?.partnerId ?? null) : null;
+  }
+
+  /** Synchronous when the value came with its subject's state, as every read of the subject store does. */
+  decide(category: PiiCategory, subject: SubjectRef | null): Decision | Promise<Decision> {
     const caller = this.caller;
     if (!caller) return NO_ROLE;
-    if (subjectId === null) return DEPERSONALISED;
-    if (POLICY[audienceOf(caller, subjectId)].access[category] === 'HIDDEN') return NO_ROLE;
-    // Partners must also learn whether they serve the subject, which only load() does.
-    const known = this.states.get(subjectId) ?? (this.serves ? undefined : this.subjects.peek(subjectId));
-    if (known) return decide(category, caller, { id: subjectId, erased: known.erased }, known.consent, this.now);
-    return this.load(subjectId).then((state) => decide(category, caller, { id: subjectId, erased: state.erased }, state.consent, this.now));
+    if (subject === null) return DEPERSONALISED;
+    // Role first: a caller who could never see the category learns nothing about the subject's state.
+    if (POLICY[audienceOf(caller, subject.id)].access[category] === 'HIDDEN') return NO_ROLE;
+    const state = this.known(subject);
+    if (state) return this.decided(category, subject.id, state);
+    return this.load(subject.id).then((loaded) => this.decided(category, subject.id, loaded));
+  }
+
+  /** Whether the caller gets the subject's orders or consent history at all (decideRelation). */
+  decideRelation(relation: Relation, subject: SubjectRef): Decision | Promise<Decision> {
+    const caller = this.caller;
+    if (!caller) return NO_ROLE;
+    const state = this.known(subject);
+    if (state) return this.decided(relation, subject.id, state);
+    return this.load(subject.id).then((loaded) => this.decided(relation, subject.id, loaded));
   }
 
   /**
    * Whether a partner or authority may reach this subject at all (mayReach; root lookups answer
    * null otherwise); other roles are governed by the field decisions alone.
    */
-  async reaches(subjectId: string): Promise<boolean> {
+  async reaches(subject: SubjectRef): Promise<boolean> {
     if (!this.recipient) return true;
     if (!this.caller || !this.recipient.inForce) return false;
-    const state = await this.load(subjectId);
-    return mayReach(this.caller, { id: subjectId, erased: state.erased }, state.consent, this.now);
+    const state = this.known(subject) ?? (await this.load(subject.id));
+    return mayReach(this.caller, { id: subject.id, erased: state.erased }, state.consent, this.now);
   }
 
-  redact(path: string, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason): void {
-    this.redactions.push({ path, category, access, reason });
+  /** Reports a withheld or masked value at `at` (plus `below`, for a part of it not resolved on its own). */
+  redact(at: Path | undefined, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason, ...below: string[]): void {
+    const path = pathPattern(at, ...below);
+    const key = `${path.join('.')}|${category}|${access}|${reason}`;
+    const entry = this.redacted.get(key);
+    if (entry) entry.count += 1;
+    else this.redacted.set(key, { path, category, access, reason, count: 1 });
+  }
+
+  get redactions(): Redaction[] {
+    return [...this.redacted.values()];
   }
 
   /** Whether served values must be logged: under P5 (partner or authority), or in an access export. */
@@ -120,26 +149,50 @@ export class RequestPrivacy {
     else if (this.exportRecipient && this.exported.has(subjectId)) this.disclosures.add(this.exportRecipient, subjectId, field);
   }
 
-  private load(subjectId: string): Promise<SubjectState> {
-    return Promise.all([this.subjects.load(subjectId), this.lookUpServed(subjectId)]).then(([state]) => {
-      this.states.set(subjectId, state);
-      return state;
-    });
+  /** The state to decide on, if known without a read: the one read with the value, or one loaded earlier. */
+  private known(subject: SubjectRef): SubjectState | undefined {
+    if (subject.served !== undefined) this.learnServed(subject.id, subject.served);
+    // A partner must also know whether it serves the subject, which only a read tells.
+    if (this.serves && !this.servedKnown.has(subject.id)) return undefined;
+    return subject.state ?? this.states.get(subject.id);
   }
 
-  private async lookUpServed(subjectId: string): Promise<void> {
-    if (!this.serves || !this.recipient?.inForce || this.served.has(subjectId)) return;
-    if (await this.serves(subjectId)) this.served.add(subjectId);
+  private decided(what: PiiCategory | Relation, subjectId: string, state: SubjectState): Decision {
+    const caller = this.caller!;
+    let made = this.decisions.get(state);
+    if (!made) this.decisions.set(state, (made = new Map()));
+    let decision = made.get(what);
+    if (!decision) {
+      const subject = { id: subjectId, erased: state.erased };
+      decision =
+        what === 'ORDERS' || what === 'CONSENTS'
+          ? decideRelation(what, caller, subject, state.consent, this.now)
+          : decide(what, caller, subject, state.consent, this.now);
+      made.set(what, decision);
+    }
+    return decision;
+  }
+
+  private learnServed(subjectId: string, served: boolean): void {
+    this.servedKnown.add(subjectId);
+    if (served) this.served.add(subjectId);
+  }
+
+  private async load(subjectId: string): Promise<SubjectState> {
+    const [state, served] = await Promise.all([
+      this.states.get(subjectId) ?? this.loadState(subjectId),
+      this.serves && this.recipient?.inForce && !this.servedKnown.has(subjectId) ? this.serves(subjectId) : null,
+    ]);
+    if (served !== null) this.learnServed(subjectId, served);
+    else if (this.serves) this.servedKnown.add(subjectId);
+    this.states.set(subjectId, state);
+    return state;
   }
 }
 
 /** The request's privacy state; for partners and authorities, one query resolves their grant first. */
-export async function requestPrivacyFor(
-  principal: Principal | null,
-  em: EntityManager,
-  subjects: SubjectStates,
-): Promise<RequestPrivacy> {
+export async function requestPrivacyFor(principal: Principal | null, em: EntityManager, loadState: LoadState): Promise<RequestPrivacy> {
   const recipient = principal ? await loadRecipient(em, principal) : null;
   const served = recipient?.partnerId ? createServedLoader(em, recipient.partnerId) : null;
-  return new RequestPrivacy(principal, subjects, recipient, served ? (id) => served.load(id) : null);
+  return new RequestPrivacy(principal, loadState, recipient, served ? (id) => served.load(id) : null);
 }

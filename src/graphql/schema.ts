@@ -2,7 +2,6 @@ import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuthResolver } from '../auth/auth.resolver';
 import { applyShield } from '../auth/shield';
-import type { Client } from '../clients/client.entity';
 import { ClientConnectionResolver, ClientResolver } from '../clients/client.resolver';
 import { ConsentLifecycleResolver } from '../consent/consent-lifecycle.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
@@ -11,17 +10,18 @@ import { DataExportResolver } from '../export/data-export.resolver';
 import { DisclosureResolver } from '../disclosure/disclosure.resolver';
 import { DisclosureLogVerificationResolver } from '../disclosure/log-verification.resolver';
 import { LawfulRequestResolver } from '../disclosure/lawful-request.resolver';
-import type { Order } from '../orders/order.entity';
 import { OrderResolver } from '../orders/order.resolver';
 import { PartnerResolver } from '../partners/partner.resolver';
 import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
 import { StatisticsResolver } from '../statistics/statistics.resolver';
+import type { ClientRecord, OrderRecord } from '../subjects/records';
+import { withDirectResolvers } from './direct-resolvers';
 import { applyPiiGuard, PII_CATEGORY_MAPPING, piiDirective, type SubjectLocator } from './pii.directive';
 
 /** For each type with @pii fields: whose data is it? (null: depersonalised, nobody's any more) */
 export const SUBJECT_LOCATORS: Readonly<Record<string, SubjectLocator>> = {
-  Client: (source) => (source as Client).id,
-  Order: (source) => (source as Order).client?.id ?? null,
+  Client: (source) => (source as ClientRecord).subject,
+  Order: (source) => (source as OrderRecord).subject,
 };
 
 export interface SchemaOptions {
@@ -34,7 +34,7 @@ export interface SchemaOptions {
 
 /** The schema as declared, with directives but no enforcement (what `schema/schema.graphql` prints). */
 export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const built = await buildSchema({
     resolvers: [
       PrivacyPolicyResolver,
       AuthResolver,
@@ -57,6 +57,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
+  return withDirectResolvers(built);
 }
 
 export async function buildApiSchema(options: SchemaOptions = {}): Promise<GraphQLSchema> {

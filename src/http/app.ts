@@ -5,6 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -82,6 +83,8 @@ export async function startApp(options: {
     parseOptions: hardening.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No cache hints are set anywhere; on by default, it would wrap every field's resolver to read them.
+      ApolloServerPluginCacheControlDisabled(),
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
       ...(options.schema?.enforcement === false ? [] : [redactionsPlugin, disclosurePlugin]),
       errorStatusPlugin,

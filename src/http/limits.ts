@@ -5,7 +5,8 @@
  */
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { collectFields, type VariableValues } from '@graphql-tools/utils';
+import { collectFields } from '@graphql-tools/utils';
+import { variableValuesOf } from '../graphql/selection';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import {
@@ -194,9 +195,7 @@ function mutationWeightPlugin(rateLimiter: RateLimiter): ApolloServerPlugin {
           const root = schema.getMutationType();
           if (operation?.operation !== 'mutation' || !keys || !root) return;
           const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
-          // The typings describe graphql 17's variable record; on graphql 16 it reads the plain map it is given.
-          const variables = (request.variables ?? {}) as unknown as VariableValues;
-          const extra = collectFields(schema, fragments, variables, root, operation.selectionSet).fields.size - 1;
+          const extra = collectFields(schema, fragments, variableValuesOf(request.variables ?? {}), root, operation.selectionSet).fields.size - 1;
           if (extra <= 0) return;
           await rateLimiter.consume('ip', keys.ip, extra);
           if (keys.principal) await rateLimiter.consume('principal', keys.principal, extra);

@@ -1,17 +1,18 @@
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import type { FilterQuery } from '@mikro-orm/core';
-import { Client } from '../clients/client.entity';
 import { ClientType, PageInfo } from '../clients/client.type';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { formatTiyn } from './money';
-import { Order, OrderStatus } from './order.entity';
+import { OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
 import { placeOrder } from './order.service';
 import { OrderType } from './order.type';
-import { orderDecision, servedOrderPage } from './served-orders';
+import { orderDecision, orderSpec, servedOrderPage } from './served-orders';
 import { RELATION_CATEGORY } from '../privacy/decide';
 import { uuid } from '../validation/validate';
+import { notFound } from '../errors';
+import { readOrder } from '../subjects/order-store';
+import type { ClientRecord, OrderRecord } from '../subjects/records';
 
 @ObjectType('OrderEdge')
 class OrderEdge {
@@ -35,15 +36,15 @@ class OrdersArgs {
 @Resolver(() => OrderType)
 export class OrderResolver {
   @Query(() => OrderType, { nullable: true, description: "An order; a client sees only its own (others read as null)" })
-  async order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<Order | null> {
+  async order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<OrderRecord | null> {
     const principal = principalOf(ctx);
-    const order = await ctx.em.findOne(Order, { id: uuid('id', id) });
+    const order = await readOrder(ctx.em, uuid('id', id), orderSpec(ctx, info, []));
     if (!order) return null;
-    if (principal.role === 'client' && order.client?.id !== principal.sub) return null;
+    if (principal.role === 'client' && order.subject?.id !== principal.sub) return null;
     // The same decision as the client's order list: past its consent, an order is not served at all.
     const decision = await orderDecision(ctx, order);
     if (decision.access !== 'HIDDEN') return order;
-    ctx.privacy.redact(responsePathAsArray(info.path).join('.'), RELATION_CATEGORY, 'HIDDEN', decision.reason);
+    ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason);
     return null;
   }
 
@@ -51,20 +52,21 @@ export class OrderResolver {
   async orders(@Args() args: OrdersArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<OrderConnection> {
     const principal = principalOf(ctx);
     const first = pageSizeOf(ctx, args.first);
-    const where: FilterQuery<Order> = {};
-    if (principal.role === 'client') where.client = principal.sub;
-    if (args.status) where.status = args.status;
-    return (await servedOrderPage(ctx, where, first, args.after, info)) as unknown as OrderConnection;
+    const scope = { clientId: principal.role === 'client' ? principal.sub : undefined, status: args.status ?? undefined };
+    return (await servedOrderPage(ctx, scope, first, args.after, info)) as unknown as OrderConnection;
   }
 
   @Mutation(() => OrderType, { description: 'Place an order as the calling client (refused once consent is withdrawn or the client erased)' })
-  placeOrder(@Arg('input', () => PlaceOrderInput) input: PlaceOrderInput, @Ctx() ctx: RequestContext): Promise<Order> {
-    return placeOrder(ctx.em, principalOf(ctx).sub, input, ctx.privacy.now);
+  async placeOrder(@Arg('input', () => PlaceOrderInput) input: PlaceOrderInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<OrderRecord> {
+    const { id } = await placeOrder(ctx.em, principalOf(ctx).sub, input, ctx.privacy.now);
+    const order = await readOrder(ctx.em, id, orderSpec(ctx, info, []));
+    if (!order) throw notFound('Order');
+    return order;
   }
 
   @FieldResolver(() => String)
-  amount(@Root() order: Order): string {
-    return formatTiyn(order.amountTiyn);
+  amount(@Root() order: OrderRecord): string {
+    return formatTiyn(order.amountTiyn!);
   }
 
   @FieldResolver(() => String)
@@ -73,7 +75,7 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => ClientType, { nullable: true, description: 'Null once the client is erased (P4)' })
-  async client(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Client | null> {
-    return order.client ? ctx.loaders.client.load(order.client.id) : null;
+  async client(@Root() order: OrderRecord, @Ctx() ctx: RequestContext): Promise<ClientRecord | null> {
+    return order.subject ? ctx.loaders.client.load(order.subject.id) : null;
   }
 }

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, ClientStatus } from '../clients/client.entity';
 import { apiError, badInput } from '../errors';
-import { loadSubjectState } from '../graphql/loaders';
+import { loadSubjectState } from '../subjects/subject-state';
 import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';
 import { Order, OrderStatus } from './order.entity';

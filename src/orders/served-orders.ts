@@ -6,101 +6,111 @@
  * served one is logged as a disclosure like a personal field wherever the response carries it
  * (its edge, or the page's end cursor).
  */
-import { collectSubFields, type VariableValues } from '@graphql-tools/utils';
-import { getNamedType, responsePathAsArray, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../graphql/context';
-import type { FilterQuery } from '@mikro-orm/core';
-import { fetchOrderPage, type OrderPage } from './order-page';
-import type { Order } from './order.entity';
-import { decideRelation, grantOpensOrders, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
+import { decodeCursor, encodeCursor, ORDERS_BY_CREATED_AT } from '../graphql/cursor';
+import { selectedAt, subFields } from '../graphql/selection';
+import { grantOpensOrders, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
+import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
+import type { OrderRecord } from '../subjects/records';
+import { pageInfoOf, type PageInfo } from '../clients/client.type';
 
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
 
 const ERASED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
 const ANONYMOUS: Decision = { access: 'FULL', reason: null };
+const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
+
+export interface OrderPage {
+  edges: Array<{ node: OrderRecord; cursor: string }>;
+  pageInfo: PageInfo;
+}
 
 /** Whether this order is served to the caller: its client's orders are (decideRelation). */
-export async function orderDecision(ctx: RequestContext, order: Order): Promise<Decision> {
+export function orderDecision(ctx: RequestContext, order: OrderRecord): Decision | Promise<Decision> {
   const caller = ctx.privacy.caller;
-  if (!caller) return { access: 'HIDDEN', reason: 'ROLE' };
+  if (!caller) return NO_ROLE;
   // A depersonalised order (P4) has no subject left: an anonymous accounting record for staff,
   // and nothing a partner or authority has a grant for.
-  if (!order.client) return caller.grant ? ERASED : ANONYMOUS;
-  const id = order.client.id;
-  // The client row is what `Order.client` serves next, and it carries the subject's state: read
-  // first, so reaches() (which adds the client to the partner's served set, which decideRelation's
-  // grant reads) finds that state instead of reading it again.
-  await ctx.loaders.client.load(id);
-  await ctx.privacy.reaches(id);
-  const state = await ctx.loaders.subjectState.load(id);
-  return decideRelation('ORDERS', caller, { id, erased: state.erased }, state.consent, ctx.privacy.now);
+  if (!order.subject) return caller.grant ? ERASED : ANONYMOUS;
+  return ctx.privacy.decideRelation('ORDERS', order.subject);
+}
+
+/** The store's read of the orders a field returns, shaped by what the query selects of them at `path`. */
+export function orderSpec(ctx: RequestContext, info: GraphQLResolveInfo, path: readonly string[]): OrderReadSpec {
+  return { fields: new Set(selectedAt(info, path).map((s) => s.name)), partnerId: ctx.privacy.partnerId };
+}
+
+const cursorOf = (order: OrderRecord): string => encodeCursor(ORDERS_BY_CREATED_AT, order.createdAt.toISOString(), order.id);
+
+function positionAfter(after: string | null | undefined): { createdAt: Date; id: string } | null {
+  if (!after) return null;
+  const [key, id] = decodeCursor(after, ORDERS_BY_CREATED_AT);
+  return { createdAt: new Date(key), id };
 }
 
 /**
- * A keyset page of the orders `where` selects with the withheld ones skipped, so `first` counts
+ * A keyset page of the orders in `scope` with the withheld ones skipped, so `first` counts
  * served orders and `endCursor`/`hasNextPage` continue after the last served one.
  */
-export async function servedOrderPage(ctx: RequestContext, where: FilterQuery<Order>, first: number, after: string | null | undefined, info: GraphQLResolveInfo): Promise<OrderPage> {
-  const path = responsePathAsArray(info.path).join('.');
+export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, first: number, after: string | null | undefined, info: GraphQLResolveInfo): Promise<OrderPage> {
   const caller = ctx.privacy.caller;
   // A grant without ORDER_CONTACT opens no order: nothing to scan, and nothing said about how many there are.
   if (!caller || (caller.grant && !grantOpensOrders(caller))) {
-    ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', 'SCOPE');
-    return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', 'SCOPE', 'edges');
+    return { edges: [], pageInfo: pageInfoOf([], false, after) };
   }
-  const served: OrderPage['edges'] = [];
+  const spec = orderSpec(ctx, info, ['edges', 'node']);
+  const served: OrderRecord[] = [];
   /** Each withheld order's reason, and how many served orders come before it. */
   const withheld: Array<{ reason: RedactionReason; after: number }> = [];
-  let cursor = after;
+  let position = positionAfter(after);
   let batch = first + 1;
   let more = true;
   while (served.length <= first && more) {
-    const page = await fetchOrderPage(ctx.em, where, batch, cursor);
-    const decisions = await Promise.all(page.edges.map((edge) => orderDecision(ctx, edge.node)));
-    page.edges.forEach((edge, i) => {
-      const decision = decisions[i]!;
+    const rows = await readOrderPage(ctx.em, scope, position, batch + 1, spec);
+    more = rows.length > batch;
+    const scanned = more ? rows.slice(0, batch) : rows;
+    for (const order of scanned) {
+      const made = orderDecision(ctx, order);
+      const decision = made instanceof Promise ? await made : made;
       if (decision.access === 'HIDDEN') withheld.push({ reason: decision.reason, after: served.length });
-      else served.push(edge);
-    });
-    more = page.pageInfo.hasNextPage;
-    cursor = page.pageInfo.endCursor;
+      else served.push(order);
+    }
+    const last = scanned.at(-1);
+    if (last) position = { createdAt: last.createdAt, id: last.id };
     batch = Math.min(batch * 2, MAX_SCAN_BATCH);
   }
   const hasNextPage = served.length > first;
-  const edges = served.slice(0, first);
+  const edges = served.slice(0, first).map((node) => ({ node, cursor: cursorOf(node) }));
   // One redaction per reason at the list, as Client.orders reports a withheld list; only for
   // orders before this page's end, so the next page does not report them again.
   const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
-  for (const reason of reasons) ctx.privacy.redact(`${path}.edges`, RELATION_CATEGORY, 'HIDDEN', reason);
+  for (const reason of reasons) ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', reason, 'edges');
   const last = edges.at(-1);
   if (ctx.privacy.logsDisclosures) {
     // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
-    const disclose = (order: Order, at: string) => ctx.privacy.disclosed(order.client!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
-    const { edgesKeys, endCursorKeys } = selectedKeys(info);
+    const path = responsePathAsArray(info.path).join('.');
+    const disclose = (order: OrderRecord, at: string) => ctx.privacy.disclosed(order.subject!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
+    const { edgesKeys, startCursorKeys, endCursorKeys } = selectedKeys(info);
     for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
+    if (edges[0]) for (const startCursorKey of startCursorKeys) disclose(edges[0].node, `${path}.${startCursorKey}`);
     if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
   }
-  return { edges, pageInfo: { hasNextPage, endCursor: last?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNextPage, after) };
 }
 
 /**
- * The response keys (aliases) under which `edges` and `pageInfo { endCursor }` are selected,
- * fragments and @skip/@include applied: an order is disclosed only where the response carries it,
- * so the log claims no more.
+ * The response keys (aliases) under which `edges` and `pageInfo { startCursor endCursor }` are
+ * selected, fragments and @skip/@include applied: an order is disclosed only where the response
+ * carries it, so the log claims no more.
  */
-function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; endCursorKeys: string[] } {
-  // The typings describe graphql 17's variable record; on graphql 16 it reads the plain map it is given.
-  const variables = info.variableValues as unknown as VariableValues;
-  const subFields = (type: GraphQLObjectType, nodes: FieldNode[]) =>
-    [...collectSubFields(info.schema, info.fragments, variables, type, nodes).fields].map(([key, fieldNodes]) => ({ key, name: fieldNodes[0]!.name.value, fieldNodes }));
-  const connection = getNamedType(info.returnType) as GraphQLObjectType;
-  const pageInfo = getNamedType(connection.getFields().pageInfo!.type) as GraphQLObjectType;
-  const selected = subFields(connection, [...info.fieldNodes]);
-  return {
-    edgesKeys: selected.filter((f) => f.name === 'edges').map((f) => f.key),
-    endCursorKeys: selected
+function selectedKeys(info: GraphQLResolveInfo): { edgesKeys: string[]; startCursorKeys: string[]; endCursorKeys: string[] } {
+  const selected = selectedAt(info, []);
+  const cursorKeys = (name: string) =>
+    selected
       .filter((f) => f.name === 'pageInfo')
-      .flatMap((f) => subFields(pageInfo, f.fieldNodes).filter((g) => g.name === 'endCursor').map((g) => `${f.key}.${g.key}`)),
-  };
+      .flatMap((f) => subFields(info, f.type as GraphQLObjectType, f.nodes).filter((g) => g.name === name).map((g) => `${f.key}.${g.key}`));
+  return { edgesKeys: selected.filter((f) => f.name === 'edges').map((f) => f.key), startCursorKeys: cursorKeys('startCursor'), endCursorKeys: cursorKeys('endCursor') };
 }

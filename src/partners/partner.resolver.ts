@@ -92,6 +92,6 @@ export class PartnerResolver {
     const principal = principalOf(ctx);
     if (!ctx.privacy.recipient?.inForce || !principal.partnerId) throw apiError('FORBIDDEN', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' });
     const first = pageSizeOf(ctx, args.first);
-    return (await servedOrderPage(ctx, { partner: principal.partnerId }, first, args.after, info)) as unknown as OrderConnection;
+    return (await servedOrderPage(ctx, { partnerId: principal.partnerId }, first, args.after, info)) as unknown as OrderConnection;
   }
 }

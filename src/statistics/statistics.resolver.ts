@@ -1,5 +1,6 @@
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
+import { readStatistics, type StatisticCount } from '../subjects/statistics-store';
 
 /** Cells smaller than this are suppressed, so a count never points at a person (P1: anonymous data). */
 export const MIN_CELL = 5;
@@ -17,19 +18,17 @@ class Statistics {
   @Field(() => [StatisticCell]) ordersByStatus!: StatisticCell[];
 }
 
-async function cells(ctx: RequestContext, sql: string): Promise<StatisticCell[]> {
-  const rows = await ctx.em.getConnection().execute<{ key: string; n: string }[]>(sql);
-  return rows.map((r) => ({ key: r.key, count: Number(r.n) >= MIN_CELL ? Number(r.n) : null }));
-}
+const suppressed = (counts: StatisticCount[]): StatisticCell[] => counts.map(({ key, count }) => ({ key, count: count >= MIN_CELL ? count : null }));
 
 @Resolver()
 export class StatisticsResolver {
   @Query(() => Statistics)
   async statistics(@Ctx() ctx: RequestContext): Promise<Statistics> {
+    const counts = await readStatistics(ctx.em);
     return {
-      clientsByKind: await cells(ctx, 'select kind as key, count(*) as n from client group by kind order by kind'),
-      clientsByStatus: await cells(ctx, 'select status as key, count(*) as n from client group by status order by status'),
-      ordersByStatus: await cells(ctx, 'select status as key, count(*) as n from client_order group by status order by status'),
+      clientsByKind: suppressed(counts.clientsByKind),
+      clientsByStatus: suppressed(counts.clientsByStatus),
+      ordersByStatus: suppressed(counts.ordersByStatus),
     };
   }
 }

@@ -15,12 +15,12 @@ afterAll(() => server.close());
 
 const PAGE = `query($first: Int!, $after: String, $orderBy: ClientOrderBy, $filter: ClientFilter) {
   clients(first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id kind surname createdAt } }
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id kind surname createdAt } }
   }
 }`;
 
 const ORDERS = `query($first: Int!, $after: String, $status: OrderStatus) {
-  orders(first: $first, after: $after, status: $status) { pageInfo { hasNextPage endCursor } edges { cursor node { id status createdAt } } }
+  orders(first: $first, after: $after, status: $status) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id status createdAt } } }
 }`;
 
 /** A cursor as this API would encode it, with any sort name, key and id. */
@@ -46,6 +46,10 @@ async function walk(first: number, orderBy?: Record<string, string>, filter?: Re
     expect(response.body.errors).toBeUndefined();
     const connection: any = response.body.data!.clients;
     expect(connection.totalCount).toBe(total);
+    // Relay's PageInfo: the first and last edges' cursors, and whether the page came after a cursor.
+    expect(connection.pageInfo.startCursor).toBe(connection.edges[0]?.cursor ?? null);
+    expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null);
+    expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
     seen.push(...connection.edges.map((e: { node: any }) => e.node));
     if (!connection.pageInfo.hasNextPage) return seen;
     after = connection.pageInfo.endCursor;

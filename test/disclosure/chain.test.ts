@@ -1,80 +1,110 @@
 /**
- * The log is a hash chain: concurrent requests extend it linearly, and a row changed or removed
- * behind the triggers' back (superuser, triggers disabled) is named by the verification.
+ * The log is one hash chain per recipient: concurrent requests extend each chain linearly, and a
+ * row changed or removed behind the triggers' back (superuser, triggers disabled) is named by the
+ * verification, in its own chain, while the other chains still verify.
  */
 import { entryHash } from '../../src/disclosure/chain';
-import type { RecipientKind } from '../../src/disclosure/disclosure.entity';
-import { verifyChain } from '../../src/disclosure/disclosure-log';
+import { entryOf, verifyChains, type ChainReport } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient } from '../support/canaries';
 import { startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract } from './support';
+import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract } from './support';
 
 const QUERY = `{ partnerOrders(first: 20) { edges { node { contactPhone client { fullName phones } } } } }`;
 
 let server: TestServer;
-let token: string;
+/** Partner A serves three clients (three entries a request), partner B two. */
+const partners: Array<{ chain: string; token: string; served: number }> = [];
 
 beforeAll(async () => {
   server = await startTestServer();
   const dpo = await dpoToken(server);
-  const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
   const em = server.db.orm.em.fork();
-  for (let i = 0; i < 3; i++) await assignOrder(em, await createCanaryClient(em, 'ACTIVE'), partner.partnerId);
-  ({ token } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
+  for (const served of [3, 2]) {
+    const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    for (let i = 0; i < served; i++) await assignOrder(em, await createCanaryClient(em, 'ACTIVE'), partner.partnerId);
+    const { token } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    partners.push({ chain: partnerChain(partner.partnerId), token, served });
+  }
 });
 afterAll(() => server.close());
 
 const em = () => server.db.orm.em.fork();
+const chainA = () => partners[0]!.chain;
+const chainB = () => partners[1]!.chain;
+const reportOf = (chains: readonly ChainReport[], chain: string) => chains.find((c) => c.chain === chain);
 
-
-it('20 concurrent partner requests each write one batch, and the chain stays linear and valid', async () => {
-  const responses = await Promise.all(Array.from({ length: 20 }, () => server.gql(QUERY, {}, token)));
+it('20 concurrent requests of two partners: each partner\'s chain is linear and valid, and the log\'s order runs across both', async () => {
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => server.gql(QUERY, {}, partners[i % 2]!.token)));
   for (const r of responses) expect(r.body.errors).toBeUndefined();
-  const rows = await logRows(em());
-  expect(rows).toHaveLength(20 * 3);
-  expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
-  expect(new Set(rows.map((r) => r.request_id)).size).toBe(20);
-  for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
-  expect(await verifyChain(em())).toMatchObject({ ok: true, entries: 60 });
+  for (const { chain, served } of partners) {
+    const rows = await logRows(em(), 'chain = ?', [chain]);
+    expect(rows).toHaveLength(10 * served);
+    expect(rows.map((r) => Number(r.chain_seq))).toEqual(rows.map((_, i) => i + 1));
+    expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(10);
+  }
+  const all = await logRows(em());
+  expect(new Set(all.map((r) => r.seq)).size).toBe(50);
+  const verdict = await verifyChains(em());
+  expect(verdict).toMatchObject({ ok: true, entries: 50 });
+  expect(reportOf(verdict.chains, chainA())).toMatchObject({ entries: 30, brokenAt: null, head: { seq: 30 } });
+  expect(reportOf(verdict.chains, chainB())).toMatchObject({ entries: 20, brokenAt: null, head: { seq: 20 } });
+  expect(verdict.chains).toHaveLength(2);
 });
 
-it('an entry below the chain (seq 0) is refused by the table; slipped in behind its back, verification names it', async () => {
-  const columns = `id, at, recipient_kind, recipient, partner_id, contract_id, lawful_request_id, token_id, actor, subject_id, fields, purpose, legal_basis, operation_name, query_hash, request_id, prev_hash`;
-  const insert = `insert into disclosure_log (seq, hash, ${columns}) select 0, 'forged', ${columns.replace(/^id,/, 'gen_random_uuid(),')} from disclosure_log where seq = 1`;
+it('an entry below its chain (position 0) is refused by the table; slipped in behind its back, verification names it', async () => {
+  const columns = `chain, at, recipient_kind, recipient, partner_id, contract_id, lawful_request_id, token_id, actor, subject_id, fields, purpose, legal_basis, operation_name, query_hash, request_id, prev_hash`;
+  const insert = `insert into disclosure_log (seq, id, chain_seq, hash, ${columns})
+    select nextval('disclosure_log_seq_seq'), gen_random_uuid(), 0, 'forged', ${columns} from disclosure_log where chain = '${chainA()}' and chain_seq = 1`;
   await expect(em().getConnection().execute(insert)).rejects.toMatchObject({ code: '23514' });
-  await behindTheTriggers(server, `alter table disclosure_log drop constraint disclosure_log_seq_positive; ${insert}`);
-  const [forged] = await logRows(em(), 'seq = 0');
-  expect(await verifyChain(em())).toEqual({ ok: false, entries: 0, brokenAt: { seq: 0, id: forged!.id, reason: "an entry below the chain's start (seq under 1)" } });
-  await behindTheTriggers(server, 'delete from disclosure_log where seq = 0; alter table disclosure_log add constraint disclosure_log_seq_positive check (seq > 0)');
-  expect(await verifyChain(em())).toMatchObject({ ok: true, entries: 60 });
+  await behindTheTriggers(server, `alter table disclosure_log drop constraint disclosure_log_chain_seq_positive; ${insert}`);
+  const [forged] = await logRows(em(), 'chain_seq = 0');
+  const verdict = await verifyChains(em());
+  expect(verdict.ok).toBe(false);
+  expect(reportOf(verdict.chains, chainA())).toMatchObject({ entries: 0, brokenAt: { seq: 0, id: forged!.id, reason: "an entry below the chain's start (position under 1)" } });
+  expect(reportOf(verdict.chains, chainB())).toMatchObject({ entries: 20, brokenAt: null });
+  await behindTheTriggers(server, 'delete from disclosure_log where chain_seq = 0; alter table disclosure_log add constraint disclosure_log_chain_seq_positive check (chain_seq > 0)');
+  expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 50 });
 });
 
-it('a changed entry is named by its seq', async () => {
-  const [, second] = await logRows(em());
+it('a changed entry is named by its chain and position; the other chain still verifies', async () => {
+  const [, second] = await logRows(em(), 'chain = ?', [chainA()]);
   await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = ${second!.seq}`);
-  expect(await verifyChain(em())).toEqual({
-    ok: false,
+  const verdict = await verifyChains(em());
+  expect(verdict.ok).toBe(false);
+  expect(reportOf(verdict.chains, chainA())).toEqual({
+    chain: chainA(),
     entries: 1,
+    head: { seq: 1, hash: (await logRows(em(), 'chain = ? and chain_seq = 1', [chainA()]))[0]!.hash },
     brokenAt: { seq: 2, id: second!.id, reason: "hash does not match the entry's content" },
+    expected: null,
   });
+  expect(reportOf(verdict.chains, chainB())).toMatchObject({ entries: 20, brokenAt: null });
   await behindTheTriggers(server, `update disclosure_log set purpose = '${second!.purpose}' where seq = ${second!.seq}`);
-  expect(await verifyChain(em())).toMatchObject({ ok: true });
+  expect(await verifyChains(em())).toMatchObject({ ok: true });
 });
 
-it('a removed entry is named: the next one no longer links', async () => {
-  await behindTheTriggers(server, `delete from disclosure_log where seq = 7`);
-  expect(await verifyChain(em())).toMatchObject({ ok: false, entries: 6, brokenAt: { seq: 8, reason: 'entry 7 is missing (next entry is 8)' } });
+it('an entry moved to another chain is caught: its hash covers its chain', async () => {
+  const [row] = await logRows(em(), 'chain = ? and chain_seq = 20', [chainB()]);
+  await behindTheTriggers(server, `update disclosure_log set chain = '${chainA()}', chain_seq = 31 where seq = ${row!.seq}`);
+  const verdict = await verifyChains(em());
+  expect(reportOf(verdict.chains, chainA())).toMatchObject({ entries: 30, brokenAt: { seq: 31, reason: 'prev_hash is not the hash of the previous entry' } });
+  await behindTheTriggers(server, `update disclosure_log set chain = '${chainB()}', chain_seq = 20 where seq = ${row!.seq}`);
+  expect(await verifyChains(em())).toMatchObject({ ok: true });
 });
 
-it('an entry rewritten with a correctly recomputed hash is still caught: the next entry no longer links to it', async () => {
-  const [row] = await logRows(em(), 'seq = 3');
-  const forged = { ...row!, purpose: 'MARKETING' };
-  const hash = entryHash({
-    seq: Number(forged.seq), id: forged.id, at: forged.at, recipientKind: forged.recipient_kind as RecipientKind, recipient: forged.recipient,
-    partnerId: forged.partner_id, contractId: forged.contract_id, lawfulRequestId: forged.lawful_request_id, tokenId: forged.token_id,
-    actor: forged.actor, subjectId: forged.subject_id, fields: forged.fields as never, purpose: forged.purpose,
-    legalBasis: forged.legal_basis, operationName: forged.operation_name, queryHash: forged.query_hash, requestId: forged.request_id, prevHash: forged.prev_hash,
-  });
-  await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING', hash = '${hash}' where seq = 3`);
-  expect(await verifyChain(em())).toMatchObject({ ok: false, entries: 3, brokenAt: { seq: 4, reason: 'prev_hash is not the hash of the previous entry' } });
+it('a removed entry is named: the next one of its chain no longer links', async () => {
+  await behindTheTriggers(server, `delete from disclosure_log where chain = '${chainA()}' and chain_seq = 7`);
+  const verdict = await verifyChains(em());
+  expect(reportOf(verdict.chains, chainA())).toMatchObject({ entries: 6, brokenAt: { seq: 8, reason: 'entry 7 is missing (next entry is 8)' } });
+  expect(reportOf(verdict.chains, chainB())).toMatchObject({ entries: 20, brokenAt: null });
+});
+
+it('an entry rewritten with a correctly recomputed hash is still caught: the next entry of its chain no longer links to it', async () => {
+  const [row] = await logRows(em(), 'chain = ? and chain_seq = 3', [chainB()]);
+  const hash = entryHash({ ...entryOf(row!), purpose: 'MARKETING' });
+  await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING', hash = '${hash}' where seq = ${row!.seq}`);
+  const verdict = await verifyChains(em());
+  expect(reportOf(verdict.chains, chainB())).toMatchObject({ entries: 3, brokenAt: { seq: 4, reason: 'prev_hash is not the hash of the previous entry' } });
 });

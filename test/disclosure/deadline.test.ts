@@ -3,17 +3,18 @@
  * left, so no entry may claim it did; and the log write waits no longer than the deadline either.
  */
 import { Client as PgClient } from 'pg';
-import { CHAIN_LOCK, logTimeouts, verifyChain } from '../../src/disclosure/disclosure-log';
+import { logTimeouts, verifyChains } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { issuePartnerToken, registerContract, registerPartner } from '../../src/partners/partner.service';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, chainWaiters, logRows, requestIdOf } from './support';
+import { assignOrder, chainWaiters, holdChain, logRows, partnerChain, releaseChain, requestIdOf } from './support';
 
 const QUERY = `{ partnerOrders(first: 10) { edges { node { contactPhone client { fullName phones } } } } }`;
 
 let server: TestServer;
 let canary: Canary;
 let token: string;
+let chain: string;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '500' } });
@@ -26,6 +27,7 @@ beforeAll(async () => {
   });
   canary = await createCanaryClient(em, 'ACTIVE');
   await assignOrder(em, canary, partner.id);
+  chain = partnerChain(partner.id);
   ({ token } = await issuePartnerToken(em, server.config.jwt, { contractId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
 });
 afterAll(() => server.close());
@@ -34,15 +36,15 @@ it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, no entry',
   const holder = new PgClient({ connectionString: server.db.url });
   await holder.connect();
   try {
-    await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
+    await holdChain(holder, chain);
     const response = await server.gql(QUERY, {}, token);
     expect(response.status).toBe(503);
     expect(codes(response)).toEqual(['REQUEST_TIMEOUT']);
     expect(canary.values.filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
-    await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
+    await releaseChain(holder, chain);
     // Queued after any write still waiting, this returns once that transaction has ended.
-    await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
-    await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
+    await holdChain(holder, chain);
+    await releaseChain(holder, chain);
     expect(await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   } finally {
     await holder.end();
@@ -56,12 +58,12 @@ it('the log transaction takes the smaller of its own timeouts (lock 5 s, stateme
   expect(logTimeouts({ requestTimeoutMs: 60_000 })).toEqual({ lockTimeoutMs: 5000, statementTimeoutMs: 10_000 });
 });
 
-it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the chain lock is still held', async () => {
+it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while its chain\'s lock is still held', async () => {
   const holder = new PgClient({ connectionString: server.db.url });
   await holder.connect();
-  const waiting = () => chainWaiters(holder);
+  const waiting = () => chainWaiters(holder, chain);
   try {
-    await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
+    await holdChain(holder, chain);
     // Watched while the request runs: the write must really have queued behind the lock.
     const watcher = new PgClient({ connectionString: server.db.url });
     await watcher.connect();
@@ -69,7 +71,7 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the
     let seenWaiting = 0;
     const watching = (async () => {
       while (inFlight) {
-        seenWaiting = Math.max(seenWaiting, await chainWaiters(watcher));
+        seenWaiting = Math.max(seenWaiting, await chainWaiters(watcher, chain));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
@@ -87,7 +89,7 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while the
     }
     expect(await waiting()).toBe(0);
   } finally {
-    await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
+    await releaseChain(holder, chain);
     await holder.end();
   }
   expect(await logRows(server.db.orm.em.fork())).toEqual([]);
@@ -98,5 +100,5 @@ it('within the deadline the same request is served and logged, and the chain is 
   expect(response.body.errors).toBeUndefined();
   expect(JSON.stringify(response.body)).toContain(canary.client.phones[0]!);
   expect(await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toHaveLength(1);
-  expect(await verifyChain(server.db.orm.em.fork())).toMatchObject({ ok: true, entries: 1 });
+  expect(await verifyChains(server.db.orm.em.fork())).toMatchObject({ ok: true, entries: 1, chains: [{ chain, entries: 1 }] });
 });

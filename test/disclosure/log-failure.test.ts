@@ -36,6 +36,8 @@ beforeAll(async () => {
     `grant connect on database ${dbName} to ${ROLE}`,
     `grant usage on schema public to ${ROLE}`,
     `grant select, insert, update, delete on all tables in schema public to ${ROLE}`,
+    // The log's order comes from a sequence (as src/db/request-role.ts grants it).
+    `grant usage, select on all sequences in schema public to ${ROLE}`,
   ].join('; ');
   await db.orm.em.getConnection().execute(grants);
   const url = new URL(db.url);

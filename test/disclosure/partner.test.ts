@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Order, OrderStatus } from '../../src/orders/order.entity';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
+import { expectedReport, pathOf, sortReport } from '../support/redactions';
 import {
   assignOrder, dpoToken, gqlOk, installInsertCounter, issuePartnerToken, logRows, narrowConsentWithoutTransfer, registerPartnerWithContract, requestIdOf,
   withdrawTransferOperationOnly, type PartnerSetup,
@@ -73,14 +74,24 @@ describe('a partner under a contract in force (P5.1)', () => {
         residenceAddress: null, // in the contract, not in the token's scope
       },
     });
-    const index = nodes.indexOf(mine);
-    const redactions = response.body.extensions!.redactions!.filter((r) => r.path.startsWith(`partnerOrders.edges.${index}.`));
-    expect(redactions.map((r) => [r.path.split('.').slice(3).join('.'), r.reason]).sort()).toEqual(
-      [['node.client.emails', 'SCOPE'], ['node.client.iin', 'SCOPE'], ['node.client.residenceAddress', 'SCOPE']].sort(),
+    // Outside the contract or the token's scope for every client served: one entry per field, counting each of them.
+    const clientRedactions = response.body.extensions!.redactions!.filter((r) => pathOf(r).startsWith('partnerOrders.edges.*.node.client.'));
+    expect(sortReport(clientRedactions)).toEqual(
+      expectedReport(
+        nodes.flatMap((_, i) =>
+          Object.entries({ emails: 'EMAIL', iin: 'OFFICIAL_REQUISITES', residenceAddress: 'RESIDENCE_ADDRESS' }).map(([field, category]) => ({
+            path: `partnerOrders.edges.${i}.node.client.${field}`,
+            category,
+            access: 'HIDDEN',
+            reason: 'SCOPE',
+          })),
+        ),
+      ),
     );
 
     const rows = await logRows(em(), 'request_id = ?', [requestId]);
     const forServed = rows.filter((r) => r.subject_id === served.client.id);
+    const index = nodes.indexOf(mine);
     expect(forServed).toHaveLength(1);
     const base = `partnerOrders.edges.${index}.node`;
     expect(forServed[0]!.fields.map((f) => [f.path, f.category, f.access]).sort()).toEqual([
@@ -103,7 +114,7 @@ describe('a partner under a contract in force (P5.1)', () => {
     // One batch: the database saw exactly one INSERT into the log, and it added this request's rows.
     expect(rows.map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
     expect(await inserts()).toEqual([2]);
-    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => Number(rows[0]!.seq) + i));
+    expect(rows.map((r) => [r.chain, Number(r.chain_seq)])).toEqual(rows.map((_, i) => [`partner:${partner.partnerId}`, Number(rows[0]!.chain_seq) + i]));
     // Paths and categories, never values.
     expect(leaks(rows, served)).toEqual([]);
   });
@@ -118,8 +129,8 @@ describe('a partner under a contract in force (P5.1)', () => {
     // Not even its id, amount or time: the order is about the client's actions (P1).
     expect(JSON.stringify(response.body)).not.toContain(noTransfer.order.id);
     expect(leaks(response.body, noTransfer)).toEqual([]);
-    expect(response.body.extensions!.redactions!.filter((r) => r.path === 'partnerOrders.edges')).toEqual([
-      { path: 'partnerOrders.edges', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
+    expect(response.body.extensions!.redactions!.filter((r) => pathOf(r) === 'partnerOrders.edges')).toEqual([
+      { path: ['partnerOrders', 'edges'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT', count: 1 },
     ]);
     expect(await logRows(em(), 'subject_id = ?', [noTransfer.client.id])).toEqual([]);
     // The request itself was served and logged, for the other clients only.
@@ -223,10 +234,10 @@ describe('a partner gets nothing, and nothing is logged', () => {
     const phoneOnly = await issuePartnerToken(server, dpo, partner.contractId, ['PHONE']);
     const pages = await server.gql(`{ partnerOrders(first: 5) { edges { cursor node { id amount } } pageInfo { endCursor hasNextPage } } }`, {}, phoneOnly.token);
     expect(pages.body.data!.partnerOrders).toEqual({ edges: [], pageInfo: { endCursor: null, hasNextPage: false } });
-    expect(pages.body.extensions!.redactions).toEqual([{ path: 'partnerOrders.edges', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE' }]);
+    expect(pages.body.extensions!.redactions).toEqual([{ path: ['partnerOrders', 'edges'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE', count: 1 }]);
     const direct = await server.gql(`query($id: ID!) { client(id: $id) { phones orders { id items { name } } } }`, { id: served.client.id }, phoneOnly.token);
     expect(direct.body.data!.client).toEqual({ phones: served.client.phones, orders: [] });
-    expect(direct.body.extensions!.redactions).toEqual([{ path: 'client.orders', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE' }]);
+    expect(direct.body.extensions!.redactions).toEqual([{ path: ['client', 'orders'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE', count: 1 }]);
     expect(await logRows(em(), 'request_id = ?', [requestIdOf(pages)])).toEqual([]);
     const rows = await logRows(em(), 'request_id = ?', [requestIdOf(direct)]);
     expect(rows.flatMap((r) => r.fields.map((f) => [f.path, f.category]))).toEqual([['client.phones', 'PHONE']]);

@@ -5,11 +5,10 @@
  * and on a request already under way, whose values are withheld if its grant ended meanwhile.
  */
 import { Client as PgClient } from 'pg';
-import { CHAIN_LOCK } from '../../src/disclosure/disclosure-log';
 import { kazakhstanDate } from '../../src/partners/contract-period';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, chainWaiters, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
+import { assignOrder, dpoToken, gqlOk, holdChain, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract, releaseChain, requestIdOf, untilWaiting } from './support';
 
 const CLIENT = `query($id: ID!) { client(id: $id) { id phones } }`;
 const PARTNER_TOKENS = `query($c: ID!) { partnerTokens(contractId: $c) { tokenId categories issuedAt expiresAt revokedAt live } }`;
@@ -29,7 +28,7 @@ afterAll(() => server.close());
 const em = () => server.db.orm.em.fork();
 
 /** A partner serving one client of its own, with two tokens of its contract. */
-async function servedPartner(): Promise<{ contractId: string; client: Canary; tokens: Array<{ token: string; tokenId: string }> }> {
+async function servedPartner(): Promise<{ partnerId: string; contractId: string; client: Canary; tokens: Array<{ token: string; tokenId: string }> }> {
   const partner = await registerPartnerWithContract(server, dpo, ['PHONE', 'ORDER_CONTACT']);
   const client = await createCanaryClient(em(), 'ACTIVE');
   await assignOrder(em(), client, partner.partnerId);
@@ -37,7 +36,7 @@ async function servedPartner(): Promise<{ contractId: string; client: Canary; to
     await issuePartnerToken(server, dpo, partner.contractId, ['PHONE']),
     await issuePartnerToken(server, dpo, partner.contractId, ['PHONE', 'ORDER_CONTACT']),
   ];
-  return { contractId: partner.contractId, client, tokens };
+  return { partnerId: partner.partnerId, contractId: partner.contractId, client, tokens };
 }
 
 const phonesSeen = async (token: string, client: Canary): Promise<unknown> => (await server.gql(CLIENT, { id: client.client.id }, token)).body.data?.client?.phones;
@@ -165,16 +164,16 @@ describe('who may list and end', () => {
 
 describe('a revocation reaches a request already under way', () => {
   it('revoked while its log entry waits: the response carries no value, UNAUTHENTICATED, and no entry is written', async () => {
-    const { client, tokens } = await servedPartner();
+    const { partnerId, client, tokens } = await servedPartner();
     const holder = new PgClient({ connectionString: server.db.url });
     await holder.connect();
     try {
-      await holder.query('select pg_advisory_lock($1)', [CHAIN_LOCK]);
+      await holdChain(holder, partnerChain(partnerId));
       const inFlight = server.gql(CLIENT, { id: client.client.id }, tokens[0]!.token);
-      // The request has resolved its values and waits for the chain.
-      for (let i = 0; i < 100 && (await chainWaiters(holder)) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // The request has resolved its values and waits for its chain.
+      await untilWaiting(holder, partnerChain(partnerId));
       expect(await gqlOk(server, `mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: tokens[0]!.tokenId }, dpo)).toEqual({ revokePartnerToken: true });
-      await holder.query('select pg_advisory_unlock($1)', [CHAIN_LOCK]);
+      await releaseChain(holder, partnerChain(partnerId));
       const response = await inFlight;
       expect(response.status).toBe(401);
       expect({ codes: codes(response), data: response.body.data }).toEqual({ codes: ['UNAUTHENTICATED'], data: null });

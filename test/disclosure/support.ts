@@ -5,7 +5,8 @@ import { Client as PgClient } from 'pg';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentOperation, type ConsentPurpose, type PiiCategory } from '../../src/privacy/categories';
-import { CHAIN_LOCK, type LogRow } from '../../src/disclosure/disclosure-log';
+import { CHAIN_LOCK, chainLockKey } from '../../src/disclosure/chain';
+import type { LogRow } from '../../src/disclosure/disclosure-log';
 import type { Canary } from '../support/canaries';
 import type { GraphQLResponse, TestServer } from '../support/harness';
 
@@ -92,6 +93,9 @@ export async function logRows(em: EntityManager, where = 'true', params: unknown
   return em.getConnection().execute(`select * from disclosure_log where ${where} order by seq`, params);
 }
 
+/** A partner's chain, as the log names it. */
+export const partnerChain = (partnerId: string): string => `partner:${partnerId}`;
+
 export const requestIdHeader = () => {
   const id = `req-${randomUUID()}`;
   return { id, headers: { 'x-request-id': id } };
@@ -137,16 +141,36 @@ export async function behindTheTriggers(server: TestServer, sql: string): Promis
   }
 }
 
+/** The two keys of a chain's advisory lock, as pg_locks shows them (classid, objid: unsigned). */
+const lockOf = (chain: string): [number, number] => [CHAIN_LOCK, chainLockKey(chain) >>> 0];
+
 /**
- * How many requests of this database wait for the disclosure chain's lock (suites running
- * alongside take the same lock in theirs, so only this database counts).
+ * How many requests of this database wait for a chain's lock (suites running alongside take the
+ * same locks in theirs, so only this database counts).
  */
-export async function chainWaiters(pg: PgClient): Promise<number> {
+export async function chainWaiters(pg: PgClient, chain: string): Promise<number> {
   const { rows } = await pg.query(
-    `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted
-        and database = (select oid from pg_database where datname = current_database())`,
-    [CHAIN_LOCK],
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1::bigint::oid and objid = $2::bigint::oid and objsubid = 2
+        and not granted and database = (select oid from pg_database where datname = current_database())`,
+    lockOf(chain),
   );
   return rows[0].n;
 }
 
+/** Takes a chain's lock on this session, as an append does in its transaction: that chain's writes queue behind it. */
+export async function holdChain(pg: PgClient, chain: string): Promise<void> {
+  await pg.query('select pg_advisory_lock($1, $2)', [CHAIN_LOCK, chainLockKey(chain)]);
+}
+
+export async function releaseChain(pg: PgClient, chain: string): Promise<void> {
+  await pg.query('select pg_advisory_unlock($1, $2)', [CHAIN_LOCK, chainLockKey(chain)]);
+}
+
+/** Polls until `count` requests wait for the chain's lock, or fails. */
+export async function untilWaiting(pg: PgClient, chain: string, count = 1): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    if ((await chainWaiters(pg, chain)) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no ${count} request(s) came to wait for chain ${chain}`);
+}

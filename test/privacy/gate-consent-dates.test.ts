@@ -5,10 +5,11 @@
  */
 import { requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
-import { consentInForceSql } from '../../src/graphql/loaders';
+import { consentInForceSql } from '../../src/subjects/subject-state';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../../src/privacy/categories';
 import { consentCovers, CONSENT_STATUSES, NO_CONSENT, type ConsentStatus } from '../../src/privacy/consent-state';
 import { codes, startTestServer, type TestServer } from '../support/harness';
+import { pathOf } from '../support/redactions';
 import { act, consentHistory, PLACE_ORDER, registerClient, type Registered } from '../lifecycle/lifecycle-support';
 
 let server: TestServer;
@@ -94,7 +95,7 @@ describe('consent ended by its date, before any job runs (P3, fail closed)', () 
     const read = await server.gql(READ, { id: client.clientId }, operator);
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data!.client).toEqual({ id: client.clientId, fullName: null, phones: null, emails: null, orders: [], consents: [] });
-    const reasons = Object.fromEntries(read.body.extensions!.redactions!.map((r) => [r.path, r.reason]));
+    const reasons = Object.fromEntries(read.body.extensions!.redactions!.map((r) => [pathOf(r), r.reason]));
     expect(reasons).toMatchObject({
       'client.fullName': 'CONSENT',
       'client.phones': 'CONSENT',
@@ -134,7 +135,7 @@ describe('consent ended by its date, before any job runs (P3, fail closed)', () 
 
     const read = await server.gql(READ, { id: client.clientId }, operator);
     expect(read.body.data!.client).toMatchObject({ phones: null, orders: [], consents: [] });
-    expect(read.body.extensions!.redactions!).toContainEqual({ path: 'client.phones', category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT' });
+    expect(read.body.extensions!.redactions!).toContainEqual({ path: ['client', 'phones'], category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT', count: 1 });
     const found = await server.gql(FIND, { phone: client.input.phones[0] }, operator);
     expect(found.body.data!.clients.totalCount).toBe(0);
     const refused = await order(client.token);
@@ -187,7 +188,7 @@ describe('open orders hold back the end of consent (P3: no withdrawal while an o
     await em().getConnection().execute(`update client_order set status = 'COMPLETED' where client_id = ?`, [client.clientId]);
     const ended = await server.gql(READ, { id: client.clientId }, operator);
     expect(ended.body.data!.client).toMatchObject({ phones: null, orders: [] });
-    expect(ended.body.extensions!.redactions!).toContainEqual({ path: 'client.phones', category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT' });
+    expect(ended.body.extensions!.redactions!).toContainEqual({ path: ['client', 'phones'], category: 'PHONE', access: 'HIDDEN', reason: 'CONSENT', count: 1 });
     expect((await server.gql(FIND, { phone: client.input.phones[0] }, operator)).body.data!.clients.totalCount).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { pathOf, sortReport } from '../support/redactions';
 import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
 import { Order, OrderStatus } from '../../src/orders/order.entity';
 import type { PiiCategory } from '../../src/privacy/categories';
@@ -30,7 +31,7 @@ afterAll(() => server.close());
 
 /** The redactions of list fields (no @pii field of this query is a list of objects), by path. */
 const redactionsOf = (response: GraphQLResponse, lists = /\.(orders|consents)$/) =>
-  (response.body.extensions?.redactions ?? []).filter((r) => lists.test(r.path)).sort((a, b) => a.path.localeCompare(b.path));
+  sortReport((response.body.extensions?.redactions ?? []).filter((r) => lists.test(pathOf(r))));
 
 async function relations(id: string, token: string) {
   const response = await server.gql(RELATIONS, { id }, token);
@@ -66,8 +67,8 @@ describe('an operator (consent-based)', () => {
     const { client, redactions } = await relations(withdrawn.client.id, operator);
     expect(client).toEqual({ id: withdrawn.client.id, orders: [], consents: [] });
     expect(redactions).toEqual([
-      { path: 'client.consents', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
-      { path: 'client.orders', category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT' },
+      { path: ['client', 'consents'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT', count: 1 },
+      { path: ['client', 'orders'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT', count: 1 },
     ]);
   });
 
@@ -83,7 +84,7 @@ describe('an operator (consent-based)', () => {
     );
     expect(nested.body.errors).toBeUndefined();
     expect(nested.body.data!.order).toBeNull();
-    expect(redactionsOf(nested, /^order$/).map((r) => `${r.path}:${r.category}:${r.reason}`)).toEqual(['order:ORDER_CONTACT:CONSENT']);
+    expect(redactionsOf(nested, /^order$/).map((r) => `${pathOf(r)}:${r.category}:${r.reason}:${r.count}`)).toEqual(['order:ORDER_CONTACT:CONSENT:1']);
   });
 });
 
@@ -110,14 +111,14 @@ describe('an authority (P5.2)', () => {
     const token = await authorityToken(active.client.id, ['FULL_NAME']);
     const { client, redactions } = await relations(active.client.id, token);
     expect(client).toEqual({ id: active.client.id, orders: [], consents: [] });
-    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE', 'client.orders:SCOPE']);
+    expect(redactions.map((r) => `${pathOf(r)}:${r.reason}`)).toEqual(['client.consents:SCOPE', 'client.orders:SCOPE']);
   });
 
   it('whose request grants ORDER_CONTACT gets the orders, consent or not, but never the consent history', async () => {
     const token = await authorityToken(withdrawn.client.id, ['ORDER_CONTACT']);
     const { client, redactions } = await relations(withdrawn.client.id, token);
     expect(client).toEqual({ id: withdrawn.client.id, orders: [{ id: withdrawn.order.id }], consents: [] });
-    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
+    expect(redactions.map((r) => `${pathOf(r)}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
   });
 });
 
@@ -132,7 +133,7 @@ describe('a partner (P5.1)', () => {
     const { token } = await issuePartnerToken(server, dpo, contractId, ['PHONE', 'ORDER_CONTACT']);
     const { client, redactions } = await relations(active.client.id, token);
     expect(client).toEqual({ id: active.client.id, orders: [{ id: active.order.id }], consents: [] });
-    expect(redactions.map((r) => `${r.path}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
+    expect(redactions.map((r) => `${pathOf(r)}:${r.reason}`)).toEqual(['client.consents:SCOPE']);
   });
 
   it("sees its own older orders of a client whose newer orders are all another partner's (no crowding out of the page)", async () => {
@@ -174,6 +175,6 @@ describe('a partner (P5.1)', () => {
     const { token } = await issuePartnerToken(server, dpo, contractId, ['PHONE']);
     const { client, redactions } = await relations(active.client.id, token);
     expect(client).toEqual({ id: active.client.id, orders: [], consents: [] });
-    expect(redactions.map((r) => `${r.path}:${r.reason}`).sort()).toEqual(['client.consents:SCOPE', 'client.orders:SCOPE']);
+    expect(redactions.map((r) => `${pathOf(r)}:${r.reason}`).sort()).toEqual(['client.consents:SCOPE', 'client.orders:SCOPE']);
   });
 });

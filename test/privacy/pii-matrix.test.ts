@@ -11,8 +11,8 @@ import { getDirective } from '@graphql-tools/utils';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { OPERATION_ACCESS } from '../../src/auth/operation-access';
 import { ClientKind } from '../../src/clients/client.entity';
-import { loadSubjectStates } from '../../src/graphql/loaders';
-import type { SubjectState as LoadedState } from '../../src/graphql/request-privacy';
+import { loadSubjectStates } from '../../src/subjects/subject-state';
+import type { SubjectState as LoadedState } from '../../src/subjects/subject-state';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/privacy/categories';
 import { consentCovers } from '../../src/privacy/consent-state';
@@ -22,6 +22,7 @@ import type { Role } from '../../src/privacy/roles';
 import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
 import { createCanaryClient, type Canary, type SubjectState } from '../support/canaries';
 import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { expectedReport, sortReport, type RedactedValue } from '../support/redactions';
 
 const VIEWERS = ['SUBJECT', 'CLIENT', 'OPERATOR', 'DPO', 'PARTNER', 'AUTHORITY', 'ANALYST'] as const;
 type Viewer = (typeof VIEWERS)[number];
@@ -45,12 +46,6 @@ interface PiiField {
 interface Pick {
   alias: string;
   field: PiiField;
-}
-interface Redaction {
-  path: string;
-  category: string;
-  access: string;
-  reason: string | null;
 }
 
 const ADDRESS = '{ country region city street building apartment postalCode }';
@@ -188,7 +183,7 @@ const MASK_KEEPS: Partial<Record<MaskKind, (source: Record<string, any>) => unkn
 
 /** One response being checked: the redactions it must report and the paths where values were accounted for. */
 class Check {
-  readonly redactions: Redaction[] = [];
+  readonly redactions: RedactedValue[] = [];
   private readonly accounted: string[] = [];
   constructor(
     readonly label: string,
@@ -240,8 +235,7 @@ class Check {
 
   /** The reported redactions are exactly the expected ones, and no canary is anywhere else in the response. */
   finish(response: GraphQLResponse): void {
-    const sorted = (list: Redaction[]) => [...list].sort((a, b) => a.path.localeCompare(b.path) || String(a.reason).localeCompare(String(b.reason)));
-    expect({ at: this.label, redactions: sorted(response.body.extensions!.redactions!) }).toEqual({ at: this.label, redactions: sorted(this.redactions) });
+    expect({ at: this.label, redactions: sortReport(response.body.extensions!.redactions!) }).toEqual({ at: this.label, redactions: expectedReport(this.redactions) });
     const rest = structuredClone(response.body) as Record<string, any>;
     for (const path of this.accounted) blank(rest.data, path.split('.'));
     const text = JSON.stringify(rest);

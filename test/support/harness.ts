@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type DatabaseOptions } from '../../src/db/orm';
 import { startApp, type RunningApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
+import type { ReportedRedaction } from './redactions';
 import type { SchemaOptions } from '../../src/graphql/schema';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -62,7 +63,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   body: {
     data?: T | null;
     errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-    extensions?: { redactions?: Array<{ path: string; category: string; access: string; reason: string }> } & Record<string, unknown>;
+    extensions?: { redactions?: ReportedRedaction[] } & Record<string, unknown>;
   };
 }
 

@@ -198,8 +198,10 @@ export const DISCLOSURES = with_(
   DISCLOSURE,
 );
 
-export const VERIFY_DISCLOSURE_LOG = `query DpoVerifyDisclosureLog($expectHead: String) {
-  verifyDisclosureLog(expectHead: $expectHead) { intact entries head brokenAtSeq brokenAtId reason verifiedAt }
+export const VERIFY_DISCLOSURE_LOG = `query DpoVerifyDisclosureLog($expectHeads: [String!]) {
+  verifyDisclosureLog(expectHeads: $expectHeads) {
+    intact entries verifiedAt chains { chain intact entries head expectedSeq brokenAtSeq brokenAtId reason }
+  }
 }`;
 
 export const FIND_CLIENTS = `query DpoFindClients($filter: ClientFilter) {

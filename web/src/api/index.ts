@@ -181,8 +181,13 @@ export function dpo(token: string) {
       const variables = { ...filter, first: DISCLOSURE_PAGE, before: next === null ? null : Number(next) };
       return seqPage((await call<{ disclosures: Disclosure[] }>(doc.DISCLOSURES, variables)).disclosures);
     },
-    async verifyLog(expectHead: string | null): Promise<LogVerification> {
-      return (await call<{ verifyDisclosureLog: LogVerification }>(doc.VERIFY_DISCLOSURE_LOG, { expectHead })).verifyDisclosureLog;
+    /** `expectHeads`: heads kept from an earlier check, or the printed output of `npm run audit:verify` (its `head …` lines). */
+    async verifyLog(expectHeads: string): Promise<LogVerification> {
+      // Printed output: only its `head …` lines. Anything else: every line is a head, and a malformed one is refused, not skipped.
+      const lines = expectHeads.split('\n').map((line) => line.trim()).filter((line) => line);
+      const printed = lines.filter((line) => line.startsWith('head '));
+      const heads = (printed.length > 0 ? printed.map((line) => line.slice('head '.length)) : lines).map((line) => line.split(/\s/)[0]!);
+      return (await call<{ verifyDisclosureLog: LogVerification }>(doc.VERIFY_DISCLOSURE_LOG, { expectHeads: heads })).verifyDisclosureLog;
     },
     async findClients(filter: ClientFilter): Promise<{ total: number; clients: ClientSummary[] }> {
       type Found = { clients: { totalCount: number; edges: Array<{ node: ClientSummary }> } };

@@ -229,14 +229,23 @@ export interface DisclosureFilter {
   to?: string;
 }
 
-export interface LogVerification {
+export interface ChainVerification {
+  chain: string;
   intact: boolean;
   entries: number;
+  /** <chain>=<seq>:<hash>, when intact. */
   head: string | null;
+  expectedSeq: number | null;
   brokenAtSeq: number | null;
   brokenAtId: string | null;
   reason: string | null;
+}
+
+export interface LogVerification {
+  intact: boolean;
+  entries: number;
   verifiedAt: string;
+  chains: ChainVerification[];
 }
 
 export interface ClientFilter {

@@ -197,14 +197,15 @@ export function Empty({ hidden = false }: { hidden?: boolean }) {
 }
 
 /** A secret or id shown once, with a copy button (the clipboard is the user's, not storage of ours). */
-export function Copyable({ label: text, value }: { label: string; value: string }) {
+export function Copyable({ label: text, value, multiline = false }: { label: string; value: string; multiline?: boolean }) {
   const id = useId();
   const [copied, setCopied] = useState(false);
+  const common = { id, readOnly: true, value, spellCheck: false, onFocus: (event: { target: { select(): void } }) => event.target.select() };
   return (
     <div className="field copyable">
       <label htmlFor={id}>{text}</label>
       <div className="copy-row">
-        <input id={id} readOnly value={value} onFocus={(event) => event.target.select()} spellCheck={false} />
+        {multiline ? <textarea rows={Math.min(10, Math.max(2, value.split('\n').length))} {...common} /> : <input {...common} />}
         <button
           type="button"
           className="secondary"

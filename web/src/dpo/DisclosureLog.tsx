@@ -87,7 +87,7 @@ function Entries({ first, more }: { first: Page<Disclosure>; more: (next: string
 
 function Verify() {
   const { api } = useConsole();
-  const [head, setHead] = useState('');
+  const [heads, setHeads] = useState('');
   const [result, setResult] = useState<LogVerification | null>(null);
   const action = useAction();
   return (
@@ -96,33 +96,54 @@ function Verify() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void action.run(async () => setResult(await api.verifyLog(head.trim() || null)));
+          void action.run(async () => {
+            // The earlier verdict goes at once: what shows is always this run's.
+            setResult(null);
+            setResult(await api.verifyLog(heads));
+          });
         }}
       >
-        <Field label={d.expectHead} value={head} onChange={setHead} spellCheck={false} placeholder="42:3f…" />
+        <Field label={d.expectHeads} value={heads} onChange={setHeads} multiline spellCheck={false} hint={d.expectHeadsHint} />
         <ErrorNotice error={action.error} />
         <button type="submit" disabled={action.busy}>
           {d.verify}
         </button>
       </form>
       {result ? (
-        result.intact ? (
-          <div className="verdict ok">
+        <>
+          {result.intact ? (
             <Notice>
-              ✓ {d.intact(result.entries)} {formatDateTime(result.verifiedAt)}
+              ✓ {d.intact(result.entries, result.chains.length)} {formatDateTime(result.verifiedAt)}
             </Notice>
-            {result.head ? <Copyable label={d.head} value={result.head} /> : null}
-          </div>
-        ) : (
-          <div className="verdict broken" role="alert">
-            <p>
-              <strong>✗ {d.broken(result.brokenAtSeq ?? 0)}</strong>
+          ) : (
+            <p className="error" role="alert">
+              <strong>✗ {d.broken(result.chains.filter((c) => !c.intact).length, result.chains.length)}</strong>
             </p>
-            <p>
-              {d.brokenReason}: <span lang="en">{result.reason}</span>
-            </p>
-          </div>
-        )
+          )}
+          {result.chains.length > 0 ? (
+            <Table caption={d.chainsCaption} head={[d.chain, d.entries, d.tokenState, d.chainHeadOrReason]}>
+              {result.chains.map((chain) => (
+                <tr key={chain.chain}>
+                  <td>
+                    <code className="break">{chain.chain}</code>
+                  </td>
+                  <td className="num">{chain.entries}</td>
+                  <td>{chain.intact ? d.chainIntact : <strong>{d.chainBroken(chain.brokenAtSeq ?? 0)}</strong>}</td>
+                  <td>
+                    {chain.intact ? (
+                      <code className="break">{chain.head ?? t.common.none}</code>
+                    ) : (
+                      <span lang="en">{chain.reason}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          ) : null}
+          {result.intact && result.chains.length > 0 ? (
+            <Copyable label={d.heads} value={result.chains.map((c) => c.head).join('\n')} multiline />
+          ) : null}
+        </>
       ) : null}
     </Panel>
   );

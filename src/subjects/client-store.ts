@@ -1,0 +1,130 @@
+/**
+ * The one place that reads clients for the API: by id, or a keyset page, each in one statement
+ * that also carries every row's privacy state and, when asked, its newest orders. Only the columns
+ * a read needs are selected.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { placeholders } from '../db/sql';
+import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject } from './subject-state';
+import { ORDER_FIELDS, orderJson, orderFromJson, type OrderField } from './order-store';
+import { CONSENT_JSON, consentFromJson } from './consent-store';
+import type { ClientRecord } from './records';
+
+/** For each GraphQL field of a client, the columns it is read from. */
+const CLIENT_FIELDS = {
+  kind: ['c.kind'],
+  surname: ['c.surname'],
+  firstName: ['c.first_name as "firstName"'],
+  patronymic: ['c.patronymic'],
+  // The FULL_NAME mask reads all three parts.
+  fullName: ['c.surname', 'c.first_name as "firstName"', 'c.patronymic'],
+  iin: ['c.iin'],
+  bin: ['c.bin'],
+  legalName: ['c.legal_name as "legalName"'],
+  legalForm: ['c.legal_form as "legalForm"'],
+  stateRegistrationDate: [`to_char(c.state_registration_date, 'YYYY-MM-DD') as "stateRegistrationDate"`],
+  headFullName: ['c.head_full_name as "headFullName"'],
+  kbe: ['c.kbe'],
+  vatCertificate: ['c.vat_certificate as "vatCertificate"'],
+  registrationAddress: ['c.registration_address as "registrationAddress"'],
+  residenceAddress: ['c.residence_address as "residenceAddress"'],
+  // Arrays as JSON: the driver parses json natively, text[] with a parser written in JavaScript.
+  phones: ['array_to_json(c.phones) as phones'],
+  emails: ['array_to_json(c.emails) as emails'],
+  bankAccounts: ['c.bank_accounts as "bankAccounts"'],
+  login: ['c.login'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ClientField = keyof typeof CLIENT_FIELDS;
+export const CLIENT_FIELD_NAMES = Object.keys(CLIENT_FIELDS) as ClientField[];
+
+/** Read with every row: identity, the keyset cursor and the version (status, last update). */
+const ALWAYS = ['c.id', 'c.status', 'c.created_at as "createdAt"', 'c.updated_at as "updatedAt"'];
+
+export interface ClientReadSpec {
+  /** The fields to read; null reads them all (a read whose selection is not known up front). */
+  readonly fields: ReadonlySet<string> | null;
+  /** Set for partner callers: each row says whether this partner serves the client (P5.1). */
+  readonly partnerId: string | null;
+  /** Each client's newest `first` orders (only the partner's own for a partner), in the same statement. */
+  readonly orders?: { readonly first: number; readonly fields: ReadonlySet<string> | null } | null;
+  /** The consent history too, in the same statement. */
+  readonly consents?: boolean;
+}
+
+/** Every field, no nested list, no partner: what a read whose selection is not known up front takes. */
+export const ALL_FIELDS = { fields: null, partnerId: null } as const satisfies ClientReadSpec;
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** `select … from client c` with the state, the orders and the served flag the spec asks for. */
+function selectFrom(spec: ClientReadSpec): Statement {
+  const wanted = spec.fields ? CLIENT_FIELD_NAMES.filter((f) => spec.fields!.has(f)) : CLIENT_FIELD_NAMES;
+  const columns = new Set(ALWAYS);
+  for (const field of wanted) for (const column of CLIENT_FIELDS[field]) columns.add(column);
+  const select = [...columns, STATE_COLUMNS];
+  const params: unknown[] = [];
+  if (spec.partnerId) {
+    select.push(SERVED_COLUMN);
+    params.push(spec.partnerId);
+  }
+  let joins = LATEST_CONSENT;
+  if (spec.orders) {
+    const fields = spec.orders.fields ? ORDER_FIELDS.filter((f) => spec.orders!.fields!.has(f)) : ORDER_FIELDS;
+    const partner = spec.partnerId ? 'and o.partner_id = ?' : '';
+    select.push('ol.list as "orderList"');
+    joins += `
+       left join lateral (
+         select coalesce(json_agg(${orderJson(fields as OrderField[])} order by o.created_at desc, o.id desc), '[]'::json) as list
+           from (select * from client_order o where o.client_id = c.id ${partner} order by o.created_at desc, o.id desc limit ?) o) ol on true`;
+    if (spec.partnerId) params.push(spec.partnerId);
+    params.push(spec.orders.first);
+  }
+  if (spec.consents) {
+    select.push('cl.list as "consentList"');
+    joins += `
+       left join lateral (
+         select coalesce(json_agg(${CONSENT_JSON} order by k.recorded_at asc, k.id asc), '[]'::json) as list
+           from consent k where k.client_id = c.id) cl on true`;
+  }
+  return { sql: `select ${select.join(', ')} from client c ${joins}`, params };
+}
+
+function toRecord(row: Record<string, unknown>, spec: ClientReadSpec): ClientRecord {
+  // The driver hands timestamps over as text (MikroORM's type parsers).
+  row.createdAt = new Date(row.createdAt as string);
+  row.updatedAt = new Date(row.updatedAt as string);
+  const subject = takeSubject(row.id as string, row);
+  if (spec.orders) {
+    const list = row.orderList as Array<Record<string, unknown>>;
+    row.orderList = {
+      first: spec.orders.first,
+      partnerId: spec.partnerId,
+      orders: list.map((json) => orderFromJson(json, subject)),
+    };
+  }
+  if (spec.consents) row.consentList = (row.consentList as Array<Record<string, unknown>>).map(consentFromJson);
+  row.subject = subject;
+  return row as unknown as ClientRecord;
+}
+
+export async function readClients(em: EntityManager, ids: readonly string[], spec: ClientReadSpec): Promise<ClientRecord[]> {
+  if (ids.length === 0) return [];
+  const from = selectFrom(spec);
+  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where c.id in (${placeholders(ids)})`, [...from.params, ...ids]);
+  return rows.map((row) => toRecord(row, spec));
+}
+
+/** A page: `where` and `orderBy` over the client `c` and its latest consent `k`; `limit` rows. */
+export async function readClientRows(em: EntityManager, where: Statement, orderBy: string, limit: number, spec: ClientReadSpec): Promise<ClientRecord[]> {
+  const from = selectFrom(spec);
+  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where ${where.sql} order by ${orderBy} limit ?`, [
+    ...from.params,
+    ...where.params,
+    limit,
+  ]);
+  return rows.map((row) => toRecord(row, spec));
+}
