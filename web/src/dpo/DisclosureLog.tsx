@@ -113,11 +113,11 @@ function Verify() {
         <>
           {result.intact ? (
             <Notice>
-              ✓ {d.intact(result.entries, result.chains.length)} {formatDateTime(result.verifiedAt)}
+              {d.intact(result.entries, result.chains.length)} {formatDateTime(result.verifiedAt)}
             </Notice>
           ) : (
             <p className="error" role="alert">
-              <strong>✗ {d.broken(result.chains.filter((c) => !c.intact).length, result.chains.length)}</strong>
+              <strong>{d.broken(result.chains.filter((c) => !c.intact).length, result.chains.length)}</strong>
             </p>
           )}
           {result.chains.length > 0 ? (

@@ -61,7 +61,7 @@ function RequestDetail({ request, onChanged }: { request: LawfulRequest; onChang
   const { api } = useConsole();
   const action = useAction();
   return (
-    <Panel title={`${request.issuingBody}, № ${request.documentNumber}`}>
+    <Panel title={d.requestTitle(request.issuingBody, request.documentNumber)}>
       <Facts
         items={[
           [d.documentDate, formatDay(request.documentDate)],
