@@ -6,12 +6,15 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Dependencies first, so source edits do not re-run `npm ci`.
+# Dependencies first, so source edits do not re-run `npm ci`. `npm ci` also builds the privacy
+# center (the `prepare` script), so its sources come first too.
 COPY package.json package-lock.json ./
+COPY web ./web
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts ./scripts
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps
@@ -30,6 +33,7 @@ ENV NODE_ENV=production \
     npm_config_ignore_scripts=true
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 # package.json for `npm run …`; the policy texts are read at run time (privacyPolicy).
 COPY package.json ./
 COPY policy ./policy

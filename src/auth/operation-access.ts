@@ -30,6 +30,10 @@ export const OPERATION_ACCESS: Readonly<Record<'Query' | 'Mutation', Readonly<Re
     authorityRequestSubjects: ['authority'],
     myDisclosures: ['client'],
     disclosures: ['dpo'],
+    verifyDisclosureLog: ['dpo'],
+    // The subject follows its own request (P4); the DPO reads the receipts it issued.
+    myErasureRequests: ['client'],
+    erasureReceipts: ['dpo'],
   },
   Mutation: {
     registerClient: 'public',

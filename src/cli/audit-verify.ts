@@ -13,7 +13,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readFileSync } from 'node:fs';
 import { openConfiguredDatabase } from '../bootstrap';
 import { loadConfig } from '../config';
-import { LEGACY_CHAIN } from '../disclosure/chain';
+import { formatHead, HeadError, parseHeads } from '../disclosure/chain-head';
 import { verifyChains, type ChainHead, type ChainReport, type LogVerdict } from '../disclosure/disclosure-log';
 import { describeFailure, parseCli, runCli, UsageError, type CliSpec } from './cli';
 
@@ -44,23 +44,10 @@ DATA_DIR (the running server's, when it runs).
   options: { 'expect-head': { type: 'string', multiple: true }, 'expect-heads': { type: 'string' } },
 } as const satisfies CliSpec;
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const HEAD = new RegExp(`^(?:([a-z][a-z-]*(?::${UUID})?)=)?(\\d{1,15}):([0-9a-f]{64})$`);
-
-/** `<chain>=<seq>:<hash>`; a bare `<seq>:<hash>`, as printed before chains were per recipient, is the legacy chain's. */
-function parseHead(raw: string, heads: Map<string, ChainHead>): void {
-  const match = HEAD.exec(raw);
-  if (!match) throw new UsageError('an expected head must be <chain>=<seq>:<hash>, as printed by a successful run (e.g. partner:…=42:3f…, 64 hex digits)');
-  const chain = match[1] ?? LEGACY_CHAIN;
-  if (heads.has(chain)) throw new UsageError(`two expected heads for chain ${chain}`);
-  heads.set(chain, { seq: Number(match[2]), hash: match[3]! });
-}
-
 /** The expected heads from `--expect-head` (repeatable) and the `head …` lines of an `--expect-heads` file. */
 export function parseExpectedHeads(args: readonly string[]): Map<string, ChainHead> {
   const { values } = parseCli(AUDIT_VERIFY_CLI, args);
-  const heads = new Map<string, ChainHead>();
-  for (const raw of values['expect-head'] ?? []) parseHead(raw, heads);
+  const given = [...(values['expect-head'] ?? [])];
   const file = values['expect-heads'];
   if (file !== undefined) {
     let text: string;
@@ -71,13 +58,18 @@ export function parseExpectedHeads(args: readonly string[]): Map<string, ChainHe
     }
     const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('head '));
     if (lines.length === 0) throw new UsageError('--expect-heads names a file without a "head <chain>=<seq>:<hash>" line');
-    for (const line of lines) parseHead(line.slice('head '.length).split(' ')[0]!, heads);
+    given.push(...lines.map((line) => line.slice('head '.length).split(' ')[0]!));
   }
-  return heads;
+  try {
+    return parseHeads(given);
+  } catch (error) {
+    if (error instanceof HeadError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 const headLine = (report: ChainReport): string =>
-  `head ${report.chain}=${report.head!.seq}:${report.head!.hash} (${report.entries} entries${report.expected ? `, reaching the expected head ${report.expected.seq}` : ''})`;
+  `head ${formatHead(report.chain, report.head!)} (${report.entries} entries${report.expected ? `, reaching the expected head ${report.expected.seq}` : ''})`;
 
 const brokenLine = (report: ChainReport): string => {
   const { seq, id, reason } = report.brokenAt!;

@@ -23,6 +23,14 @@ export class ErasureRequestResolver {
     return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
   }
 
+  @Query(() => [ErasureRequestType], { description: "The calling client's erasure requests, newest first (P4): where its request stands" })
+  myErasureRequests(
+    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ErasureRequest[]> {
+    return ctx.em.find(ErasureRequest, { client: principalOf(ctx).sub }, { orderBy: { requestedAt: 'desc', id: 'desc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
+  }
+
   @FieldResolver(() => ID)
   clientId(@Root() request: ErasureRequest): string {
     return request.client.id;
@@ -52,6 +60,16 @@ export class ErasureReceiptResolver {
     });
     // A view over the receipt with the answer-only list: the managed entity itself stays untouched.
     return Object.assign(Object.create(receipt) as ErasureReceipt, { openObligations });
+  }
+
+  @Query(() => [ErasureReceiptType], { description: 'Erasure receipts, newest first; with clientId, those of one (erased) client (DPO)' })
+  erasureReceipts(
+    @Arg('clientId', () => ID, { nullable: true }) clientId: string | null,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ErasureReceipt[]> {
+    const where = clientId == null ? {} : { client: uuid('clientId', clientId) };
+    return ctx.em.find(ErasureReceipt, where, { orderBy: { erasedAt: 'desc', id: 'desc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
   }
 
   @FieldResolver(() => ID)

@@ -8,6 +8,7 @@ import { ConsentResolver } from '../consent/consent.resolver';
 import { ErasureReceiptResolver, ErasureRequestResolver } from '../erasure/erasure.resolver';
 import { DataExportResolver } from '../export/data-export.resolver';
 import { DisclosureResolver } from '../disclosure/disclosure.resolver';
+import { DisclosureLogVerificationResolver } from '../disclosure/log-verification.resolver';
 import { LawfulRequestResolver } from '../disclosure/lawful-request.resolver';
 import { OrderResolver } from '../orders/order.resolver';
 import { PartnerResolver } from '../partners/partner.resolver';
@@ -49,6 +50,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
       PartnerResolver,
       LawfulRequestResolver,
       DisclosureResolver,
+      DisclosureLogVerificationResolver,
     ],
     directives: [...specifiedDirectives, piiDirective],
     scalarsMap: [PII_CATEGORY_MAPPING],

@@ -25,6 +25,7 @@ import { apolloLogger } from '../logger';
 import { wellFormedInputPlugin } from '../validation/well-formed-input';
 import { createMetrics, type Metrics } from '../observability/metrics';
 import { exposeMetrics } from '../observability/metrics-endpoint';
+import { privacyCenter, PRIVACY_CENTER_PATH } from '../web/privacy-center';
 import { createHardening } from './limits';
 import { corsMiddleware } from './cors';
 import { explorerRouter } from './explorer';
@@ -121,6 +122,7 @@ export async function startApp(options: {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(PRIVACY_CENTER_PATH, privacyCenter());
   const ready = readiness(orm);
   app.get('/readyz', async (_req, res) => {
     const ok = await ready();

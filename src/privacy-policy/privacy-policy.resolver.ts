@@ -3,7 +3,8 @@ import { privacyPolicy } from './privacy-policy';
 
 @ObjectType('PolicyContacts', { description: 'P8: where to send questions and requests (company contacts, not personal data)' })
 class PolicyContacts {
-  @Field(() => String) address!: string;
+  @Field(() => String, { description: 'In English, as the working translation gives it' }) address!: string;
+  @Field(() => String, { description: 'In Russian, as the authoritative text gives it' }) addressRu!: string;
   @Field(() => [String]) phones!: string[];
 }
 
@@ -21,6 +22,6 @@ export class PrivacyPolicyResolver {
   @Query(() => PrivacyPolicyType, { description: 'Public: the policy a client consents to by registering' })
   privacyPolicy(): PrivacyPolicyType {
     const policy = privacyPolicy();
-    return { ...policy, contacts: { address: policy.contacts.address, phones: [...policy.contacts.phones] } };
+    return { ...policy, contacts: { address: policy.contacts.address, addressRu: policy.contacts.addressRu, phones: [...policy.contacts.phones] } };
   }
 }

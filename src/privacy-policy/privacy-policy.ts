@@ -10,7 +10,7 @@ export interface PrivacyPolicyDocument {
   readonly textHash: string;
   readonly textRu: string;
   readonly textEn: string;
-  readonly contacts: { readonly address: string; readonly phones: readonly string[] };
+  readonly contacts: { readonly address: string; readonly addressRu: string; readonly phones: readonly string[] };
 }
 
 /** Bump when policy/privacy-policy.ru.md changes: consents record which version they accepted. */
@@ -29,6 +29,7 @@ export function privacyPolicy(): PrivacyPolicyDocument {
     textEn,
     contacts: {
       address: 'Kazakhstan, Almaty, microdistrict AKSAI-2, building 73, apartment/office 88',
+      addressRu: 'Казахстан, Алматы, Микрорайон АКСАЙ-2, дом 73, кв/офис 88',
       phones: ['+7 777 248 74 63', '+7 701 570 35 07'],
     },
   };

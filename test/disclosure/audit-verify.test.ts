@@ -119,6 +119,54 @@ describe('the CLI verification', () => {
   });
 });
 
+const VERIFY = `query($heads: [String!]) {
+  verifyDisclosureLog(expectHeads: $heads) { intact entries verifiedAt chains { chain intact entries head expectedSeq brokenAtSeq brokenAtId reason } }
+}`;
+
+describe("the DPO's verification through the API (verifyDisclosureLog)", () => {
+  const verify = async (heads?: string[]) => (await server.gql(VERIFY, heads ? { heads } : {}, await dpoToken(server))).body;
+
+  it('runs the check of the CLI and returns the same heads, which verify when passed back', async () => {
+    const cli = await run();
+    const { verifyDisclosureLog } = (await verify()).data!;
+    expect(verifyDisclosureLog).toMatchObject({ intact: true, entries: 8 });
+    const heads = verifyDisclosureLog.chains.map((c: { head: string }) => c.head);
+    expect(cli.out.slice(1).map((line) => line.split(' ')[1])).toEqual(heads);
+    expect(verifyDisclosureLog.chains.map((c: Record<string, unknown>) => [c.chain, c.intact, c.brokenAtSeq, c.reason])).toEqual([A(), B()].sort().map((chain) => [chain, true, null, null]));
+    const again = (await verify(heads)).data!.verifyDisclosureLog;
+    expect(again.intact).toBe(true);
+    expect(again.chains.map((c: { expectedSeq: number }) => c.expectedSeq)).toEqual(verifyDisclosureLog.chains.map((c: { entries: number }) => c.entries));
+  });
+
+  it('names the chain and its first broken link; a head whose hash differs breaks there', async () => {
+    const a = await chainRows(A());
+    const wrongHead = (await verify([`${A()}=5:${a[3]!.hash}`])).data!.verifyDisclosureLog;
+    expect(wrongHead.intact).toBe(false);
+    expect(wrongHead.chains.find((c: { chain: string }) => c.chain === A())).toMatchObject({
+      intact: false, entries: 4, head: null, expectedSeq: 5, brokenAtSeq: 5, brokenAtId: a[4]!.id, reason: "hash is not the expected head's hash",
+    });
+    expect(wrongHead.chains.find((c: { chain: string }) => c.chain === B())).toMatchObject({ intact: true, entries: 2 });
+    await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = ${a[2]!.seq}`);
+    try {
+      const tampered = (await verify()).data!.verifyDisclosureLog;
+      expect(tampered.chains.find((c: { chain: string }) => c.chain === A())).toMatchObject({ intact: false, entries: 2, brokenAtSeq: 3, brokenAtId: a[2]!.id, reason: "hash does not match the entry's content" });
+    } finally {
+      await behindTheTriggers(server, `update disclosure_log set purpose = '${a[2]!.purpose}' where seq = ${a[2]!.seq}`);
+    }
+    expect((await verify()).data!.verifyDisclosureLog.intact).toBe(true);
+  });
+
+  it('a head that is not <chain>=<seq>:<hash>, or two for one chain, is BAD_USER_INPUT naming expectHeads, quoting nothing', async () => {
+    const hash = 'b'.repeat(64);
+    for (const heads of [['6:xyz'], [`${A()}=1:${hash}`, `${A()}=2:${hash}`]]) {
+      const body = await verify(heads);
+      expect(body.data).toBeNull();
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expectHeads' });
+      expect(JSON.stringify(body.errors)).not.toContain(A());
+    }
+  });
+});
+
 describe('tampering the chains alone cannot show', () => {
   it('a value smuggled into an entry\'s fields (outside the hashed path, category, access) is refused', async () => {
     const [, row] = await chainRows(A());

@@ -352,6 +352,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^\s+HOST=0\.0\.0\.0\b/m);
   });
 
+  it("builds the privacy center: web/ is in place before `npm ci`, whose prepare script builds it, and a local web/dist stays out", () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.prepare).toMatch(/npm run build:web/);
+    const copyWeb = dockerfile.search(/^COPY web \.\/web$/m);
+    expect(copyWeb).toBeGreaterThan(-1);
+    expect(copyWeb).toBeLessThan(dockerfile.search(/^RUN npm ci\b/m));
+    expect(read('.dockerignore').split('\n').map((l) => l.trim().replace(/\/$/, ''))).toContain('web/dist');
+  });
+
   it('.dockerignore keeps local artefacts out of the build context', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim().replace(/\/$/, ''));
     for (const entry of ['node_modules', 'dist', '.data', '.git', '.env', 'secrets']) expect(ignored).toContain(entry);

@@ -1,0 +1,204 @@
+/**
+ * What the screens call. Pagination and list shapes stay here: screens get `Page`s with an opaque
+ * `next`, so a change from `before: seq` to Relay cursors, or from a list to a connection, is an
+ * edit in this folder only.
+ */
+import { ApiError, request, type Auth, type Result } from './client';
+import * as doc from './documents';
+import type {
+  ClientFilter,
+  ClientSummary,
+  Consent,
+  ConsentState,
+  Contract,
+  DataExport,
+  Disclosure,
+  DisclosureFilter,
+  ErasureReceipt,
+  ErasureRequest,
+  IssuedToken,
+  LawfulRequest,
+  LogVerification,
+  OpenObligation,
+  Order,
+  Partner,
+  PrivacyPolicy,
+  Profile,
+  RegisterContractInput,
+  RegisterLawfulRequestInput,
+  TokenRecord,
+  WithdrawalRequest,
+} from './types';
+
+export { ApiError, type Redaction, type Result } from './client';
+export type * from './types';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass back to get the next page; null on the last one. */
+  readonly next: string | null;
+}
+
+const DISCLOSURE_PAGE = 50;
+const PROFILE_ORDERS = 20;
+
+/** The log pages by seq: the next page starts before the last entry shown. */
+function seqPage(items: Disclosure[]): Page<Disclosure> {
+  const last = items[items.length - 1];
+  return { items, next: items.length === DISCLOSURE_PAGE && last ? String(last.seq) : null };
+}
+
+const nodes = <T>(connection: { edges: Array<{ node: T }> }): T[] => connection.edges.map((edge) => edge.node);
+
+/* The subject. */
+
+export const subject = {
+  async session(): Promise<{ id: string; name: string | null } | null> {
+    try {
+      const { data } = await request<{ me: { id: string; fullName: string | null; legalName: string | null } }>(doc.SESSION_ME);
+      return { id: data.me.id, name: data.me.legalName ?? data.me.fullName };
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return null;
+      throw error;
+    }
+  },
+  async login(login: string, password: string): Promise<void> {
+    await request(doc.LOGIN, { login, password });
+  },
+  async logout(): Promise<void> {
+    await request(doc.LOGOUT);
+  },
+  async changePassword(resetToken: string, newPassword: string): Promise<void> {
+    await request(doc.CHANGE_PASSWORD, { resetToken, newPassword });
+  },
+  async reportCompromise(): Promise<void> {
+    await request(doc.REPORT_COMPROMISE);
+  },
+  async profile(): Promise<Result<{ profile: Profile; orders: Order[]; more: boolean }>> {
+    const { data, redactions } = await request<{ me: Profile & { orders: Order[] } }>(doc.MY_PROFILE, { orders: PROFILE_ORDERS });
+    const { orders, ...profile } = data.me;
+    return { data: { profile, orders, more: orders.length === PROFILE_ORDERS }, redactions };
+  },
+  async consent(): Promise<ConsentState> {
+    type Orders = { edges: Array<{ node: OpenObligation & { id: string } }> };
+    const { data } = await request<{ me: { id: string; consents: Consent[] }; newOrders: Orders; paidOrders: Orders }>(doc.MY_CONSENT);
+    const openOrders = [...nodes(data.newOrders), ...nodes(data.paidOrders)].map((o) => ({ orderId: o.id, status: o.status }));
+    return { clientId: data.me.id, history: data.me.consents, openOrders };
+  },
+  async optOutOfMarketing(): Promise<Consent> {
+    return (await request<{ optOutOfMarketing: Consent }>(doc.OPT_OUT_OF_MARKETING)).data.optOutOfMarketing;
+  },
+  async requestWithdrawal(notice: string, requestedDate: string | null): Promise<WithdrawalRequest> {
+    return (await request<{ requestConsentWithdrawal: WithdrawalRequest }>(doc.REQUEST_WITHDRAWAL, { notice, requestedDate })).data.requestConsentWithdrawal;
+  },
+  async cancelWithdrawal(): Promise<Consent> {
+    return (await request<{ cancelConsentWithdrawal: Consent }>(doc.CANCEL_WITHDRAWAL)).data.cancelConsentWithdrawal;
+  },
+  async disclosures(next: string | null = null): Promise<Page<Disclosure>> {
+    const { data } = await request<{ myDisclosures: Disclosure[] }>(doc.MY_DISCLOSURES, { first: DISCLOSURE_PAGE, before: next === null ? null : Number(next) });
+    return seqPage(data.myDisclosures);
+  },
+  async exportData(): Promise<Result<DataExport>> {
+    const { data, redactions } = await request<{ myData: DataExport }>(doc.MY_DATA);
+    return { data: data.myData, redactions };
+  },
+  async erasureRequests(): Promise<ErasureRequest[]> {
+    return (await request<{ myErasureRequests: ErasureRequest[] }>(doc.MY_ERASURE_REQUESTS)).data.myErasureRequests;
+  },
+  async requestErasure(): Promise<ErasureRequest> {
+    return (await request<{ requestErasure: ErasureRequest }>(doc.REQUEST_ERASURE)).data.requestErasure;
+  },
+};
+
+export async function privacyPolicy(): Promise<PrivacyPolicy> {
+  return (await request<{ privacyPolicy: PrivacyPolicy }>(doc.PRIVACY_POLICY)).data.privacyPolicy;
+}
+
+/* The privacy officer: every call carries its token. */
+
+export function dpo(token: string) {
+  const auth: Auth = { kind: 'bearer', token };
+  const call = <T>(document: string, variables: Record<string, unknown> = {}) => request<T>(document, variables, auth).then((r) => r.data);
+  return {
+    async check(): Promise<void> {
+      await call(doc.DPO_CHECK);
+    },
+    async pendingErasures(): Promise<ErasureRequest[]> {
+      return (await call<{ erasureRequests: ErasureRequest[] }>(doc.ERASURE_REQUESTS, { status: 'PENDING' })).erasureRequests;
+    },
+    async client(id: string): Promise<ClientSummary | null> {
+      return (await call<{ client: ClientSummary | null }>(doc.CLIENT_SUMMARY, { id })).client;
+    },
+    async erase(clientId: string, basis: string, reference: string | null): Promise<ErasureReceipt> {
+      return (await call<{ eraseClient: ErasureReceipt }>(doc.ERASE_CLIENT, { clientId, basis, reference })).eraseClient;
+    },
+    async receipts(clientId: string | null): Promise<ErasureReceipt[]> {
+      return (await call<{ erasureReceipts: ErasureReceipt[] }>(doc.ERASURE_RECEIPTS, { clientId })).erasureReceipts;
+    },
+    async lawfulRequests(): Promise<LawfulRequest[]> {
+      return (await call<{ lawfulRequests: LawfulRequest[] }>(doc.LAWFUL_REQUESTS)).lawfulRequests;
+    },
+    async registerLawfulRequest(input: RegisterLawfulRequestInput): Promise<LawfulRequest> {
+      return (await call<{ registerLawfulRequest: LawfulRequest }>(doc.REGISTER_LAWFUL_REQUEST, { input })).registerLawfulRequest;
+    },
+    async withdrawLawfulRequest(requestId: string): Promise<LawfulRequest> {
+      return (await call<{ withdrawLawfulRequest: LawfulRequest }>(doc.WITHDRAW_LAWFUL_REQUEST, { requestId })).withdrawLawfulRequest;
+    },
+    async issueAuthorityToken(requestId: string, ttl: number): Promise<IssuedToken> {
+      return (await call<{ issueAuthorityToken: IssuedToken }>(doc.ISSUE_AUTHORITY_TOKEN, { requestId, ttl })).issueAuthorityToken;
+    },
+    async authorityTokens(requestId: string): Promise<TokenRecord[]> {
+      return (await call<{ authorityTokens: TokenRecord[] }>(doc.AUTHORITY_TOKENS, { requestId })).authorityTokens;
+    },
+    async revokeAuthorityToken(tokenId: string): Promise<void> {
+      await call(doc.REVOKE_AUTHORITY_TOKEN, { tokenId });
+    },
+    async partners(): Promise<Partner[]> {
+      return (await call<{ partners: Partner[] }>(doc.PARTNERS)).partners;
+    },
+    async registerPartner(name: string, bin: string): Promise<void> {
+      await call(doc.REGISTER_PARTNER, { input: { name, bin } });
+    },
+    async registerContract(input: RegisterContractInput): Promise<Contract> {
+      return (await call<{ registerContract: Contract }>(doc.REGISTER_CONTRACT, { input })).registerContract;
+    },
+    async endContract(contractId: string): Promise<Contract> {
+      return (await call<{ endContract: Contract }>(doc.END_CONTRACT, { contractId })).endContract;
+    },
+    async issuePartnerToken(contractId: string, scopes: string[], ttl: number): Promise<IssuedToken> {
+      return (await call<{ issuePartnerToken: IssuedToken }>(doc.ISSUE_PARTNER_TOKEN, { contractId, scopes, ttl })).issuePartnerToken;
+    },
+    async partnerTokens(contractId: string): Promise<TokenRecord[]> {
+      return (await call<{ partnerTokens: TokenRecord[] }>(doc.PARTNER_TOKENS, { contractId })).partnerTokens;
+    },
+    async revokePartnerToken(tokenId: string): Promise<void> {
+      await call(doc.REVOKE_PARTNER_TOKEN, { tokenId });
+    },
+    async revokeContractTokens(contractId: string): Promise<number> {
+      return (await call<{ revokeContractTokens: number }>(doc.REVOKE_CONTRACT_TOKENS, { contractId })).revokeContractTokens;
+    },
+    async disclosures(filter: DisclosureFilter, next: string | null = null): Promise<Page<Disclosure>> {
+      const variables = { ...filter, first: DISCLOSURE_PAGE, before: next === null ? null : Number(next) };
+      return seqPage((await call<{ disclosures: Disclosure[] }>(doc.DISCLOSURES, variables)).disclosures);
+    },
+    /** `expectHeads`: heads kept from an earlier check, or the printed output of `npm run audit:verify` (its `head …` lines). */
+    async verifyLog(expectHeads: string): Promise<LogVerification> {
+      // Printed output: only its `head …` lines. Anything else: every line is a head, and a malformed one is refused, not skipped.
+      const lines = expectHeads.split('\n').map((line) => line.trim()).filter((line) => line);
+      const printed = lines.filter((line) => line.startsWith('head '));
+      const heads = (printed.length > 0 ? printed.map((line) => line.slice('head '.length)) : lines).map((line) => line.split(/\s/)[0]!);
+      return (await call<{ verifyDisclosureLog: LogVerification }>(doc.VERIFY_DISCLOSURE_LOG, { expectHeads: heads })).verifyDisclosureLog;
+    },
+    async findClients(filter: ClientFilter): Promise<{ total: number; clients: ClientSummary[] }> {
+      type Found = { clients: { totalCount: number; edges: Array<{ node: ClientSummary }> } };
+      const { clients } = await call<Found>(doc.FIND_CLIENTS, { filter });
+      return { total: clients.totalCount, clients: nodes(clients) };
+    },
+    async clientData(clientId: string): Promise<Result<DataExport>> {
+      const { data, redactions } = await request<{ clientData: DataExport }>(doc.CLIENT_DATA, { clientId }, auth);
+      return { data: data.clientData, redactions };
+    },
+  };
+}
+
+export type DpoApi = ReturnType<typeof dpo>;
