@@ -9,6 +9,7 @@ import { CLIENT_CURSOR_SORTS, decodeCursor, decodeRowCursor, encodeCursor, encod
 import { placeholders } from '../db/sql';
 import { given } from '../validation/client-filter';
 import type { PiiCategory } from '../privacy/categories';
+import { clientColumn, PERSONAL_FILTERS, type PersonalFilter, type PersonalFilterName } from '../privacy/personal-columns';
 import type { Basis } from '../privacy/policy';
 import { ClientStatus } from './client.entity';
 import { readClientRows, type ClientReadSpec } from '../subjects/client-store';
@@ -34,13 +35,17 @@ const SORT_EXPRESSIONS: Record<ClientSortField, string> = {
   [ClientSortField.SURNAME]: `coalesce(c.surname, '') collate "C"`,
 };
 
-type PersonalFilterField = 'surname' | 'phone' | 'email' | 'iinOrBin';
-const PERSONAL_FILTERS: Readonly<Record<PersonalFilterField, PiiCategory>> = {
-  surname: 'FULL_NAME',
-  phone: 'PHONE',
-  email: 'EMAIL',
-  iinOrBin: 'OFFICIAL_REQUISITES',
-};
+/** The surname sort reads the surname column, so permission is judged on its category. */
+const SURNAME_CATEGORY = clientColumn('surname').category;
+
+/** A personal filter matches a row when any of its columns holds the value. */
+function matchCondition(personal: PersonalFilter, value: string): Condition {
+  const matches = personal.columns.map((c) => {
+    if (c.emptied === 'text[]') return `? = any(c.${c.column})`;
+    return c.filter.match === 'caseless' ? `lower(c.${c.column}) = lower(?)` : `c.${c.column} = ?`;
+  });
+  return { sql: matches.length === 1 ? matches[0]! : `(${matches.join(' or ')})`, params: matches.map(() => value) };
+}
 
 /**
  * The personal categories a filter or sort reads, judged by which fields are given, not by their
@@ -48,11 +53,11 @@ const PERSONAL_FILTERS: Readonly<Record<PersonalFilterField, PiiCategory>> = {
  * filter by a field learns nothing from how its value is judged (a filter is an oracle, P1).
  */
 export function personalCategoriesOf(
-  filter: Partial<Record<PersonalFilterField, string | null>> | null | undefined,
+  filter: Partial<Record<PersonalFilterName, string | null>> | null | undefined,
   orderBy: ClientOrderBy | null | undefined,
 ): PiiCategory[] {
-  const used = (Object.keys(PERSONAL_FILTERS) as PersonalFilterField[]).filter((f) => given(filter?.[f])).map((f) => PERSONAL_FILTERS[f]);
-  if (orderBy?.field === ClientSortField.SURNAME) used.push('FULL_NAME');
+  const used = PERSONAL_FILTERS.filter((f) => given(filter?.[f.name])).map((f) => f.category);
+  if (orderBy?.field === ClientSortField.SURNAME) used.push(SURNAME_CATEGORY);
   return [...new Set(used)];
 }
 
@@ -61,10 +66,10 @@ export function buildClientQuery(filter: ClientFilter | null | undefined, orderB
   const conditions: Condition[] = [];
   if (filter?.status) conditions.push({ sql: 'c.status = ?', params: [filter.status] });
   if (filter?.kind) conditions.push({ sql: 'c.kind = ?', params: [filter.kind] });
-  if (given(filter?.surname)) conditions.push({ sql: 'lower(c.surname) = lower(?)', params: [filter.surname] });
-  if (given(filter?.phone)) conditions.push({ sql: '? = any(c.phones)', params: [filter.phone] });
-  if (given(filter?.email)) conditions.push({ sql: '? = any(c.emails)', params: [filter.email] });
-  if (given(filter?.iinOrBin)) conditions.push({ sql: '(c.iin = ? or c.bin = ?)', params: [filter.iinOrBin, filter.iinOrBin] });
+  for (const personal of PERSONAL_FILTERS) {
+    const value = filter?.[personal.name];
+    if (given(value)) conditions.push(matchCondition(personal, value));
+  }
   const field = orderBy?.field ?? ClientSortField.CREATED_AT;
   return {
     conditions,

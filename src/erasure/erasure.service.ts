@@ -6,6 +6,7 @@
  * client's random id.
  */
 import { randomUUID } from 'node:crypto';
+import type { EntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { forgetLogin } from '../auth/login-throttle';
 import { PasswordReset } from '../auth/password-reset.entity';
@@ -15,7 +16,9 @@ import { appendConsent, latestConsent, lockClient, openObligations, type Consent
 import { ConsentChannel, ConsentEventKind, type ConsentEvidence } from '../consent/consent.entity';
 import { apiError, badInput, notFound } from '../errors';
 import { statusInForce } from '../privacy/consent-state';
-import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
+import { CLIENT_PERSONAL_COLUMNS, emptyValue, holdsValue, ORDER_PERSONAL_COLUMNS, type PersonalColumn } from '../privacy/personal-columns';
+import { emptyAssignments, holdsValueSql } from './erased-row';
+import { ERASED_CATEGORIES, ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
 
 export interface ErasureActor {
   readonly role: 'DPO' | 'SYSTEM';
@@ -65,27 +68,20 @@ export async function requestErasure(em: EntityManager, clientId: string, eviden
   });
 }
 
+/** The declaration names Client properties: checked against the entity here, where it is known. */
+const CLIENT_COLUMNS: ReadonlyArray<PersonalColumn & { readonly property: keyof Client }> = CLIENT_PERSONAL_COLUMNS;
+
 /** Which kinds of data hold a value now: the receipt lists them, never the values. */
 async function categoriesHeld(tx: EntityManager, client: Client, sessions: number): Promise<ErasedCategory[]> {
   const [orderContact] = await tx.execute<{ n: number }[]>(
     `select count(*)::int as n from client_order
-      where client_id = ? and (contact_phone is not null or contact_email is not null or delivery_address is not null)`,
+      where client_id = ? and (${ORDER_PERSONAL_COLUMNS.map((c) => holdsValueSql(c, 'client_order')).join(' or ')})`,
     [client.id],
   );
-  const held: Record<ErasedCategory, boolean> = {
-    FULL_NAME: Boolean(client.surname || client.firstName || client.patronymic || client.headFullName),
-    OFFICIAL_REQUISITES: Boolean(client.iin || client.bin || client.legalName || client.legalForm || client.stateRegistrationDate || client.kbe || client.vatCertificate),
-    REGISTRATION_ADDRESS: client.registrationAddress !== null,
-    RESIDENCE_ADDRESS: client.residenceAddress !== null,
-    PHONE: client.phones.length > 0,
-    EMAIL: client.emails.length > 0,
-    BANK_ACCOUNT: client.bankAccounts.length > 0,
-    LOGIN: client.login !== null,
-    PASSWORD: client.passwordHash !== null,
-    SESSIONS: sessions > 0,
-    ORDER_CONTACT: (orderContact?.n ?? 0) > 0,
-  };
-  return (Object.keys(held) as ErasedCategory[]).filter((c) => held[c]);
+  const held = new Set<ErasedCategory>(CLIENT_COLUMNS.filter((c) => holdsValue(c, client[c.property])).map((c) => c.category));
+  if (sessions > 0) held.add('SESSIONS');
+  if ((orderContact?.n ?? 0) > 0) held.add('ORDER_CONTACT');
+  return ERASED_CATEGORIES.filter((c) => held.has(c));
 }
 
 async function checkBasis(tx: EntityManager, clientId: string, order: ErasureOrder): Promise<{ reference: string | null; requests: ErasureRequest[] }> {
@@ -133,7 +129,7 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
   // the id is new, because the old one was handed to the client, its partners and staff next to
   // its personal data: whoever kept it could join the row back to the person.
   const orders = await tx.execute<{ affectedRows: number }>(
-    `update client_order set id = gen_random_uuid(), client_id = null, tombstone_id = ?, contact_phone = null, contact_email = null, delivery_address = null,
+    `update client_order set id = gen_random_uuid(), client_id = null, tombstone_id = ?, ${emptyAssignments(ORDER_PERSONAL_COLUMNS)},
             partner_id = null,
             items = coalesce((select jsonb_agg(jsonb_build_object('name', ?::text, 'quantity', line->'quantity', 'priceTiyn', line->'priceTiyn') order by n)
                                 from jsonb_array_elements(items) with ordinality as lines(line, n)), '[]'::jsonb)
@@ -145,24 +141,7 @@ export async function eraseLockedClient(tx: EntityManager, client: Client, order
   await tx.nativeDelete(PasswordReset, { client: client.id });
   if (client.login) await forgetLogin(tx, order.throttleSecret, client.login);
   tx.assign(client, {
-    surname: null,
-    firstName: null,
-    patronymic: null,
-    iin: null,
-    bin: null,
-    legalName: null,
-    legalForm: null,
-    stateRegistrationDate: null,
-    headFullName: null,
-    kbe: null,
-    vatCertificate: null,
-    registrationAddress: null,
-    residenceAddress: null,
-    phones: [],
-    emails: [],
-    bankAccounts: [],
-    login: null,
-    passwordHash: null,
+    ...(Object.fromEntries(CLIENT_COLUMNS.map((c) => [c.property, emptyValue(c)])) as EntityData<Client>),
     status: ClientStatus.ERASED,
     // Every token issued before this moment stops working (P7's revocation mechanism).
     tokenVersion: client.tokenVersion + 1,
