@@ -58,6 +58,16 @@ export const ORDER_PERSONAL_COLUMNS = [
   { property: 'deliveryAddress', column: 'delivery_address', category: 'ORDER_CONTACT', emptied: 'null' },
 ] as const satisfies readonly PersonalColumn[];
 
+type ClientColumn = (typeof CLIENT_PERSONAL_COLUMNS)[number];
+
+/** The password hash is never served: every other client column is, each as the @pii field of its property's name. */
+export const SERVED_CLIENT_COLUMNS = CLIENT_PERSONAL_COLUMNS.filter((c) => c.category !== 'PASSWORD');
+
+/** @pii fields of Client computed, not stored: the properties each is computed from (the FULL_NAME mask reads all three parts). */
+export const CLIENT_COMPUTED_FIELDS = {
+  fullName: ['surname', 'firstName', 'patronymic'],
+} as const satisfies Record<string, readonly ClientColumn['property'][]>;
+
 export interface PersonalTable {
   readonly entity: string;
   readonly table: string;
@@ -67,7 +77,7 @@ export interface PersonalTable {
 }
 
 export const PERSONAL_TABLES: readonly PersonalTable[] = [
-  { entity: 'Client', table: 'client', columns: CLIENT_PERSONAL_COLUMNS, computed: { fullName: ['surname', 'firstName', 'patronymic'] } },
+  { entity: 'Client', table: 'client', columns: CLIENT_PERSONAL_COLUMNS, computed: CLIENT_COMPUTED_FIELDS },
   { entity: 'Order', table: 'client_order', columns: ORDER_PERSONAL_COLUMNS, computed: {} },
 ];
 
@@ -101,8 +111,6 @@ export const PERSONAL_FILTERS: readonly PersonalFilter[] = [...new Set(filtered.
     return { name, category: columns[0]!.category, columns };
   })
   .sort((a, b) => PII_CATEGORIES.indexOf(a.category) - PII_CATEGORIES.indexOf(b.category));
-
-type ClientColumn = (typeof CLIENT_PERSONAL_COLUMNS)[number];
 
 /** The declaration of a client property (what a sort or a mask reads). */
 export function clientColumn<P extends ClientColumn['property']>(property: P): Extract<ClientColumn, { property: P }> {

@@ -8,35 +8,30 @@ import { placeholders } from '../db/sql';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject } from './subject-state';
 import { ORDER_FIELDS, orderJson, orderFromJson, type OrderField } from './order-store';
 import { CONSENT_JSON, consentFromJson } from './consent-store';
+import { CLIENT_COMPUTED_FIELDS, clientColumn, SERVED_CLIENT_COLUMNS, type PersonalColumn } from '../privacy/personal-columns';
 import type { ClientRecord } from './records';
 
-/** For each GraphQL field of a client, the columns it is read from. */
-const CLIENT_FIELDS = {
-  kind: ['c.kind'],
-  surname: ['c.surname'],
-  firstName: ['c.first_name as "firstName"'],
-  patronymic: ['c.patronymic'],
-  // The FULL_NAME mask reads all three parts.
-  fullName: ['c.surname', 'c.first_name as "firstName"', 'c.patronymic'],
-  iin: ['c.iin'],
-  bin: ['c.bin'],
-  legalName: ['c.legal_name as "legalName"'],
-  legalForm: ['c.legal_form as "legalForm"'],
-  stateRegistrationDate: [`to_char(c.state_registration_date, 'YYYY-MM-DD') as "stateRegistrationDate"`],
-  headFullName: ['c.head_full_name as "headFullName"'],
-  kbe: ['c.kbe'],
-  vatCertificate: ['c.vat_certificate as "vatCertificate"'],
-  registrationAddress: ['c.registration_address as "registrationAddress"'],
-  residenceAddress: ['c.residence_address as "residenceAddress"'],
-  // Arrays as JSON: the driver parses json natively, text[] with a parser written in JavaScript.
-  phones: ['array_to_json(c.phones) as phones'],
-  emails: ['array_to_json(c.emails) as emails'],
-  bankAccounts: ['c.bank_accounts as "bankAccounts"'],
-  login: ['c.login'],
-} as const satisfies Record<string, readonly string[]>;
+/** Read in another form than stored: a date as its ISO text, whatever the session's DateStyle. */
+const READ_AS: Readonly<Record<string, (column: string) => string>> = {
+  stateRegistrationDate: (column) => `to_char(${column}, 'YYYY-MM-DD')`,
+};
 
-export type ClientField = keyof typeof CLIENT_FIELDS;
-export const CLIENT_FIELD_NAMES = Object.keys(CLIENT_FIELDS) as ClientField[];
+/** A served personal column as it is read, under its property's name. */
+function personalColumn(c: PersonalColumn): string {
+  const column = `c.${c.column}`;
+  // Arrays as JSON: the driver parses json natively, text[] with a parser written in JavaScript.
+  const value = c.emptied === 'text[]' ? `array_to_json(${column})` : (READ_AS[c.property]?.(column) ?? column);
+  return `${value} as "${c.property}"`;
+}
+
+/** For each GraphQL field of a client, the columns it is read from: its kind, then the personal ones as declared. */
+const CLIENT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  kind: ['c.kind'],
+  ...Object.fromEntries(SERVED_CLIENT_COLUMNS.map((c) => [c.property, [personalColumn(c)]])),
+  ...Object.fromEntries(Object.entries(CLIENT_COMPUTED_FIELDS).map(([field, from]) => [field, from.map((p) => personalColumn(clientColumn(p)))])),
+};
+
+export const CLIENT_FIELD_NAMES = Object.keys(CLIENT_FIELDS);
 
 /** Read with every row: identity, the keyset cursor and the version (status, last update). */
 const ALWAYS = ['c.id', 'c.status', 'c.created_at as "createdAt"', 'c.updated_at as "updatedAt"'];

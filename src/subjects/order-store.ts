@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders } from '../db/sql';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
+import { ORDER_PERSONAL_COLUMNS } from '../privacy/personal-columns';
 import type { OrderRecord } from './records';
 
 /** For each GraphQL field of an order: the record key and the column it is read from. */
@@ -13,10 +14,8 @@ const ORDER_COLUMNS = {
   amount: ['amountTiyn', 'o.amount_tiyn::float8'],
   items: ['items', 'o.items'],
   completedAt: ['completedAt', 'o.completed_at'],
-  contactPhone: ['contactPhone', 'o.contact_phone'],
-  contactEmail: ['contactEmail', 'o.contact_email'],
-  deliveryAddress: ['deliveryAddress', 'o.delivery_address'],
-} as const satisfies Record<string, readonly [string, string]>;
+  ...Object.fromEntries(ORDER_PERSONAL_COLUMNS.map((c) => [c.property, [c.property, `o.${c.column}`]])),
+} satisfies Record<string, readonly [string, string]>;
 
 export type OrderField = keyof typeof ORDER_COLUMNS;
 export const ORDER_FIELDS = Object.keys(ORDER_COLUMNS) as OrderField[];
