@@ -1,7 +1,9 @@
 import { throttleKeys } from '../../src/auth/login-throttle';
 import { hashPassword } from '../../src/auth/password';
 import { ClientKind } from '../../src/clients/client.entity';
+import { holdsValueSql } from '../../src/erasure/erased-row';
 import { DEPERSONALISED_ITEM_NAME } from '../../src/erasure/erasure.service';
+import { CLIENT_PERSONAL_COLUMNS } from '../../src/privacy/personal-columns';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { registerClient, scanDatabase } from './lifecycle-support';
@@ -207,18 +209,19 @@ describe('erasure on request (P4)', () => {
     await expect(sql(`update client set status = 'ACTIVE' where id = ?`, [canary.client.id])).rejects.toThrow(/cannot be restored/);
   });
 
-  it.each([
-    ['head_full_name', 'Head Restored'],
-    ['legal_form', 'LLP'],
-    ['state_registration_date', '2019-03-14'],
-    ['kbe', '17'],
-    ['vat_certificate', '600100123456'],
-  ])("the database refuses to put a legal entity's %s back into an erased client", async (column, value) => {
+  it('the database refuses to put any declared personal column back into an erased client, each value taken from a live client', async () => {
     const { canary } = await loggedInCanary(ClientKind.ENTITY);
+    const live = [(await loggedInCanary(ClientKind.PERSON)).canary.client.id, (await loggedInCanary(ClientKind.ENTITY)).canary.client.id];
     await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0817' }, dpo);
-    await expect(sql(`update client set ${column} = ? where id = ?`, [value, canary.client.id])).rejects.toThrow(/holds no personal data/);
-    const [row] = await sql(`select ${column} as v, status from client where id = ?`, [canary.client.id]);
-    expect(row).toEqual({ v: null, status: 'ERASED' });
+    for (const c of CLIENT_PERSONAL_COLUMNS) {
+      const [source] = await sql(`select id from client where id in (?, ?) and ${holdsValueSql(c, 'client')}`, live);
+      expect({ column: c.column, source: typeof source?.id }).toEqual({ column: c.column, source: 'string' });
+      const restore = sql(`update client set ${c.column} = (select ${c.column} from client where id = ?) where id = ?`, [source.id, canary.client.id]);
+      await expect(restore).rejects.toThrow(/holds no personal data/);
+    }
+    const held = CLIENT_PERSONAL_COLUMNS.map((c) => `${holdsValueSql(c, 'client')} as "${c.column}"`).join(', ');
+    const [row] = await sql(`select status, ${held} from client where id = ?`, [canary.client.id]);
+    expect(row).toEqual({ status: 'ERASED', ...Object.fromEntries(CLIENT_PERSONAL_COLUMNS.map((c) => [c.column, false])) });
   });
 
   it.each([
