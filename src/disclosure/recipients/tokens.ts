@@ -64,12 +64,19 @@ export interface TokenKind<G, I extends TokenIssue> {
   claims(grant: G, jti: string, scope: string): TokenClaims;
 }
 
+/** Timestamps as raw queries hand them over: MikroORM leaves them as text. */
 interface ListedRow {
   jti: string | null;
   categories: PiiCategory[];
-  issued_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
+  issued_at: Date | string;
+  expires_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+function listed(row: ListedRow & { jti: string }, now: Date): TokenRecord {
+  const expiresAt = new Date(row.expires_at);
+  const revokedAt = row.revoked_at === null ? null : new Date(row.revoked_at);
+  return { tokenId: row.jti, categories: row.categories, issuedAt: new Date(row.issued_at), expiresAt, revokedAt, live: !revokedAt && expiresAt > now };
 }
 
 export type TokenLifecycle<I extends TokenIssue> = Pick<RecipientKindHandler<I>, 'stillInForce' | 'issueToken' | 'listTokens' | 'revokeToken' | 'revokeAllTokens'>;
@@ -112,9 +119,7 @@ export function tokenLifecycle<G, I extends TokenIssue>(kind: TokenKind<G, I>): 
         [grantId(id)],
       );
       if (rows.length === 0) throw notFound(kind.grantName);
-      return rows.flatMap(({ jti, categories, issued_at: issuedAt, expires_at: expiresAt, revoked_at: revokedAt }) =>
-        jti === null ? [] : [{ tokenId: jti, categories, issuedAt, expiresAt, revokedAt, live: !revokedAt && expiresAt > now }],
-      );
+      return rows.flatMap((row) => (row.jti === null ? [] : [listed({ ...row, jti: row.jti }, now)]));
     },
 
     async revokeToken(em, tokenId, now = new Date()) {
