@@ -13,9 +13,10 @@ import { startJobScheduler } from './jobs/scheduler';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { LawfulRequest } from './disclosure/lawful-request.entity';
-import { issueAuthorityToken } from './disclosure/lawful-request.service';
+import { authorityRecipients } from './disclosure/recipients/authority';
+import { partnerRecipients } from './disclosure/recipients/partner';
 import { Contract } from './partners/contract.entity';
-import { contractInForce, issuePartnerToken } from './partners/partner.service';
+import { contractInForce } from './partners/contract-in-force';
 import { DEMO_LOGIN, DEMO_PASSWORD, isEmpty, seedDemoData } from './seed/seed';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { describeFailure, parseCliOrExit, type CliSpec } from './cli/cli';
@@ -24,11 +25,11 @@ async function demoTokens(config: Config, orm: MikroORM): Promise<Array<[string,
   const em = orm.em.fork();
   const client = await em.findOne(Client, { login: DEMO_LOGIN });
   // Disclosure tokens go through the DPO's issuing path, so they are registered and revocable.
-  const contract = (await em.find(Contract, {}, { orderBy: { createdAt: 'asc', id: 'asc' } })).find((c) => contractInForce(c));
+  const contract = (await em.find(Contract, {}, { orderBy: { createdAt: 'asc', id: 'asc' } })).find((c) => contractInForce(c, new Date()));
   const request = await em.findOne(LawfulRequest, { expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'asc' } });
   const issued: Array<[string, string]> = [
-    ...(contract ? [['partner', (await issuePartnerToken(em, config.jwt, { contractId: contract.id, scopes: contract.categories, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
-    ...(request ? [['authority', (await issueAuthorityToken(em, config.jwt, { requestId: request.id, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
+    ...(contract ? [['partner', (await partnerRecipients.issueToken(em, config.jwt, { grantId: contract.id, scopes: contract.categories, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
+    ...(request ? [['authority', (await authorityRecipients.issueToken(em, config.jwt, { grantId: request.id, ttl: 12 * 3600, issuedBy: 'demo' })).token] as [string, string]] : []),
   ];
   const claims: TokenClaims[] = [
     ...(client ? [{ sub: client.id, role: 'client' as const }] : []),

@@ -4,7 +4,6 @@ import type { Principal } from '../auth/principal';
 import { Client } from '../clients/client.entity';
 import { badInput, notFound } from '../errors';
 import { Contract } from '../partners/contract.entity';
-import { categoryList } from '../partners/partner.service';
 import * as v from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
 import { appendDisclosures, type LoggedDisclosure, type LogLimits, type RequestFacts } from './disclosure-log';
@@ -63,7 +62,7 @@ export async function recordDisclosure(
         legalBasis: v.text('legalBasis', input.legalBasis, 1, 500),
       },
       subjectId,
-      fields: categoryList('categories', input.categories).map((category) => ({ path: 'off-system', category, access: 'FULL' as const })),
+      fields: v.categoryList('categories', input.categories).map((category) => ({ path: 'off-system', category, access: 'FULL' as const })),
     }],
     facts,
     { ...limits, at },

@@ -4,10 +4,11 @@ import { pageInfoOf, type ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
-import type { IssuedToken, TokenRecord } from '../partners/partner.service';
 import { IssuedTokenType, TokenRecordType } from '../partners/partner.type';
 import { LawfulRequest } from './lawful-request.entity';
-import { issueAuthorityToken, listAuthorityTokens, registerLawfulRequest, revokeAuthorityToken, withdrawLawfulRequest } from './lawful-request.service';
+import { registerLawfulRequest, withdrawLawfulRequest } from './lawful-request.service';
+import { authorityRecipients } from './recipients/authority';
+import type { IssuedToken, TokenRecord } from './recipients/recipient-kind';
 import { AuthoritySubjectConnection, LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
 import { uuid } from '../validation/validate';
 import { clientReadSpec } from '../graphql/selection';
@@ -43,17 +44,17 @@ export class LawfulRequestResolver {
     @Arg('ttl', () => Int, { defaultValue: 3600, description: 'Seconds (60 to 86400)' }) ttl: number,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedToken> {
-    return issueAuthorityToken(ctx.em, ctx.config.jwt, { requestId: uuid('requestId', requestId), ttl, issuedBy: principalOf(ctx).sub });
+    return authorityRecipients.issueToken(ctx.em, ctx.config.jwt, { grantId: uuid('requestId', requestId), ttl, issuedBy: principalOf(ctx).sub });
   }
 
   @Mutation(() => Boolean, { description: 'Revoke an authority token; its next request is refused (DPO)' })
   revokeAuthorityToken(@Arg('tokenId', () => ID) tokenId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return revokeAuthorityToken(ctx.em, uuid('tokenId', tokenId));
+    return authorityRecipients.revokeToken(ctx.em, uuid('tokenId', tokenId));
   }
 
   @Query(() => [TokenRecordType], { description: "A lawful request's issued authority tokens, newest first; never the tokens themselves (DPO)" })
   authorityTokens(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
-    return listAuthorityTokens(ctx.em, requestId);
+    return authorityRecipients.listTokens(ctx.em, requestId);
   }
 
   @Mutation(() => LawfulRequestType, { description: 'Withdraw a lawful request before its expiry: it expires now and its tokens are revoked (DPO, P5.2)' })

@@ -1,14 +1,11 @@
-/** Lawful requests of state bodies (P5.2): registered by the DPO, opened to one authority token at a time. */
+/** Lawful requests of state bodies (P5.2), registered by the DPO; their tokens are src/disclosure/recipients/authority.ts. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
-import { signToken } from '../auth/tokens';
 import { Client } from '../clients/client.entity';
-import type { Config } from '../config';
-import { badInput, conflict, notFound } from '../errors';
-import { calendarDate, categoryList, tokenRecord, ttlSeconds, type IssuedToken, type TokenRecord } from '../partners/partner.service';
-import { scopeOf } from '../privacy/categories';
+import { badInput, notFound } from '../errors';
+import { calendarDate } from '../partners/partner.service';
 import * as v from '../validation/validate';
-import { AuthorityToken, LawfulRequest } from './lawful-request.entity';
+import { LawfulRequest } from './lawful-request.entity';
+import { authorityRecipients } from './recipients/authority';
 import type { RegisterLawfulRequestInput } from './lawful-request.type';
 
 const MAX_SUBJECTS = 1000;
@@ -27,7 +24,7 @@ export async function registerLawfulRequest(em: EntityManager, input: RegisterLa
     documentDate: calendarDate('documentDate', input.documentDate),
     legalBasis: v.text('legalBasis', input.legalBasis, 1, 500),
     subjectIds,
-    categories: categoryList('categories', input.categories),
+    categories: v.categoryList('categories', input.categories),
     expiresAt: input.expiresAt,
     registeredBy,
   });
@@ -35,48 +32,10 @@ export async function registerLawfulRequest(em: EntityManager, input: RegisterLa
   return request;
 }
 
-/** Records the token's jti first, so a token exists only if it can be checked and revoked. */
-export async function issueAuthorityToken(
-  em: EntityManager,
-  jwt: Config['jwt'],
-  args: { requestId: string; ttl: number; issuedBy: string },
-  now = new Date(),
-): Promise<IssuedToken> {
-  const request = await em.findOne(LawfulRequest, { id: v.uuid('requestId', args.requestId) });
-  if (!request) throw notFound('Lawful request');
-  if (request.expiresAt <= now) throw conflict('The lawful request has expired');
-  const expiresAt = new Date(Math.min(now.getTime() + ttlSeconds(args.ttl) * 1000, request.expiresAt.getTime()));
-  const jti = randomUUID();
-  em.create(AuthorityToken, { jti, request, issuedBy: args.issuedBy, issuedAt: now, expiresAt });
-  await em.flush();
-  const scope = request.categories.map(scopeOf).join(' ');
-  const token = await signToken(
-    jwt,
-    { sub: `authority:${request.id}`, role: 'authority', lawful_request_id: request.id, scope, jti },
-    Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
-  );
-  return { token, tokenId: jti, expiresAt, scope };
-}
-
-export async function revokeAuthorityToken(em: EntityManager, tokenId: string): Promise<boolean> {
-  const token = await em.findOne(AuthorityToken, { jti: v.uuid('tokenId', tokenId) });
-  if (!token) throw notFound('Token');
-  token.revokedAt ??= new Date();
-  await em.flush();
-  return true;
-}
-
 async function requestById(em: EntityManager, requestId: string): Promise<LawfulRequest> {
   const request = await em.findOne(LawfulRequest, { id: v.uuid('requestId', requestId) });
   if (!request) throw notFound('Lawful request');
   return request;
-}
-
-/** Newest first; an authority token opens what its request does, so it shows the request's categories. */
-export async function listAuthorityTokens(em: EntityManager, requestId: string, now = new Date()): Promise<TokenRecord[]> {
-  const request = await requestById(em, requestId);
-  const tokens = await em.find(AuthorityToken, { request }, { orderBy: { issuedAt: 'desc', jti: 'desc' } });
-  return tokens.map((t) => tokenRecord(t, request.categories, now));
 }
 
 /**
@@ -87,7 +46,7 @@ export async function listAuthorityTokens(em: EntityManager, requestId: string, 
 export async function withdrawLawfulRequest(em: EntityManager, requestId: string, now = new Date()): Promise<LawfulRequest> {
   return em.transactional(async (tx) => {
     const request = await requestById(tx, requestId);
-    await tx.nativeUpdate(AuthorityToken, { request, revokedAt: null }, { revokedAt: now });
+    await authorityRecipients.revokeAllTokens(tx, request.id, now);
     if (request.expiresAt > now) request.expiresAt = now;
     return request;
   });

@@ -1,122 +1,25 @@
 /**
- * Who receives personal data under P5, resolved once per request from the token: the partner's
- * contract (and whether it is in force) or the authority's lawful request (and whether it has
- * expired). One query per request. The server's records decide, the claims only name them: an
- * unknown, revoked or (by its record) expired token fails the request, and a partner's grant is
- * never wider than what its token record and its contract say today.
+ * Who receives personal data under P5, resolved once per request from the token through the
+ * registry of recipient kinds (src/disclosure/recipients/): a partner under its contract, an
+ * authority under its lawful request. One query per request. The server's records decide, the
+ * claims only name them: an unknown, revoked or (by its record) expired token fails the request,
+ * and a grant is never wider than what the token record and its contract or request say today.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
-import { apiError } from '../errors';
-import { PII_CATEGORIES, scopeOf, type ConsentPurpose, type PiiCategory } from '../privacy/categories';
-import { kazakhstanDate } from '../partners/contract-period';
 import type { RecipientRef } from './batch';
 import { RecipientKind } from './disclosure.entity';
-import { UUID } from '../validation/validate';
+import { authorityRecipients } from './recipients/authority';
+import { partnerRecipients } from './recipients/partner';
+import type { Recipient, RecipientKindHandler } from './recipients/recipient-kind';
 
-export interface Recipient extends RecipientRef {
-  readonly kind: RecipientKind.PARTNER | RecipientKind.AUTHORITY;
-  /**
-   * False outside the contract period, for a contract that does not cover the purpose of every
-   * disclosure to a partner, or after the request's expiry: then nothing is granted.
-   */
-  readonly inForce: boolean;
-  readonly categories: ReadonlySet<PiiCategory>;
-  /** An authority's subjects are listed by its request; a partner's are looked up (`null`). */
-  readonly subjectIds: ReadonlySet<string> | null;
-}
+export { revoked, type Recipient } from './recipients/recipient-kind';
 
-export const revoked = () => apiError('UNAUTHENTICATED', 'Token revoked, expired or unknown', { http: { status: 401 } });
-
-interface PartnerRow {
-  revoked_at: Date | null;
-  token_live: boolean;
-  token_categories: PiiCategory[];
-  categories: PiiCategory[];
-  number: string;
-  name: string;
-  in_force: boolean;
-}
-
-interface AuthorityRow {
-  revoked_at: Date | null;
-  token_live: boolean;
-  subject_ids: string[];
-  categories: PiiCategory[];
-  issuing_body: string;
-  document_number: string;
-  document_date: string;
-  legal_basis: string;
-  in_force: boolean;
-}
-
-/** P5.1: the purpose of every disclosure to a partner; a contract that does not name it opens nothing. */
-const PARTNER_PURPOSE: ConsentPurpose = 'THIRD_PARTY_OBLIGATIONS';
-
-/** A contract `c` in force today: in its period and naming the partner purpose. Shared by the first look and the re-check. */
-const CONTRACT_IN_FORCE = `(c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes))`;
-const contractInForceParams = (now: Date): unknown[] => {
-  const today = kazakhstanDate(now);
-  return [today, today, PARTNER_PURPOSE];
-};
+const RECIPIENT_KINDS: readonly RecipientKindHandler[] = [partnerRecipients, authorityRecipients];
 
 export async function loadRecipient(em: EntityManager, principal: Principal, now = new Date()): Promise<Recipient | null> {
-  if (principal.role === 'partner') {
-    const { tokenId, partnerId, contractId } = principal;
-    if (![tokenId, partnerId, contractId].every((id) => id && UUID.test(id))) throw revoked();
-    const [row]: PartnerRow[] = await em.getConnection().execute(
-      `select t.revoked_at, t.expires_at > ? as token_live, t.categories as token_categories, c.categories, c.number, p.name,
-              ${CONTRACT_IN_FORCE} as in_force
-         from partner_token t join contract c on c.id = t.contract_id join partner p on p.id = c.partner_id
-        where t.jti = ? and c.id = ? and p.id = ?`,
-      [now, ...contractInForceParams(now), tokenId, contractId, partnerId],
-    );
-    if (!row || row.revoked_at || !row.token_live) throw revoked();
-    // The grant is contract ∩ token record ∩ token scope: a token can narrow a contract, never widen it.
-    const categories = new Set(row.categories.filter((c) => row.token_categories.includes(c) && principal.scopes.has(scopeOf(c))));
-    return {
-      kind: RecipientKind.PARTNER,
-      label: `${row.name}, contract ${row.number}`,
-      partnerId,
-      contractId,
-      lawfulRequestId: null,
-      tokenId,
-      actor: principal.sub,
-      purpose: PARTNER_PURPOSE,
-      legalBasis: `P5.1: contract ${row.number}; the subject's consent to transfer to third parties`,
-      inForce: row.in_force,
-      categories,
-      subjectIds: null,
-    };
-  }
-  if (principal.role === 'authority') {
-    const { tokenId, lawfulRequestId } = principal;
-    if (![tokenId, lawfulRequestId].every((id) => id && UUID.test(id))) throw revoked();
-    const [row]: AuthorityRow[] = await em.getConnection().execute(
-      `select t.revoked_at, t.expires_at > ? as token_live, r.subject_ids, r.categories, r.issuing_body, r.document_number,
-              to_char(r.document_date, 'YYYY-MM-DD') as document_date, r.legal_basis, (r.expires_at > ?) as in_force
-         from authority_token t join lawful_request r on r.id = t.request_id
-        where t.jti = ? and r.id = ?`,
-      [now, now, tokenId, lawfulRequestId],
-    );
-    if (!row || row.revoked_at || !row.token_live) throw revoked();
-    const document = `${row.issuing_body}, document ${row.document_number} of ${row.document_date}`;
-    return {
-      kind: RecipientKind.AUTHORITY,
-      label: document,
-      partnerId: null,
-      contractId: null,
-      lawfulRequestId,
-      tokenId,
-      actor: principal.sub,
-      purpose: 'LAWFUL_REQUEST',
-      legalBasis: `P5.2: ${row.legal_basis}; ${document}`,
-      inForce: row.in_force,
-      categories: new Set(row.categories.filter((c) => (PII_CATEGORIES as readonly string[]).includes(c))),
-      subjectIds: new Set(row.subject_ids),
-    };
-  }
-  return null;
+  const kind = RECIPIENT_KINDS.find((k) => k.role === principal.role);
+  return kind ? kind.load(em, principal, now) : null;
 }
 
 /** The subject receiving its own data in an access export; `actor` is whoever ran it (the subject or the DPO). */
@@ -137,29 +40,11 @@ export function subjectAccessRecipient(principal: Principal): RecipientRef {
 /**
  * Re-checked inside the log transaction, just before the entry is written: a token revoked, a
  * contract ended or a request withdrawn while the request ran stops this response too ("revocable
- * at once"). The token row is locked for share, so a revocation committing now waits for this
- * entry, and takes effect on everything after it.
+ * at once"). Only a kind's tokens are registered and revocable; other entries pass.
  */
 export async function stillInForce(em: EntityManager, recipient: RecipientRef, now: Date): Promise<boolean> {
   // Without a token: a disclosure made off-system and recorded by the DPO (recordDisclosure).
   if (recipient.tokenId === null) return true;
-  if (recipient.kind === RecipientKind.PARTNER) {
-    const rows = await em.execute(
-      `select 1 from partner_token t join contract c on c.id = t.contract_id
-        where t.jti = ? and c.id = ? and t.revoked_at is null and t.expires_at > ? and ${CONTRACT_IN_FORCE}
-          for share of t`,
-      [recipient.tokenId, recipient.contractId, now, ...contractInForceParams(now)],
-    );
-    return rows.length === 1;
-  }
-  if (recipient.kind === RecipientKind.AUTHORITY) {
-    const rows = await em.execute(
-      `select 1 from authority_token t join lawful_request r on r.id = t.request_id
-        where t.jti = ? and r.id = ? and t.revoked_at is null and t.expires_at > ? and r.expires_at > ?
-          for share of t`,
-      [recipient.tokenId, recipient.lawfulRequestId, now, now],
-    );
-    return rows.length === 1;
-  }
-  return true;
+  const kind = RECIPIENT_KINDS.find((k) => k.kind === recipient.kind);
+  return kind ? kind.stillInForce(em, recipient, now) : true;
 }

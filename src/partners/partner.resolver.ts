@@ -8,10 +8,10 @@ import type { PiiCategory } from '../privacy/categories';
 import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';
 import { servedOrderPage } from '../orders/served-orders';
-import {
-  contractInForce, endContract, issuePartnerToken, listPartnerTokens, registerContract, registerPartner, revokeContractTokens, revokePartnerToken,
-  type IssuedToken, type TokenRecord,
-} from './partner.service';
+import { partnerRecipients } from '../disclosure/recipients/partner';
+import type { IssuedToken, TokenRecord } from '../disclosure/recipients/recipient-kind';
+import { contractInForce } from './contract-in-force';
+import { endContract, registerContract, registerPartner } from './partner.service';
 import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput, TokenRecordType } from './partner.type';
 import { uuid } from '../validation/validate';
 
@@ -29,7 +29,7 @@ const contractView = (c: Contract): ContractType => ({
   validTo: c.validTo,
   categories: c.categories,
   purposes: c.purposes,
-  inForce: contractInForce(c),
+  inForce: contractInForce(c, new Date()),
 });
 
 @Resolver(() => PartnerType)
@@ -62,22 +62,22 @@ export class PartnerResolver {
     @Arg('ttl', () => Int, { defaultValue: 3600, description: 'Seconds (60 to 86400); never beyond the contract' }) ttl: number,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedToken> {
-    return issuePartnerToken(ctx.em, ctx.config.jwt, { contractId: uuid('contractId', contractId), scopes, ttl, issuedBy: principalOf(ctx).sub });
+    return partnerRecipients.issueToken(ctx.em, ctx.config.jwt, { grantId: uuid('contractId', contractId), scopes, ttl, issuedBy: principalOf(ctx).sub });
   }
 
   @Mutation(() => Boolean, { description: 'Revoke a partner token; its next request is refused (DPO)' })
   revokePartnerToken(@Arg('tokenId', () => ID) tokenId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return revokePartnerToken(ctx.em, uuid('tokenId', tokenId));
+    return partnerRecipients.revokeToken(ctx.em, uuid('tokenId', tokenId));
   }
 
   @Query(() => [TokenRecordType], { description: "A contract's issued tokens, newest first; never the tokens themselves (DPO)" })
   partnerTokens(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
-    return listPartnerTokens(ctx.em, contractId);
+    return partnerRecipients.listTokens(ctx.em, contractId);
   }
 
   @Mutation(() => Int, { description: 'Revoke every token of a contract at once; the number revoked now (DPO)' })
   revokeContractTokens(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<number> {
-    return revokeContractTokens(ctx.em, contractId);
+    return partnerRecipients.revokeAllTokens(ctx.em, contractId);
   }
 
   @Mutation(() => ContractType, { description: 'End a contract before its term: its tokens are revoked and it is no longer in force from today (DPO, P5.1)' })

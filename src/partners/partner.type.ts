@@ -20,7 +20,8 @@ export class ContractType {
   @Field(() => String, { description: 'Last valid day (YYYY-MM-DD, Kazakhstan time)' }) validTo!: string;
   @Field(() => [PiiCategoryEnum]) categories!: PiiCategory[];
   @Field(() => [ConsentPurposeEnum]) purposes!: ConsentPurpose[];
-  @Field(() => Boolean, { description: 'Whether today is within the validity period' }) inForce!: boolean;
+  @Field(() => Boolean, { description: 'Whether today is within the validity period and the purposes include THIRD_PARTY_OBLIGATIONS: only then are tokens issued and served' })
+  inForce!: boolean;
 }
 
 @ObjectType('IssuedToken', { description: 'A short-lived bearer token for a partner or an authority; shown once' })

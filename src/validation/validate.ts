@@ -13,6 +13,7 @@ import {
   normaliseIban,
   normalisePhone,
 } from '../kz/identifiers';
+import { PII_CATEGORIES, type PiiCategory } from '../privacy/categories';
 
 export interface AddressInputShape {
   country: string;
@@ -115,6 +116,13 @@ export function list<T>(field: string, values: readonly T[], min: number, max: n
   const out = values.map((v, i) => each(`${field}[${i}]`, v));
   if (new Set(out).size !== out.length) throw badInput(field, 'must not repeat an entry');
   return out;
+}
+
+/** One or more P1 categories, each kept once. */
+export function categoryList(field: string, values: readonly PiiCategory[]): PiiCategory[] {
+  const unique = [...new Set(values)];
+  if (unique.length === 0 || unique.some((c) => !PII_CATEGORIES.includes(c))) throw badInput(field, 'must list one or more PII categories');
+  return unique;
 }
 
 export function address(field: string, a: AddressInputShape) {

@@ -20,9 +20,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ACCESS, type OperationAccess } from '../../src/auth/operation-access';
 import { applyShield } from '../../src/auth/shield';
-import { issueAuthorityToken } from '../../src/disclosure/lawful-request.service';
+import { authorityRecipients } from '../../src/disclosure/recipients/authority';
 import { buildDeclaredSchema } from '../../src/graphql/schema';
-import { issuePartnerToken } from '../../src/partners/partner.service';
+import { partnerRecipients } from '../../src/disclosure/recipients/partner';
 import { seedDemoData } from '../../src/seed/seed';
 import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { REGISTER, registration } from '../support/fixtures';
@@ -51,8 +51,8 @@ beforeAll(async () => {
   const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 3, passwordHashing: TEST_PASSWORD_HASHING });
   for (const role of ['operator', 'dpo', 'analyst'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
   const em = server.db.orm.em.fork();
-  tokens.partner = (await issuePartnerToken(em, server.config.jwt, { contractId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
-  tokens.authority = (await issueAuthorityToken(em, server.config.jwt, { requestId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.partner = (await partnerRecipients.issueToken(em, server.config.jwt, { grantId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.authority = (await authorityRecipients.issueToken(em, server.config.jwt, { grantId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
   // The server hashes one password at a time (PASSWORD_HASH_CONCURRENCY): registering all at once
   // would only queue them, the last ones past their deadline on a busy machine. One after another.
   for (const owner of ['shared', ...ACCOUNT_CHANGING]) clients.set(owner, await register());

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { issueAuthorityToken } from '../../src/disclosure/lawful-request.service';
-import { issuePartnerToken } from '../../src/partners/partner.service';
+import { authorityRecipients } from '../../src/disclosure/recipients/authority';
+import { partnerRecipients } from '../../src/disclosure/recipients/partner';
 import { seedDemoData } from '../../src/seed/seed';
 import { codes, startTestServer, TEST_JWT_SECRET, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
 import { REGISTER, registration } from '../support/fixtures';
@@ -25,8 +25,8 @@ beforeAll(async () => {
   for (const role of ['operator', 'dpo', 'analyst'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
   // Partner and authority tokens exist only as issued (registered) by the DPO.
   const em = server.db.orm.em.fork();
-  tokens.partner = (await issuePartnerToken(em, server.config.jwt, { contractId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
-  tokens.authority = (await issueAuthorityToken(em, server.config.jwt, { requestId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.partner = (await partnerRecipients.issueToken(em, server.config.jwt, { grantId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.authority = (await authorityRecipients.issueToken(em, server.config.jwt, { grantId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
 });
 afterAll(() => server.close());
 

@@ -169,7 +169,7 @@ describe('an authority with a lawful request (P5.2)', () => {
     expect(client.body.data).toEqual({ client: null });
     expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(list), requestIdOf(client)])).toEqual([]);
     const reissue = await server.gql(`mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: requestId }, dpo);
-    expect(codes(reissue)).toEqual(['CONFLICT']);
+    expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'REQUEST_EXPIRED' });
   });
 
   it('an authority token without a registered request is refused', async () => {

@@ -5,7 +5,8 @@
 import { Client as PgClient } from 'pg';
 import { logTimeouts, verifyChains } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { issuePartnerToken, registerContract, registerPartner } from '../../src/partners/partner.service';
+import { partnerRecipients } from '../../src/disclosure/recipients/partner';
+import { registerContract, registerPartner } from '../../src/partners/partner.service';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { assignOrder, chainWaiters, holdChain, logRows, partnerChain, releaseChain, requestIdOf } from './support';
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   canary = await createCanaryClient(em, 'ACTIVE');
   await assignOrder(em, canary, partner.id);
   chain = partnerChain(partner.id);
-  ({ token } = await issuePartnerToken(em, server.config.jwt, { contractId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
+  ({ token } = await partnerRecipients.issueToken(em, server.config.jwt, { grantId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
 });
 afterAll(() => server.close());
 

@@ -272,7 +272,7 @@ describe('a partner gets nothing, and nothing is logged', () => {
     expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
     // Nor can the DPO issue a new token for it.
     const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: lapsing.contractId }, dpo);
-    expect(codes(reissue)).toEqual(['CONFLICT']);
+    expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
   });
 
   it('with a revoked token: refused at once (UNAUTHENTICATED), no entry', async () => {
@@ -289,7 +289,7 @@ describe('a partner gets nothing, and nothing is logged', () => {
   it('under a contract that has not started yet: no token is issued, and a token whose contract now starts later gets nothing', async () => {
     const future = await registerPartnerWithContract(server, dpo, ['PHONE'], { validFrom: '2098-01-01', validTo: '2099-12-31' });
     const refused = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: future.contractId }, dpo);
-    expect(codes(refused)).toEqual(['CONFLICT']);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
 
     const moved = await registerPartnerWithContract(server, dpo, ['PHONE', 'ORDER_CONTACT']);
     const em2 = em();
@@ -306,17 +306,26 @@ describe('a partner gets nothing, and nothing is logged', () => {
     expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
   });
 
-  it('under a contract whose purposes no longer name obligations to third parties: nothing, no entry', async () => {
+  it('under a contract whose purposes no longer name obligations to third parties: nothing, no entry; the DPO sees it out of force and gets no token for it', async () => {
     const narrowed = await registerPartnerWithContract(server, dpo, ['PHONE']);
     const em2 = em();
     const canary = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, canary, narrowed.partnerId);
     const issued = await issuePartnerToken(server, dpo, narrowed.contractId, ['PHONE']);
+    const CONTRACTS = `{ partners { contracts { id inForce } } }`;
+    const inForce = async () => (await gqlOk(server, CONTRACTS, {}, dpo)).partners.flatMap((p: any) => p.contracts).find((c: any) => c.id === narrowed.contractId).inForce;
+    expect(await inForce()).toBe(true);
     await em2.getConnection().execute(`update contract set purposes = '{CONTRACT_PERFORMANCE}' where id = ?`, [narrowed.contractId]);
     const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
     expect(client.body.data).toEqual({ client: null });
     expect(codes(await server.gql(PARTNER_VIEW, {}, issued.token))).toEqual(['FORBIDDEN']);
     expect(await logRows(em(), 'contract_id = ?', [narrowed.contractId])).toEqual([]);
+    // What opens nothing reads as not in force, and no token is issued for it.
+    expect(await inForce()).toBe(false);
+    const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token tokenId } }`, { c: narrowed.contractId }, dpo);
+    expect(reissue.body.data).toBeNull();
+    expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
+    expect((await gqlOk(server, `query($c: ID!) { partnerTokens(contractId: $c) { tokenId } }`, { c: narrowed.contractId }, dpo)).partnerTokens).toEqual([{ tokenId: issued.tokenId }]);
   });
 
   it('the token record decides, not its claims: categories narrowed on record are hidden, an expired record is UNAUTHENTICATED', async () => {

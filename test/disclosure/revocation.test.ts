@@ -91,7 +91,7 @@ describe("a contract's tokens (P5.1)", () => {
     expect(endContract).toEqual({ id: contractId, validTo: kazakhstanDate(new Date(Date.now() - 24 * 3600_000)), inForce: false });
     for (const { token } of tokens) expect(codes(await server.gql(CLIENT, { id: client.client.id }, token))).toEqual(['UNAUTHENTICATED']);
     const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: contractId }, dpo);
-    expect(codes(reissue)).toEqual(['CONFLICT']);
+    expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
     expect((await gqlOk(server, ENDED, { c: contractId }, dpo)).endContract).toEqual(endContract);
   });
 
@@ -124,7 +124,7 @@ describe("a lawful request's tokens (P5.2)", () => {
     }
     expect((await gqlOk(server, AUTHORITY_TOKENS, { r: requestId }, dpo)).authorityTokens.every((t: any) => !t.live && t.revokedAt)).toBe(true);
     const reissue = await server.gql(`mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: requestId }, dpo);
-    expect(codes(reissue)).toEqual(['CONFLICT']);
+    expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'REQUEST_EXPIRED' });
   });
 
   it('withdrawing a request leaves the other requests and their tokens in force', async () => {
