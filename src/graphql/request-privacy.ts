@@ -16,7 +16,7 @@ import { audienceOf, decide, decideRelation, mayReach, type Caller, type Decisio
 import { POLICY } from '../privacy/policy';
 import type { SubjectRef, SubjectState } from '../subjects/subject-state';
 
-/** Where subject states come from when a value arrives without one (batched per request). */
+/** Where subject states come from when a value arrives without one (batched, one answer per id per request). */
 export type LoadState = (id: string) => Promise<SubjectState>;
 
 /**
@@ -47,8 +47,6 @@ export class RequestPrivacy {
   readonly disclosures = new DisclosureBatch();
   /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
   query: Omit<RequestFacts, 'requestId'> = { operationName: null, queryHash: null };
-  /** States loaded for values that came without one. */
-  private readonly states = new Map<string, SubjectState>();
   /** Decisions made, per state read and whether the grant names the subject: each is made once per request. */
   private readonly decisions = new WeakMap<SubjectState, Map<string, Decision>>();
   private exportRecipient: RecipientRef | null = null;
@@ -100,8 +98,8 @@ export class RequestPrivacy {
     if (!this.recipient) return true;
     // Nothing is open: no need to read the subject to say so.
     if (!this.caller || !this.recipient.inForce) return false;
-    const [state, granted] = this.facts(subject);
-    return mayReach(this.caller, subjectOf(subject.id, await state, await granted), this.now);
+    const [state, granted] = await Promise.all(this.facts(subject));
+    return mayReach(this.caller, subjectOf(subject.id, state, granted), this.now);
   }
 
   /** Reports a withheld or masked value at `at` (plus `below`, for a part of it not resolved on its own). */
@@ -151,10 +149,10 @@ export class RequestPrivacy {
    * What the decision reads of a subject, each from the subject's own record: the state read with
    * the value (or loaded for its id), and whether the grant names it, as read with the row (a
    * partner's `served` flag) or answered for its id (the authority's request, the served loader).
-   * Nothing learnt from other subjects' rows counts, so answers do not depend on the order of reads.
+   * Nothing learnt from other rows counts, so answers do not depend on the order of reads.
    */
   private facts(subject: SubjectRef): [SubjectState | Promise<SubjectState>, boolean | Promise<boolean>] {
-    return [subject.state ?? this.states.get(subject.id) ?? this.load(subject.id), this.granted(subject)];
+    return [subject.state ?? this.loadState(subject.id), this.granted(subject)];
   }
 
   private granted(subject: SubjectRef): boolean | Promise<boolean> {
@@ -181,12 +179,6 @@ export class RequestPrivacy {
       made.set(key, decision);
     }
     return decision;
-  }
-
-  private async load(subjectId: string): Promise<SubjectState> {
-    const state = await this.loadState(subjectId);
-    this.states.set(subjectId, state);
-    return state;
   }
 }
 
