@@ -118,8 +118,9 @@ async function subjectForChange(tx: EntityManager, clientId: string): Promise<{ 
  */
 async function assertHistoryServed(tx: EntityManager, clientId: string, reader: Caller | null, now: Date): Promise<void> {
   if (!reader) return;
-  const state = await loadSubjectState(tx, clientId);
-  const decision = decideRelation('CONSENTS', reader, { id: clientId, erased: state.erased }, state.consent, now);
+  const { erased, consent } = await loadSubjectState(tx, clientId);
+  // No grant opens the consent history (P5): whether one names this subject changes nothing, so it is not looked up.
+  const decision = decideRelation('CONSENTS', reader, { id: clientId, erased, consent, granted: false }, now);
   if (decision.access === 'HIDDEN') {
     throw apiError('FORBIDDEN', "This client's consent history is not served to this caller", { reason: decision.reason });
   }

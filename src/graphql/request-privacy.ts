@@ -12,11 +12,11 @@ import type { RequestFacts } from '../disclosure/disclosure-log';
 import { loadRecipient, subjectAccessRecipient, type Recipient } from '../disclosure/recipient';
 import { createServedLoader } from '../partners/served';
 import type { PiiCategory } from '../privacy/categories';
-import { audienceOf, decide, decideRelation, mayReach, type Caller, type Decision, type Grant, type RedactionReason, type Relation } from '../privacy/decide';
+import { audienceOf, decide, decideRelation, mayReach, type Caller, type Decision, type RedactionReason, type Relation, type Subject } from '../privacy/decide';
 import { POLICY } from '../privacy/policy';
 import type { SubjectRef, SubjectState } from '../subjects/subject-state';
 
-/** Where subject states come from when a value arrives without one (batched per request). */
+/** Where subject states come from when a value arrives without one (batched, one answer per id per request). */
 export type LoadState = (id: string) => Promise<SubjectState>;
 
 /**
@@ -33,7 +33,6 @@ export interface Redaction {
 
 const DEPERSONALISED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
 const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
-const NOTHING = new Set<PiiCategory>();
 
 /** A response path as its pattern: `clients.edges.*.node.phones` for every row of a page. */
 export function pathPattern(at: Path | undefined, ...below: string[]): string[] {
@@ -48,13 +47,8 @@ export class RequestPrivacy {
   readonly disclosures = new DisclosureBatch();
   /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
   query: Omit<RequestFacts, 'requestId'> = { operationName: null, queryHash: null };
-  /** States loaded for values that came without one. */
-  private readonly states = new Map<string, SubjectState>();
-  /** Decisions made, per state read: each (subject, category) is decided once per request. */
+  /** Decisions made, per state read and whether the grant names the subject: each is made once per request. */
   private readonly decisions = new WeakMap<SubjectState, Map<string, Decision>>();
-  /** The partner's served subjects, from the rows read (their `served` flag) or looked up. */
-  private readonly served = new Set<string>();
-  private readonly servedKnown = new Set<string>();
   private exportRecipient: RecipientRef | null = null;
   private readonly exported = new Set<string>();
   readonly caller: Caller | null;
@@ -69,9 +63,7 @@ export class RequestPrivacy {
     /** Partners only: does the partner serve this client (batched per request)? */
     private readonly serves: ((id: string) => Promise<boolean>) | null = null,
   ) {
-    const grant: Grant | null = recipient
-      ? { categories: recipient.inForce ? recipient.categories : NOTHING, subjectIds: recipient.subjectIds ?? this.served }
-      : null;
+    const grant = recipient ? { categories: recipient.categories, inForce: recipient.inForce } : null;
     this.caller = principal ? { role: principal.role, clientId: principal.clientId, grant } : null;
   }
 
@@ -87,18 +79,15 @@ export class RequestPrivacy {
     if (subject === null) return DEPERSONALISED;
     // Role first: a caller who could never see the category learns nothing about the subject's state.
     if (POLICY[audienceOf(caller, subject.id)].access[category] === 'HIDDEN') return NO_ROLE;
-    const state = this.known(subject);
-    if (state) return this.decided(category, subject.id, state);
-    return this.load(subject.id).then((loaded) => this.decided(category, subject.id, loaded));
+    return this.decideOn(category, subject);
   }
 
-  /** Whether the caller gets the subject's orders or consent history at all (decideRelation). */
-  decideRelation(relation: Relation, subject: SubjectRef): Decision | Promise<Decision> {
+  /** Whether the caller gets the subject's orders or consent history at all (decideRelation); null: depersonalised. */
+  decideRelation(relation: Relation, subject: SubjectRef | null): Decision | Promise<Decision> {
     const caller = this.caller;
     if (!caller) return NO_ROLE;
-    const state = this.known(subject);
-    if (state) return this.decided(relation, subject.id, state);
-    return this.load(subject.id).then((loaded) => this.decided(relation, subject.id, loaded));
+    if (subject === null) return decideRelation(relation, caller, null, this.now);
+    return this.decideOn(relation, subject);
   }
 
   /**
@@ -107,9 +96,10 @@ export class RequestPrivacy {
    */
   async reaches(subject: SubjectRef): Promise<boolean> {
     if (!this.recipient) return true;
+    // Nothing is open: no need to read the subject to say so.
     if (!this.caller || !this.recipient.inForce) return false;
-    const state = this.known(subject) ?? (await this.load(subject.id));
-    return mayReach(this.caller, { id: subject.id, erased: state.erased }, state.consent, this.now);
+    const [state, granted] = await Promise.all(this.facts(subject));
+    return mayReach(this.caller, subjectOf(subject.id, state, granted), this.now);
   }
 
   /** Reports a withheld or masked value at `at` (plus `below`, for a part of it not resolved on its own). */
@@ -149,46 +139,50 @@ export class RequestPrivacy {
     else if (this.exportRecipient && this.exported.has(subjectId)) this.disclosures.add(this.exportRecipient, subjectId, field);
   }
 
-  /** The state to decide on, if known without a read: the one read with the value, or one loaded earlier. */
-  private known(subject: SubjectRef): SubjectState | undefined {
-    if (subject.served !== undefined) this.learnServed(subject.id, subject.served);
-    // A partner must also know whether it serves the subject, which only a read tells.
-    if (this.serves && !this.servedKnown.has(subject.id)) return undefined;
-    return subject.state ?? this.states.get(subject.id);
+  private decideOn(what: PiiCategory | Relation, subject: SubjectRef): Decision | Promise<Decision> {
+    const [state, granted] = this.facts(subject);
+    if (!(state instanceof Promise) && !(granted instanceof Promise)) return this.decided(what, subject.id, state, granted);
+    return Promise.all([state, granted]).then(([s, g]) => this.decided(what, subject.id, s, g));
   }
 
-  private decided(what: PiiCategory | Relation, subjectId: string, state: SubjectState): Decision {
+  /**
+   * What the decision reads of a subject, each from the subject's own record: the state read with
+   * the value (or loaded for its id), and whether the grant names it, as read with the row (a
+   * partner's `served` flag) or answered for its id (the authority's request, the served loader).
+   * Nothing learnt from other rows counts, so answers do not depend on the order of reads.
+   */
+  private facts(subject: SubjectRef): [SubjectState | Promise<SubjectState>, boolean | Promise<boolean>] {
+    return [subject.state ?? this.loadState(subject.id), this.granted(subject)];
+  }
+
+  private granted(subject: SubjectRef): boolean | Promise<boolean> {
+    const recipient = this.recipient;
+    // A grant not in force opens nothing, whichever subjects it names.
+    if (!recipient?.inForce) return false;
+    if (recipient.subjectIds) return recipient.subjectIds.has(subject.id);
+    if (subject.served !== undefined) return subject.served;
+    return this.serves?.(subject.id) ?? false;
+  }
+
+  private decided(what: PiiCategory | Relation, subjectId: string, state: SubjectState, granted: boolean): Decision {
     const caller = this.caller!;
     let made = this.decisions.get(state);
     if (!made) this.decisions.set(state, (made = new Map()));
-    let decision = made.get(what);
+    const key = `${what}|${granted}`;
+    let decision = made.get(key);
     if (!decision) {
-      const subject = { id: subjectId, erased: state.erased };
+      const subject = subjectOf(subjectId, state, granted);
       decision =
         what === 'ORDERS' || what === 'CONSENTS'
-          ? decideRelation(what, caller, subject, state.consent, this.now)
-          : decide(what, caller, subject, state.consent, this.now);
-      made.set(what, decision);
+          ? decideRelation(what, caller, subject, this.now)
+          : decide(what, caller, subject, this.now);
+      made.set(key, decision);
     }
     return decision;
   }
-
-  private learnServed(subjectId: string, served: boolean): void {
-    this.servedKnown.add(subjectId);
-    if (served) this.served.add(subjectId);
-  }
-
-  private async load(subjectId: string): Promise<SubjectState> {
-    const [state, served] = await Promise.all([
-      this.states.get(subjectId) ?? this.loadState(subjectId),
-      this.serves && this.recipient?.inForce && !this.servedKnown.has(subjectId) ? this.serves(subjectId) : null,
-    ]);
-    if (served !== null) this.learnServed(subjectId, served);
-    else if (this.serves) this.servedKnown.add(subjectId);
-    this.states.set(subjectId, state);
-    return state;
-  }
 }
+
+const subjectOf = (id: string, state: SubjectState, granted: boolean): Subject => ({ id, erased: state.erased, consent: state.consent, granted });
 
 /** The request's privacy state; for partners and authorities, one query resolves their grant first. */
 export async function requestPrivacyFor(principal: Principal | null, em: EntityManager, loadState: LoadState): Promise<RequestPrivacy> {

@@ -7,7 +7,7 @@ import { OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
 import { placeOrder } from './order.service';
 import { OrderType } from './order.type';
-import { orderDecision, orderSpec, servedOrderPage } from './served-orders';
+import { orderSpec, servedOrderPage } from './served-orders';
 import { RELATION_CATEGORY } from '../privacy/decide';
 import { uuid } from '../validation/validate';
 import { notFound } from '../errors';
@@ -42,7 +42,7 @@ export class OrderResolver {
     if (!order) return null;
     if (principal.role === 'client' && order.subject?.id !== principal.sub) return null;
     // The same decision as the client's order list: past its consent, an order is not served at all.
-    const decision = await orderDecision(ctx, order);
+    const decision = await ctx.privacy.decideRelation('ORDERS', order.subject);
     if (decision.access !== 'HIDDEN') return order;
     ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason);
     return null;

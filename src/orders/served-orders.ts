@@ -10,7 +10,7 @@ import { responsePathAsArray, type GraphQLObjectType, type GraphQLResolveInfo } 
 import type { RequestContext } from '../graphql/context';
 import { decodeCursor, encodeCursor, ORDERS_BY_CREATED_AT } from '../graphql/cursor';
 import { selectedAt, subFields } from '../graphql/selection';
-import { grantOpensOrders, RELATION_CATEGORY, type Decision, type RedactionReason } from '../privacy/decide';
+import { grantOpensOrders, RELATION_CATEGORY, type RedactionReason } from '../privacy/decide';
 import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
 import type { OrderRecord } from '../subjects/records';
 import { pageInfoOf, type PageInfo } from '../clients/client.type';
@@ -18,23 +18,9 @@ import { pageInfoOf, type PageInfo } from '../clients/client.type';
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
 
-const ERASED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
-const ANONYMOUS: Decision = { access: 'FULL', reason: null };
-const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
-
 export interface OrderPage {
   edges: Array<{ node: OrderRecord; cursor: string }>;
   pageInfo: PageInfo;
-}
-
-/** Whether this order is served to the caller: its client's orders are (decideRelation). */
-export function orderDecision(ctx: RequestContext, order: OrderRecord): Decision | Promise<Decision> {
-  const caller = ctx.privacy.caller;
-  if (!caller) return NO_ROLE;
-  // A depersonalised order (P4) has no subject left: an anonymous accounting record for staff,
-  // and nothing a partner or authority has a grant for.
-  if (!order.subject) return caller.grant ? ERASED : ANONYMOUS;
-  return ctx.privacy.decideRelation('ORDERS', order.subject);
 }
 
 /** The store's read of the orders a field returns, shaped by what the query selects of them at `path`. */
@@ -73,7 +59,7 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
     more = rows.length > batch;
     const scanned = more ? rows.slice(0, batch) : rows;
     for (const order of scanned) {
-      const made = orderDecision(ctx, order);
+      const made = ctx.privacy.decideRelation('ORDERS', order.subject);
       const decision = made instanceof Promise ? await made : made;
       if (decision.access === 'HIDDEN') withheld.push({ reason: decision.reason, after: served.length });
       else served.push(order);

@@ -12,8 +12,8 @@ export type RedactionReason = 'ROLE' | 'SCOPE' | 'CONSENT' | 'ERASED';
 /** What a partner's contract or an authority's lawful request opens (P5). */
 export interface Grant {
   readonly categories: ReadonlySet<PiiCategory>;
-  /** The subjects the grant covers: clients the partner serves, or the request's subjects. */
-  readonly subjectIds: ReadonlySet<string>;
+  /** False outside the contract period or past the request's expiry: then it opens nothing. */
+  readonly inForce: boolean;
 }
 
 export interface Caller {
@@ -23,9 +23,20 @@ export interface Caller {
   readonly grant: Grant | null;
 }
 
+/**
+ * A subject as the decision reads it: every fact comes with the subject's own record (the row the
+ * values were read from, or the loader's answer for its id), never from what else the request read,
+ * so the same subject gives the same answer whatever was decided before.
+ */
 export interface Subject {
   readonly id: string;
   readonly erased: boolean;
+  readonly consent: ConsentState;
+  /**
+   * Whether the caller's grant names this subject (P5): the partner serves it (an order assigned to
+   * the partner, P5.1) or the authority's request lists it (P5.2). False for callers without a grant.
+   */
+  readonly granted: boolean;
 }
 
 export type Decision =
@@ -47,22 +58,24 @@ function consentBasisHolds(basis: Extract<Basis, { kind: 'CONSENT' }>, consent: 
 
 const FULL: Decision = { access: 'FULL', reason: null };
 
+/** The caller's grant, when it is in force and names the subject (P5). */
+function grantOn(caller: Caller, subject: Subject): Grant | null {
+  return caller.grant?.inForce && subject.granted ? caller.grant : null;
+}
+
 /**
  * `now` is the instant consent is judged at (P3 dates count as soon as they pass); callers without
  * a clock of their own get the wall clock.
  */
-export function decide(category: PiiCategory, caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): Decision {
+export function decide(category: PiiCategory, caller: Caller, subject: Subject, now: Date = new Date()): Decision {
   const policy = POLICY[audienceOf(caller, subject.id)];
   const access: Access = policy.access[category];
   // Role first: a caller who could never see the category learns nothing about the subject's state.
   if (access === 'HIDDEN') return hidden('ROLE');
   if (subject.erased) return hidden('ERASED');
-  if (policy.requiresGrant) {
-    const grant = caller.grant;
-    if (!grant || !grant.subjectIds.has(subject.id) || !grant.categories.has(category)) return hidden('SCOPE');
-  }
+  if (policy.requiresGrant && !grantOn(caller, subject)?.categories.has(category)) return hidden('SCOPE');
   if (policy.basis.kind === 'NONE') return hidden('ROLE');
-  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, consent, now)) {
+  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, subject.consent, now)) {
     return hidden('CONSENT');
   }
   return access === 'FULL' ? FULL : { access, reason: 'ROLE' };
@@ -79,7 +92,8 @@ export const RELATION_CATEGORY: PiiCategory = 'ORDER_CONTACT';
 
 /** Whether a P5 recipient's grant opens any order at all, whichever subject: a page can be refused up front. */
 export function grantOpensOrders(caller: Caller): boolean {
-  return caller.grant?.categories.has(RELATION_CATEGORY) ?? false;
+  const grant = caller.grant;
+  return grant !== null && grant.inForce && grant.categories.has(RELATION_CATEGORY);
 }
 
 /**
@@ -88,23 +102,28 @@ export function grantOpensOrders(caller: Caller): boolean {
  * to transfer holds and the subject is not erased. Outside that, a lookup answers as for an
  * unknown id. Callers without a grant are governed by the field decisions alone.
  */
-export function mayReach(caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): boolean {
+export function mayReach(caller: Caller, subject: Subject, now: Date = new Date()): boolean {
   const policy = POLICY[audienceOf(caller, subject.id)];
   if (!policy.requiresGrant) return true;
-  if (!caller.grant?.subjectIds.has(subject.id)) return false;
+  if (!grantOn(caller, subject)) return false;
   if (policy.basis.kind !== 'CONSENT') return true;
-  return !subject.erased && consentBasisHolds(policy.basis, consent, now);
+  return !subject.erased && consentBasisHolds(policy.basis, subject.consent, now);
 }
 
 /**
- * Whether the caller gets a subject's orders or consent history at all. The subject and the DPO
- * always do (the history is the proof of consent, kept after erasure); everyone else on the same
- * terms as the subject's personal fields. A list that is served still goes through each @pii field's guard.
+ * Whether the caller gets a subject's orders or consent history at all: the one relation decision,
+ * for `Client.orders`/`Client.consents`, each order of a page or lookup, and the record a consent
+ * change answers with. The subject and the DPO always do (the history is the proof of consent,
+ * kept after erasure); everyone else on the same terms as the subject's personal fields. A list
+ * that is served still goes through each @pii field's guard. `subject` null: records that are
+ * nobody's any more (P4, a depersonalised order), anonymous accounting records for those who act
+ * without a grant, and nothing any grant names.
  */
-export function decideRelation(relation: Relation, caller: Caller, subject: Subject, consent: ConsentState, now: Date = new Date()): Decision {
-  const audience = audienceOf(caller, subject.id);
-  if (audience === 'SUBJECT' || audience === 'DPO') return FULL;
+export function decideRelation(relation: Relation, caller: Caller, subject: Subject | null, now: Date = new Date()): Decision {
+  const audience = audienceOf(caller, subject?.id ?? null);
   const policy = POLICY[audience];
+  if (subject === null) return policy.requiresGrant ? hidden('ERASED') : FULL;
+  if (audience === 'SUBJECT' || audience === 'DPO') return FULL;
   if (policy.basis.kind === 'NONE') return hidden('ROLE');
   if (subject.erased) return hidden('ERASED');
   if (policy.requiresGrant) {
@@ -112,9 +131,9 @@ export function decideRelation(relation: Relation, caller: Caller, subject: Subj
     if (relation === 'CONSENTS') return hidden('SCOPE');
     // Orders only where the contract ∩ token scope, or the lawful request, names their category;
     // and for a partner only those its contract assigns it (the resolvers keep only those).
-    if (!grantOpensOrders(caller) || !caller.grant?.subjectIds.has(subject.id)) return hidden('SCOPE');
+    if (!grantOn(caller, subject)?.categories.has(RELATION_CATEGORY)) return hidden('SCOPE');
   }
-  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, consent, now)) {
+  if (policy.basis.kind === 'CONSENT' && !consentBasisHolds(policy.basis, subject.consent, now)) {
     return hidden('CONSENT');
   }
   return FULL;

@@ -16,7 +16,7 @@ import type { SubjectState as LoadedState } from '../../src/subjects/subject-sta
 import { buildApiSchema } from '../../src/graphql/schema';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/privacy/categories';
 import { consentCovers } from '../../src/privacy/consent-state';
-import { decide, decideRelation, mayReach, RELATION_CATEGORY, roleSeesInFull, type Caller, type Decision, type Grant, type Relation } from '../../src/privacy/decide';
+import { decide, decideRelation, mayReach, RELATION_CATEGORY, roleSeesInFull, type Caller, type Decision, type Grant, type Relation, type Subject } from '../../src/privacy/decide';
 import { applyMask, DEFAULT_MASK, type MaskKind } from '../../src/privacy/masking';
 import type { Role } from '../../src/privacy/roles';
 import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
@@ -75,6 +75,8 @@ const states = new Map<string, LoadedState>();
 const tokens = {} as Record<string, string>;
 let partnerGrant: Grant;
 let authorityGrant: Grant;
+/** The subjects both grants name: those the partner serves, and those the authority's request lists. */
+let grantedIds: ReadonlySet<string>;
 
 async function addCanary(state: SubjectState, kind: ClientKind = ClientKind.PERSON): Promise<Canary> {
   const canary = await createCanaryClient(server.db.orm.em.fork(), state, kind);
@@ -104,7 +106,8 @@ beforeAll(async () => {
   for (const key of SUBJECTS) await assignOrder(server.db.orm.em.fork(), subjects[key], partner.partnerId);
   tokens.PARTNER = (await issuePartnerToken(server, dpo, partner.contractId, TOKEN_SCOPES)).token;
   const subjectIds = SUBJECTS.map((key) => subjects[key].client.id);
-  partnerGrant = { categories: new Set(CONTRACT.filter((c) => TOKEN_SCOPES.includes(c))), subjectIds: new Set(subjectIds) };
+  grantedIds = new Set(subjectIds);
+  partnerGrant = { categories: new Set(CONTRACT.filter((c) => TOKEN_SCOPES.includes(c))), inForce: true };
 
   const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
     input: {
@@ -118,7 +121,7 @@ beforeAll(async () => {
     },
   }, dpo);
   ({ issueAuthorityToken: { token: tokens.AUTHORITY } } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 3600) { token } }`, { r: registerLawfulRequest.id }, dpo));
-  authorityGrant = { categories: new Set(REQUEST), subjectIds: new Set(subjectIds) };
+  authorityGrant = { categories: new Set(REQUEST), inForce: true };
 
   tokens.OPERATOR = await server.token({ sub: 'op-1', role: 'operator' });
   tokens.DPO = dpo;
@@ -138,21 +141,15 @@ function callerOf(viewer: Viewer, key: SubjectKey): Caller {
   return { role: viewer.toLowerCase() as Role, clientId: null, grant };
 }
 
-function subjectOf(clientId: string) {
+function subjectOf(clientId: string): Subject {
   const state = states.get(clientId);
   if (!state) throw new Error(`no state for ${clientId}`);
-  return { subject: { id: clientId, erased: state.erased }, consent: state.consent };
+  return { id: clientId, erased: state.erased, consent: state.consent, granted: grantedIds.has(clientId) };
 }
 
-const decisionFor = (caller: Caller, category: PiiCategory, clientId: string): Decision => {
-  const { subject, consent } = subjectOf(clientId);
-  return decide(category, caller, subject, consent);
-};
+const decisionFor = (caller: Caller, category: PiiCategory, clientId: string): Decision => decide(category, caller, subjectOf(clientId));
 
-const relationFor = (caller: Caller, relation: Relation, clientId: string): Decision => {
-  const { subject, consent } = subjectOf(clientId);
-  return decideRelation(relation, caller, subject, consent);
-};
+const relationFor = (caller: Caller, relation: Relation, clientId: string): Decision => decideRelation(relation, caller, subjectOf(clientId));
 
 /** Root operations each viewer may call, read from the operation-access table. */
 function mayCall(root: string, viewer: Viewer): boolean {
@@ -310,11 +307,8 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
   const data = response.body.data!;
   const own = caller.clientId;
   // A grant's subjects (the orders a partner is assigned); and whom a lookup reaches at all (mayReach).
-  const granted = (id: string) => !caller.grant || caller.grant.subjectIds.has(id);
-  const reaches = (id: string) => {
-    const { subject, consent } = subjectOf(id);
-    return mayReach(caller, subject, consent);
-  };
+  const granted = (id: string) => !caller.grant || grantedIds.has(id);
+  const reaches = (id: string) => mayReach(caller, subjectOf(id));
   const allOrders = [...byOrder.values()];
   switch (path) {
     case 'client':
@@ -375,7 +369,7 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
     }
     case 'authority': {
       const nodes = edgeNodes(data.authorityRequestSubjects);
-      expect(ids(nodes)).toEqual([...authorityGrant.subjectIds].sort());
+      expect(ids(nodes)).toEqual([...grantedIds].sort());
       nodes.forEach((c, i) => check.client(c, `authorityRequestSubjects.edges.${i}.node`, shape.picks));
       break;
     }
@@ -391,7 +385,8 @@ describe('the seeded subjects are in the states the cases name', () => {
   it('consent in force (for the operator purpose) and erasure are as seeded; the opt-out removed only marketing', () => {
     const inForce: Record<SubjectKey, boolean> = { ACTIVE: true, WITHDRAWAL_PENDING: true, NARROWED: true, WITHDRAWN: false, EXPIRED: false, ERASED: true, ENTITY: true };
     for (const key of SUBJECTS) {
-      const { subject, consent } = subjectOf(subjects[key].client.id);
+      const subject = subjectOf(subjects[key].client.id);
+      const consent = subject.consent;
       expect({ key, inForce: consentCovers(consent, 'CONTRACT_PERFORMANCE', ['USE'], new Date()), erased: subject.erased, marketing: consent.purposes.has('MARKETING') }).toEqual({
         key,
         inForce: inForce[key],

@@ -1,6 +1,6 @@
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, PII_CATEGORIES, type ConsentPurpose } from '../../src/privacy/categories';
 import { acceptsNewService, consentCovers, consentInForce, NO_CONSENT, statusInForce, type ConsentState, type ConsentStatus } from '../../src/privacy/consent-state';
-import { decide, decideRelation, grantOpensOrders, mayReach, roleSeesInFull, type Caller, type Relation } from '../../src/privacy/decide';
+import { decide, decideRelation, grantOpensOrders, mayReach, roleSeesInFull, type Caller, type Relation, type Subject } from '../../src/privacy/decide';
 import { POLICY } from '../../src/privacy/policy';
 
 const consent = (status: ConsentStatus, purposes: readonly ConsentPurpose[] = CONSENT_PURPOSES, dates: Partial<ConsentState> = {}): ConsentState => ({
@@ -16,57 +16,58 @@ const NOW = new Date('2031-06-10T12:00:00Z');
 const BEFORE = new Date(NOW.getTime() - 1);
 const AFTER = new Date(NOW.getTime() + 1);
 const ACTIVE = consent('ACTIVE');
-const subject = { id: 'subject-1', erased: false };
+/** Subject 1 in `state`; the grants below name it unless `extra` says otherwise. */
+const subject = (state: ConsentState, extra: Partial<Subject> = {}): Subject => ({ id: 'subject-1', erased: false, consent: state, granted: true, ...extra });
 const caller = (role: Caller['role'], extra: Partial<Caller> = {}): Caller => ({ role, clientId: null, grant: null, ...extra });
 
 describe('the decision (who may see what)', () => {
   it('the subject sees all of its own data in full, whatever its consent state', () => {
     for (const state of [ACTIVE, consent('WITHDRAWN'), NO_CONSENT]) {
       for (const category of PII_CATEGORIES) {
-        expect(decide(category, caller('client', { clientId: 'subject-1' }), subject, state)).toEqual({ access: 'FULL', reason: null });
+        expect(decide(category, caller('client', { clientId: 'subject-1' }), subject(state))).toEqual({ access: 'FULL', reason: null });
       }
     }
   });
 
   it('another client sees nothing of a subject', () => {
     for (const category of PII_CATEGORIES) {
-      expect(decide(category, caller('client', { clientId: 'other' }), subject, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+      expect(decide(category, caller('client', { clientId: 'other' }), subject(ACTIVE))).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
     }
   });
 
   it('an operator sees names, phones and e-mails in full and IIN, bank accounts and addresses masked, never the login', () => {
     const op = caller('operator');
-    expect(decide('FULL_NAME', op, subject, ACTIVE).access).toBe('FULL');
-    expect(decide('PHONE', op, subject, ACTIVE).access).toBe('FULL');
-    expect(decide('EMAIL', op, subject, ACTIVE).access).toBe('FULL');
-    expect(decide('OFFICIAL_REQUISITES', op, subject, ACTIVE)).toEqual({ access: 'MASKED', reason: 'ROLE' });
-    expect(decide('BANK_ACCOUNT', op, subject, ACTIVE)).toEqual({ access: 'MASKED', reason: 'ROLE' });
-    expect(decide('RESIDENCE_ADDRESS', op, subject, ACTIVE)).toEqual({ access: 'MASKED', reason: 'ROLE' });
-    expect(decide('LOGIN', op, subject, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+    expect(decide('FULL_NAME', op, subject(ACTIVE)).access).toBe('FULL');
+    expect(decide('PHONE', op, subject(ACTIVE)).access).toBe('FULL');
+    expect(decide('EMAIL', op, subject(ACTIVE)).access).toBe('FULL');
+    expect(decide('OFFICIAL_REQUISITES', op, subject(ACTIVE))).toEqual({ access: 'MASKED', reason: 'ROLE' });
+    expect(decide('BANK_ACCOUNT', op, subject(ACTIVE))).toEqual({ access: 'MASKED', reason: 'ROLE' });
+    expect(decide('RESIDENCE_ADDRESS', op, subject(ACTIVE))).toEqual({ access: 'MASKED', reason: 'ROLE' });
+    expect(decide('LOGIN', op, subject(ACTIVE))).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
   });
 
   it.each<ConsentStatus>(['WITHDRAWN', 'EXPIRED', 'NONE'])('an operator sees nothing while consent is %s (P2, P3)', (status) => {
     for (const category of PII_CATEGORIES) {
-      const decision = decide(category, caller('operator'), subject, consent(status));
+      const decision = decide(category, caller('operator'), subject(consent(status)));
       expect(decision.access).toBe('HIDDEN');
     }
-    expect(decide('PHONE', caller('operator'), subject, consent(status)).reason).toBe('CONSENT');
+    expect(decide('PHONE', caller('operator'), subject(consent(status))).reason).toBe('CONSENT');
   });
 
   it('a pending withdrawal keeps consent in force until it takes effect (P3)', () => {
-    expect(decide('PHONE', caller('operator'), subject, consent('WITHDRAWAL_PENDING')).access).toBe('FULL');
+    expect(decide('PHONE', caller('operator'), subject(consent('WITHDRAWAL_PENDING'))).access).toBe('FULL');
   });
 
   it('consent that does not cover the operator purpose hides data from operators', () => {
     const narrowed = consent('ACTIVE', ['CONTRACT_CONCLUSION', 'MARKETING']);
-    expect(decide('PHONE', caller('operator'), subject, narrowed)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decide('PHONE', caller('operator'), subject(narrowed))).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
   });
 
   it('an operator acts for support and settlements (P2 purposes 2 and 3): consent must cover both', () => {
     const noSettlements = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'SETTLEMENTS'));
     const noPerformance = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'CONTRACT_PERFORMANCE'));
-    expect(decide('PHONE', caller('operator'), subject, noSettlements)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-    expect(decide('PHONE', caller('operator'), subject, noPerformance)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decide('PHONE', caller('operator'), subject(noSettlements))).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decide('PHONE', caller('operator'), subject(noPerformance))).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
   });
 
   it('an audience description that cites P2 purposes names exactly the purposes its consent basis checks', () => {
@@ -80,53 +81,53 @@ describe('the decision (who may see what)', () => {
 
   it('opting out of marketing hides nothing from operators', () => {
     const noMarketing = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'MARKETING'));
-    expect(decide('PHONE', caller('operator'), subject, noMarketing).access).toBe('FULL');
+    expect(decide('PHONE', caller('operator'), subject(noMarketing)).access).toBe('FULL');
   });
 
   it('the DPO sees everything in full, even after withdrawal', () => {
     for (const category of PII_CATEGORIES) {
-      expect(decide(category, caller('dpo'), subject, consent('WITHDRAWN')).access).toBe('FULL');
+      expect(decide(category, caller('dpo'), subject(consent('WITHDRAWN'))).access).toBe('FULL');
     }
   });
 
   it('nobody sees anything of an erased subject (P4)', () => {
-    const grant = { categories: new Set(PII_CATEGORIES), subjectIds: new Set(['subject-1']) };
+    const grant = { categories: new Set(PII_CATEGORIES), inForce: true };
     for (const role of ['operator', 'dpo', 'partner', 'authority'] as const) {
-      expect(decide('PHONE', caller(role, { grant }), { id: 'subject-1', erased: true }, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
+      expect(decide('PHONE', caller(role, { grant }), subject(ACTIVE, { erased: true }))).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
     }
-    expect(decide('PHONE', caller('analyst'), { id: 'subject-1', erased: true }, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+    expect(decide('PHONE', caller('analyst'), subject(ACTIVE, { erased: true }))).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
   });
 
   it('an analyst sees no personal data at all (P1: anonymous data only)', () => {
     for (const category of PII_CATEGORIES) {
-      expect(decide(category, caller('analyst'), subject, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+      expect(decide(category, caller('analyst'), subject(ACTIVE))).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
     }
   });
 
   describe('partners (P5.1)', () => {
-    const grant = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
+    const grant = { categories: new Set(['PHONE'] as const), inForce: true };
     it('a partner without a grant sees nothing', () => {
-      expect(decide('PHONE', caller('partner'), subject, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+      expect(decide('PHONE', caller('partner'), subject(ACTIVE))).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
     });
     it('a partner sees a granted category of a served subject with transfer consent', () => {
-      expect(decide('PHONE', caller('partner', { grant }), subject, ACTIVE).access).toBe('FULL');
+      expect(decide('PHONE', caller('partner', { grant }), subject(ACTIVE)).access).toBe('FULL');
     });
     it('a partner sees no category outside its grant', () => {
-      expect(decide('EMAIL', caller('partner', { grant }), subject, ACTIVE)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+      expect(decide('EMAIL', caller('partner', { grant }), subject(ACTIVE))).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
     });
     it('a partner sees nothing of a subject it does not serve', () => {
-      expect(decide('PHONE', caller('partner', { grant }), { id: 'other', erased: false }, ACTIVE).reason).toBe('SCOPE');
+      expect(decide('PHONE', caller('partner', { grant }), subject(ACTIVE, { id: 'other', granted: false })).reason).toBe('SCOPE');
     });
     it('a partner sees nothing without consent to transfer for third-party obligations', () => {
       const noTransfer = consent('ACTIVE', CONSENT_PURPOSES.filter((p) => p !== 'THIRD_PARTY_OBLIGATIONS'));
-      expect(decide('PHONE', caller('partner', { grant }), subject, noTransfer)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decide('PHONE', caller('partner', { grant }), subject(noTransfer))).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
     });
   });
 
   it('an authority sees exactly what its lawful request grants, consent or not (P5.2)', () => {
-    const grant = { categories: new Set(['FULL_NAME'] as const), subjectIds: new Set(['subject-1']) };
-    expect(decide('FULL_NAME', caller('authority', { grant }), subject, consent('WITHDRAWN')).access).toBe('FULL');
-    expect(decide('PHONE', caller('authority', { grant }), subject, ACTIVE).access).toBe('HIDDEN');
+    const grant = { categories: new Set(['FULL_NAME'] as const), inForce: true };
+    expect(decide('FULL_NAME', caller('authority', { grant }), subject(consent('WITHDRAWN'))).access).toBe('FULL');
+    expect(decide('PHONE', caller('authority', { grant }), subject(ACTIVE)).access).toBe('HIDDEN');
   });
 
   it('only roles that see a category in full, without a grant, may filter or sort by it', () => {
@@ -180,11 +181,11 @@ describe('consent in force is judged by its dates, not only by the latest status
     const due = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: BEFORE });
     const expired = consent('ACTIVE', CONSENT_PURPOSES, { expiresAt: BEFORE });
     for (const state of [due, expired]) {
-      expect(decide('PHONE', caller('operator'), subject, state, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-      expect(decide('PHONE', caller('dpo'), subject, state, NOW).access).toBe('FULL');
+      expect(decide('PHONE', caller('operator'), subject(state), NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decide('PHONE', caller('dpo'), subject(state), NOW).access).toBe('FULL');
     }
     const notYet = consent('WITHDRAWAL_PENDING', CONSENT_PURPOSES, { withdrawalEffectiveAt: AFTER });
-    expect(decide('PHONE', caller('operator'), subject, notYet, NOW).access).toBe('FULL');
+    expect(decide('PHONE', caller('operator'), subject(notYet), NOW).access).toBe('FULL');
   });
 
   it('open orders hold a due withdrawal or a passed expiry in force for the Company finishing them, and for nothing else', () => {
@@ -193,11 +194,11 @@ describe('consent in force is judged by its dates, not only by the latest status
     for (const state of [due, expired]) {
       expect(consentInForce(state, NOW)).toBe(true);
       expect(acceptsNewService(state, NOW)).toBe(false);
-      expect(decide('PHONE', caller('operator'), subject, state, NOW).access).toBe('FULL');
+      expect(decide('PHONE', caller('operator'), subject(state), NOW).access).toBe('FULL');
       expect(consentCovers(state, 'SETTLEMENTS', ['USE'], NOW)).toBe(true);
       // Open orders are the client's, not a partner's: no transfer rides on them (P5.1).
       expect(consentCovers(state, 'THIRD_PARTY_OBLIGATIONS', ['TRANSFER_TO_THIRD_PARTIES'], NOW)).toBe(false);
-      expect(decide('PHONE', caller('partner', { grant: { categories: new Set(['PHONE']), subjectIds: new Set(['subject-1']) } }), subject, state, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decide('PHONE', caller('partner', { grant: { categories: new Set(['PHONE']), inForce: true } }), subject(state), NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
       expect(consentCovers(state, 'MARKETING', ['USE'], NOW)).toBe(false);
       expect(consentCovers(state, 'SERVICE_INFORMATION', ['USE'], NOW)).toBe(false);
     }
@@ -220,64 +221,64 @@ describe("a subject's orders and consent history (relations) follow the same gat
 
   it('the subject and the DPO always get both, even withdrawn or erased', () => {
     for (const relation of both) {
-      expect(decideRelation(relation, caller('client', { clientId: 'subject-1' }), subject, withdrawn, NOW).access).toBe('FULL');
-      expect(decideRelation(relation, caller('dpo'), { id: 'subject-1', erased: true }, withdrawn, NOW).access).toBe('FULL');
+      expect(decideRelation(relation, caller('client', { clientId: 'subject-1' }), subject(withdrawn), NOW).access).toBe('FULL');
+      expect(decideRelation(relation, caller('dpo'), subject(withdrawn, { erased: true }), NOW).access).toBe('FULL');
     }
   });
 
   it('an operator gets them while consent is in force, and nothing (CONSENT) once it is not, by status or by date', () => {
     for (const relation of both) {
-      expect(decideRelation(relation, caller('operator'), subject, ACTIVE, NOW).access).toBe('FULL');
-      expect(decideRelation(relation, caller('operator'), subject, withdrawn, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-      expect(decideRelation(relation, caller('operator'), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-      expect(decideRelation(relation, caller('operator'), { id: 'subject-1', erased: true }, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
+      expect(decideRelation(relation, caller('operator'), subject(ACTIVE), NOW).access).toBe('FULL');
+      expect(decideRelation(relation, caller('operator'), subject(withdrawn), NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decideRelation(relation, caller('operator'), subject(due), NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+      expect(decideRelation(relation, caller('operator'), subject(ACTIVE, { erased: true }), NOW)).toEqual({ access: 'HIDDEN', reason: 'ERASED' });
     }
   });
 
   it('another client and an analyst get neither (ROLE)', () => {
     for (const relation of both) {
-      expect(decideRelation(relation, caller('client', { clientId: 'other' }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
-      expect(decideRelation(relation, caller('analyst'), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+      expect(decideRelation(relation, caller('client', { clientId: 'other' }), subject(ACTIVE), NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
+      expect(decideRelation(relation, caller('analyst'), subject(ACTIVE), NOW)).toEqual({ access: 'HIDDEN', reason: 'ROLE' });
     }
   });
 
   it('partners and authorities never get the consent history, whatever they are granted (SCOPE)', () => {
-    const grant = { categories: new Set(PII_CATEGORIES), subjectIds: new Set(['subject-1']) };
+    const grant = { categories: new Set(PII_CATEGORIES), inForce: true };
     for (const role of ['partner', 'authority'] as const) {
-      expect(decideRelation('CONSENTS', caller(role, { grant }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+      expect(decideRelation('CONSENTS', caller(role, { grant }), subject(ACTIVE), NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
     }
   });
 
   it('an authority gets orders only when its request grants ORDER_CONTACT for this subject', () => {
-    const nameOnly = { categories: new Set(['FULL_NAME'] as const), subjectIds: new Set(['subject-1']) };
-    const orders = { categories: new Set(['ORDER_CONTACT'] as const), subjectIds: new Set(['subject-1']) };
-    expect(decideRelation('ORDERS', caller('authority', { grant: nameOnly }), subject, withdrawn, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
-    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), subject, withdrawn, NOW).access).toBe('FULL');
-    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
+    const nameOnly = { categories: new Set(['FULL_NAME'] as const), inForce: true };
+    const orders = { categories: new Set(['ORDER_CONTACT'] as const), inForce: true };
+    expect(decideRelation('ORDERS', caller('authority', { grant: nameOnly }), subject(withdrawn), NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), subject(withdrawn), NOW).access).toBe('FULL');
+    expect(decideRelation('ORDERS', caller('authority', { grant: orders }), subject(ACTIVE, { id: 'other', granted: false }), NOW).reason).toBe('SCOPE');
   });
 
   it('a partner gets orders of a subject it serves only when its grant names ORDER_CONTACT, and while transfer consent is in force', () => {
-    const orders = { categories: new Set(['ORDER_CONTACT'] as const), subjectIds: new Set(['subject-1']) };
-    const phoneOnly = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
-    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject, ACTIVE, NOW).access).toBe('FULL');
-    expect(decideRelation('ORDERS', caller('partner', { grant: phoneOnly }), subject, ACTIVE, NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
+    const orders = { categories: new Set(['ORDER_CONTACT'] as const), inForce: true };
+    const phoneOnly = { categories: new Set(['PHONE'] as const), inForce: true };
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject(ACTIVE), NOW).access).toBe('FULL');
+    expect(decideRelation('ORDERS', caller('partner', { grant: phoneOnly }), subject(ACTIVE), NOW)).toEqual({ access: 'HIDDEN', reason: 'SCOPE' });
     expect(grantOpensOrders(caller('partner', { grant: orders }))).toBe(true);
     expect(grantOpensOrders(caller('partner', { grant: phoneOnly }))).toBe(false);
-    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject, due, NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
-    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), { id: 'other', erased: false }, ACTIVE, NOW).reason).toBe('SCOPE');
-    expect(decideRelation('ORDERS', caller('partner'), subject, ACTIVE, NOW).reason).toBe('SCOPE');
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject(due), NOW)).toEqual({ access: 'HIDDEN', reason: 'CONSENT' });
+    expect(decideRelation('ORDERS', caller('partner', { grant: orders }), subject(ACTIVE, { id: 'other', granted: false }), NOW).reason).toBe('SCOPE');
+    expect(decideRelation('ORDERS', caller('partner'), subject(ACTIVE), NOW).reason).toBe('SCOPE');
   });
 
   it('a partner reaches a subject only when it serves it, transfer consent holds and it is not erased; an authority by its request alone', () => {
-    const grant = { categories: new Set(['PHONE'] as const), subjectIds: new Set(['subject-1']) };
-    expect(mayReach(caller('partner', { grant }), subject, ACTIVE, NOW)).toBe(true);
-    expect(mayReach(caller('partner', { grant }), subject, due, NOW)).toBe(false);
-    expect(mayReach(caller('partner', { grant }), subject, withdrawn, NOW)).toBe(false);
-    expect(mayReach(caller('partner', { grant }), { id: 'subject-1', erased: true }, ACTIVE, NOW)).toBe(false);
-    expect(mayReach(caller('partner', { grant }), { id: 'other', erased: false }, ACTIVE, NOW)).toBe(false);
-    expect(mayReach(caller('partner'), subject, ACTIVE, NOW)).toBe(false);
-    expect(mayReach(caller('authority', { grant }), subject, withdrawn, NOW)).toBe(true);
-    expect(mayReach(caller('authority', { grant }), { id: 'other', erased: false }, ACTIVE, NOW)).toBe(false);
-    expect(mayReach(caller('operator'), subject, withdrawn, NOW)).toBe(true);
+    const grant = { categories: new Set(['PHONE'] as const), inForce: true };
+    expect(mayReach(caller('partner', { grant }), subject(ACTIVE), NOW)).toBe(true);
+    expect(mayReach(caller('partner', { grant }), subject(due), NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), subject(withdrawn), NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), subject(ACTIVE, { erased: true }), NOW)).toBe(false);
+    expect(mayReach(caller('partner', { grant }), subject(ACTIVE, { id: 'other', granted: false }), NOW)).toBe(false);
+    expect(mayReach(caller('partner'), subject(ACTIVE), NOW)).toBe(false);
+    expect(mayReach(caller('authority', { grant }), subject(withdrawn), NOW)).toBe(true);
+    expect(mayReach(caller('authority', { grant }), subject(ACTIVE, { id: 'other', granted: false }), NOW)).toBe(false);
+    expect(mayReach(caller('operator'), subject(withdrawn), NOW)).toBe(true);
   });
 });
