@@ -13,7 +13,7 @@ import { createRoot } from 'react-dom/client';
 const TOKEN_KEY = 'kzpay-explorer-token';
 
 const DEFAULT_QUERY = `# Paste a token printed by \`npm start\` into the Token field above, then run (Ctrl-Enter).
-# As the demo client:  { me { surname orders(first: 5) { status amount } } }
+# As the demo client:  { me { surname ordersConnection(first: 5) { edges { node { status amount } } } } }
 # As an operator:      { clients(first: 5) { totalCount edges { node { fullName phones } } } }
 
 {

@@ -4,7 +4,9 @@ import { ConsentType } from '../consent/consent.type';
 import { conflict, forbidden, notFound } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { pii } from '../graphql/pii.directive';
-import { OrderType } from '../orders/order.type';
+import { OrderConnection, OrderType } from '../orders/order.type';
+import { discloseOrderEdges, type OrderPage } from '../orders/served-orders';
+import { orderCursorOf, orderPositionAfter, sameOrderPosition } from '../graphql/cursor';
 import { audienceOf, RELATION_CATEGORY, roleSeesInFull, type Decision, type Relation } from '../privacy/decide';
 import { POLICY } from '../privacy/policy';
 import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.inputs';
@@ -27,14 +29,23 @@ class ClientsArgs {
 
 /**
  * Whether this caller gets the client's orders or consent history at all (decideRelation); a
- * withheld list is answered as [] and reported in `extensions.redactions` like a hidden field.
- * Synchronous for a client read with its state, as the subject store reads every client.
+ * withheld list is answered empty (`withheld`) and reported in `extensions.redactions` like a
+ * hidden field, at the list (plus `below`: a connection's `edges`). Synchronous for a client read
+ * with its state, as the subject store reads every client.
  */
-function whenServed<T>(relation: Relation, client: ClientRecord, ctx: RequestContext, info: GraphQLResolveInfo, serve: () => T[] | Promise<T[]>): T[] | Promise<T[]> {
-  const decided = (decision: Decision): T[] | Promise<T[]> => {
+function whenServed<T>(
+  relation: Relation,
+  client: ClientRecord,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+  serve: () => T | Promise<T>,
+  withheld: T,
+  ...below: string[]
+): T | Promise<T> {
+  const decided = (decision: Decision): T | Promise<T> => {
     if (decision.access !== 'HIDDEN') return serve();
-    ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason);
-    return [];
+    ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', decision.reason, ...below);
+    return withheld;
   };
   const decision = ctx.privacy.decideRelation(relation, client.subject);
   return decision instanceof Promise ? decision.then(decided) : decided(decision);
@@ -124,7 +135,10 @@ export class ClientResolver {
     return parts.length > 0 ? parts.join(' ') : null;
   }
 
-  @FieldResolver(() => [OrderType], { description: 'Newest first; empty (with a redaction) for callers the privacy policy withholds them from' })
+  @FieldResolver(() => [OrderType], {
+    description: 'Newest first; empty (with a redaction) for callers the privacy policy withholds them from',
+    deprecationReason: 'Use ordersConnection: the same orders, served and withheld alike, with cursors and hasNextPage',
+  })
   orders(
     @Root() client: ClientRecord,
     @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first: number,
@@ -136,7 +150,7 @@ export class ClientResolver {
       // A partner sees only the orders assigned to it, not the client's dealings with others (P5.1).
       const partnerId = ctx.privacy.partnerId;
       const nested = client.orderList;
-      if (nested && nested.first >= size && nested.partnerId === partnerId) {
+      if (nested && nested.first >= size && nested.partnerId === partnerId && !nested.after) {
         return disclosedOrders(ctx, client, info, nested.orders.length > size ? nested.orders.slice(0, size) : nested.orders);
       }
       return ctx.loaders
@@ -146,7 +160,40 @@ export class ClientResolver {
           await unchangedSinceRead(ctx, client);
           return disclosedOrders(ctx, client, info, orders);
         });
-    });
+    }, []);
+  }
+
+  @FieldResolver(() => OrderConnection, {
+    description: 'Newest first, paged forward; the same orders as `orders`, served and withheld alike (an empty page with a redaction)',
+  })
+  ordersConnection(
+    @Root() client: ClientRecord,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): OrderPage | Promise<OrderPage> {
+    const size = pageSizeOf(ctx, first);
+    const position = orderPositionAfter(after);
+    const page = (orders: OrderRecord[]): OrderPage => {
+      const edges = orders.slice(0, size).map((node) => ({ node, cursor: orderCursorOf(node) }));
+      discloseOrderEdges(ctx, info, edges);
+      return { edges, pageInfo: pageInfoOf(edges, orders.length > size, after) };
+    };
+    const withheld: OrderPage = { edges: [], pageInfo: pageInfoOf([], false, after) };
+    return whenServed('ORDERS', client, ctx, info, () => {
+      // As `orders`: a partner sees only the orders assigned to it (P5.1); one row more tells whether a next page exists.
+      const partnerId = ctx.privacy.partnerId;
+      const nested = client.orderList;
+      if (nested && nested.first > size && nested.partnerId === partnerId && sameOrderPosition(nested.after ?? null, position)) return page(nested.orders);
+      return ctx.loaders
+        .orders(size + 1, partnerId, position)
+        .load(client.id)
+        .then(async (orders) => {
+          await unchangedSinceRead(ctx, client);
+          return page(orders);
+        });
+    }, withheld, 'edges');
   }
 
   @FieldResolver(() => [ConsentType], {
@@ -159,7 +206,7 @@ export class ClientResolver {
         await unchangedSinceRead(ctx, client);
         return consents;
       });
-    });
+    }, []);
   }
 }
 

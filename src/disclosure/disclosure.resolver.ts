@@ -1,15 +1,18 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { pageInfoOf } from '../clients/client.type';
 import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { decodeSeqCursor, DISCLOSURES_BY_SEQ, encodeSeqCursor } from '../graphql/cursor';
 import { text, uuid } from '../validation/validate';
 import { RecipientKind } from './disclosure.entity';
-import { searchDisclosures, type LoggedDisclosure } from './disclosure-log';
+import { searchDisclosures, type DisclosureSearch, type LoggedDisclosure } from './disclosure-log';
 import { recordDisclosure } from './disclosure.service';
-import { DisclosureType, RecordDisclosureInput } from './disclosure.type';
+import { DisclosureConnection, DisclosureType, RecordDisclosureInput } from './disclosure.type';
 
 @ArgsType()
 class MyDisclosuresArgs {
   @Field(() => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first!: number;
-  @Field(() => Int, { nullable: true, description: 'Entries before this seq (the last seq of the previous page)' }) before?: number | null;
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' }) after?: string | null;
 }
 
 @ArgsType()
@@ -23,16 +26,27 @@ class DisclosuresArgs extends MyDisclosuresArgs {
   @Field(() => Date, { nullable: true, description: 'Excluded' }) to?: Date | null;
 }
 
+type DisclosurePage = Omit<DisclosureConnection, 'edges'> & { edges: Array<{ cursor: string; node: LoggedDisclosure }> };
+
+/** A keyset page of the log, newest first: `first` entries older than the `after` cursor's. */
+async function disclosurePage(em: EntityManager, search: Omit<DisclosureSearch, 'before' | 'limit'>, first: number, after: string | null | undefined): Promise<DisclosurePage> {
+  const before = after ? decodeSeqCursor(after, DISCLOSURES_BY_SEQ) : null;
+  const entries = await searchDisclosures(em, { ...search, before, limit: first + 1 });
+  const edges = entries.slice(0, first).map((node) => ({ cursor: encodeSeqCursor(DISCLOSURES_BY_SEQ, node.seq), node }));
+  return { edges, pageInfo: pageInfoOf(edges, entries.length > first, after) };
+}
+
 @Resolver(() => DisclosureType)
 export class DisclosureResolver {
-  @Query(() => [DisclosureType], { description: 'Who received my personal data, newest first (P5)' })
-  myDisclosures(@Args() args: MyDisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
-    return searchDisclosures(ctx.em, { subjectId: principalOf(ctx).sub, before: args.before, limit: pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE) });
+  @Query(() => DisclosureConnection, { description: 'Who received my personal data, newest first (P5)' })
+  myDisclosures(@Args() args: MyDisclosuresArgs, @Ctx() ctx: RequestContext): Promise<DisclosurePage> {
+    return disclosurePage(ctx.em, { subjectId: principalOf(ctx).sub }, pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE), args.after);
   }
 
-  @Query(() => [DisclosureType], { description: 'Search the disclosure log by subject, recipient and period, newest first (DPO)' })
-  disclosures(@Args() args: DisclosuresArgs, @Ctx() ctx: RequestContext): Promise<LoggedDisclosure[]> {
-    return searchDisclosures(ctx.em, {
+  @Query(() => DisclosureConnection, { description: 'Search the disclosure log by subject, recipient and period, newest first (DPO)' })
+  disclosures(@Args() args: DisclosuresArgs, @Ctx() ctx: RequestContext): Promise<DisclosurePage> {
+    const first = pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE);
+    return disclosurePage(ctx.em, {
       subjectId: args.subjectId ? uuid('subjectId', args.subjectId) : null,
       recipientId: args.recipient ? uuid('recipient', args.recipient) : null,
       recipientName: args.recipientName != null ? text('recipientName', args.recipientName, 1, 200) : null,
@@ -40,9 +54,7 @@ export class DisclosureResolver {
       recipientKind: args.recipientKind,
       from: args.from,
       to: args.to,
-      before: args.before,
-      limit: pageSizeOf(ctx, args.first, DEFAULT_RECORDS_PAGE_SIZE),
-    });
+    }, first, args.after);
   }
 
   @Mutation(() => DisclosureType, { description: 'Record a disclosure made outside the system (DPO)' })

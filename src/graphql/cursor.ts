@@ -1,5 +1,6 @@
 import { ClientSortField } from '../clients/client.inputs';
 import { badInput } from '../errors';
+import type { OrderPosition } from '../subjects/records';
 import { UUID } from '../validation/validate';
 
 /**
@@ -7,7 +8,8 @@ import { UUID } from '../validation/validate';
  * sort on a non-personal key (a time) also carries that key; a sort on a personal key carries
  * only the id, and the key is read from that row server-side, so a personal value never travels
  * in a cursor (P1, P6). A cursor from another sort, or with a key of the wrong type, is refused as
- * bad input here, before its key reaches SQL (where a cast would fail the whole request).
+ * bad input here, before its key reaches SQL (where a cast would fail the whole request). The
+ * disclosure log pages by its own position (seq), which is unique and says nothing of anyone.
  */
 export interface KeyedSort {
   readonly name: string;
@@ -19,9 +21,16 @@ export interface RowSort {
   readonly key: 'row';
 }
 
+export interface SeqSort {
+  readonly name: string;
+  readonly key: 'seq';
+}
+
 export type CursorSort = KeyedSort | RowSort;
 
 export const ORDERS_BY_CREATED_AT: KeyedSort = { name: 'orders.createdAt', key: 'timestamp' };
+
+export const DISCLOSURES_BY_SEQ: SeqSort = { name: 'disclosures.seq', key: 'seq' };
 
 export const CLIENT_CURSOR_SORTS: Readonly<Record<ClientSortField, CursorSort>> = {
   [ClientSortField.CREATED_AT]: { name: 'clients.createdAt', key: 'timestamp' },
@@ -40,13 +49,17 @@ export function encodeRowCursor(sort: RowSort, id: string): string {
   return encode([sort.name, id]);
 }
 
+export function encodeSeqCursor(sort: SeqSort, seq: number): string {
+  return encode([sort.name, String(seq)]);
+}
+
 // A round trip rejects impossible dates (month 13, 30 February) that the pattern lets through.
 const isInstant = (key: string) => ISO_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) && new Date(key).toISOString() === key;
 
 const refused = () => badInput('after', 'is not a cursor returned by this API for this sort');
 
 /** The parts after the sort name, when the cursor names this sort and they are all strings. */
-function partsOf(cursor: string, sort: CursorSort, count: number): string[] {
+function partsOf(cursor: string, sort: CursorSort | SeqSort, count: number): string[] {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -66,9 +79,28 @@ export function decodeCursor(cursor: string, sort: KeyedSort): [string, string] 
   return [key, id.toLowerCase()];
 }
 
+/** The order position an order cursor (ORDERS_BY_CREATED_AT) names; null without a cursor. */
+export function orderPositionAfter(after: string | null | undefined): OrderPosition | null {
+  if (!after) return null;
+  const [key, id] = decodeCursor(after, ORDERS_BY_CREATED_AT);
+  return { createdAt: new Date(key), id };
+}
+
+export const sameOrderPosition = (a: OrderPosition | null, b: OrderPosition | null): boolean =>
+  a === b || (a !== null && b !== null && a.id === b.id && a.createdAt.getTime() === b.createdAt.getTime());
+
+export const orderCursorOf = (order: OrderPosition): string => encodeCursor(ORDERS_BY_CREATED_AT, order.createdAt.toISOString(), order.id);
+
 /** The row id of a cursor made by encodeRowCursor for this sort; anything else is BAD_USER_INPUT on `after`. */
 export function decodeRowCursor(cursor: string, sort: RowSort): string {
   const [id] = partsOf(cursor, sort, 1) as [string];
   if (!UUID.test(id)) throw refused();
   return id.toLowerCase();
+}
+
+/** The position of a cursor made by encodeSeqCursor for this sort; anything else is BAD_USER_INPUT on `after`. */
+export function decodeSeqCursor(cursor: string, sort: SeqSort): number {
+  const [seq] = partsOf(cursor, sort, 1) as [string];
+  if (!/^[1-9]\d{0,15}$/.test(seq) || !Number.isSafeInteger(Number(seq))) throw refused();
+  return Number(seq);
 }

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readClients } from '../subjects/client-store';
 import { readConsentsOfClients } from '../subjects/consent-store';
 import { readOrdersOfClients } from '../subjects/order-store';
-import type { ClientRecord, ConsentRecord, OrderRecord } from '../subjects/records';
+import type { ClientRecord, ConsentRecord, OrderPosition, OrderRecord } from '../subjects/records';
 import { GONE, loadSubjectStates, loadVersions, type SubjectState } from '../subjects/subject-state';
 
 export interface Loaders {
@@ -18,9 +18,10 @@ export interface Loaders {
   readonly consents: DataLoader<string, ConsentRecord[]>;
   /**
    * Each client's newest `first` orders; with `partnerId`, only those assigned to that partner
-   * (P5.1), chosen in SQL so a client's orders with others never crowd the partner's own out.
+   * (P5.1), chosen in SQL so a client's orders with others never crowd the partner's own out;
+   * with `after`, the `first` that follow that position.
    */
-  orders(first: number, partnerId: string | null): DataLoader<string, OrderRecord[]>;
+  orders(first: number, partnerId: string | null, after?: OrderPosition | null): DataLoader<string, OrderRecord[]>;
   /** The subject's version read afresh (not cached for the request): what has committed since. */
   readonly currentVersion: DataLoader<string, string>;
 }
@@ -48,12 +49,12 @@ export function createLoaders(em: EntityManager, partnerId: () => string | null)
       const byClient = await readConsentsOfClients(em, ids);
       return ids.map((id) => byClient.get(id) ?? []);
     }),
-    orders(first, partner) {
-      const key = `${first}:${partner ?? ''}`;
+    orders(first, partner, after = null) {
+      const key = `${first}:${partner ?? ''}:${after ? `${after.createdAt.toISOString()}/${after.id}` : ''}`;
       let loader = ordersByPage.get(key);
       if (!loader) {
         loader = new DataLoader(async (ids) => {
-          const byClient = await readOrdersOfClients(em, ids, first, { fields: null, partnerId: partner });
+          const byClient = await readOrdersOfClients(em, ids, first, { fields: null, partnerId: partner }, after);
           return ids.map((id) => byClient.get(id) ?? []);
         });
         ordersByPage.set(key, loader);

@@ -49,6 +49,7 @@ export const NON_PERSONAL_FIELDS: Readonly<Record<string, string>> = {
   'ClientConnection.totalCount': `${COUNT}; under a personal filter only for callers allowed that filter (roleSeesInFull, consent-restricted)`,
   'ClientEdge.cursor': CURSOR,
   'OrderEdge.cursor': 'opaque; holds the creation time and id of its order',
+  'DisclosureEdge.cursor': "opaque; holds only its entry's position in the whole disclosure log (Disclosure.seq)",
   'PageInfo.endCursor': 'the cursor of the last edge of the page (see ClientEdge.cursor, OrderEdge.cursor)',
   'PageInfo.hasNextPage': 'whether another page follows',
   'PageInfo.hasPreviousPage': 'whether the page was asked for after a cursor',

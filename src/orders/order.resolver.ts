@@ -1,30 +1,18 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ClientType, PageInfo } from '../clients/client.type';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ClientType } from '../clients/client.type';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { formatTiyn } from './money';
 import { OrderStatus } from './order.entity';
 import { PlaceOrderInput } from './order.inputs';
 import { placeOrder } from './order.service';
-import { OrderType } from './order.type';
+import { OrderConnection, OrderType } from './order.type';
 import { orderSpec, servedOrderPage } from './served-orders';
 import { RELATION_CATEGORY } from '../privacy/decide';
 import { uuid } from '../validation/validate';
 import { notFound } from '../errors';
 import { readOrder } from '../subjects/order-store';
 import type { ClientRecord, OrderRecord } from '../subjects/records';
-
-@ObjectType('OrderEdge')
-class OrderEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => OrderType) node!: OrderType;
-}
-
-@ObjectType('OrderConnection')
-export class OrderConnection {
-  @Field(() => [OrderEdge]) edges!: OrderEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
 
 @ArgsType()
 class OrdersArgs {

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AddressType } from '../clients/client.type';
+import { AddressType, PageInfo } from '../clients/client.type';
 import { pii } from '../graphql/pii.directive';
 import { OrderStatus } from './order.entity';
 
@@ -33,4 +33,16 @@ export class OrderType {
   @Field(() => AddressType, { nullable: true })
   @Directive(pii('ORDER_CONTACT', 'ADDRESS'))
   deliveryAddress!: AddressType | null;
+}
+
+@ObjectType('OrderEdge')
+class OrderEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => OrderType) node!: OrderType;
+}
+
+@ObjectType('OrderConnection')
+export class OrderConnection {
+  @Field(() => [OrderEdge]) edges!: OrderEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }

@@ -8,7 +8,7 @@
  */
 import { responsePathAsArray, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../graphql/context';
-import { decodeCursor, encodeCursor, ORDERS_BY_CREATED_AT } from '../graphql/cursor';
+import { orderCursorOf, orderPositionAfter } from '../graphql/cursor';
 import { selectedAt, subFields } from '../graphql/selection';
 import { grantOpensOrders, RELATION_CATEGORY, type RedactionReason } from '../privacy/decide';
 import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
@@ -28,14 +28,6 @@ export function orderSpec(ctx: RequestContext, info: GraphQLResolveInfo, path: r
   return { fields: new Set(selectedAt(info, path).map((s) => s.name)), partnerId: ctx.privacy.partnerId };
 }
 
-const cursorOf = (order: OrderRecord): string => encodeCursor(ORDERS_BY_CREATED_AT, order.createdAt.toISOString(), order.id);
-
-function positionAfter(after: string | null | undefined): { createdAt: Date; id: string } | null {
-  if (!after) return null;
-  const [key, id] = decodeCursor(after, ORDERS_BY_CREATED_AT);
-  return { createdAt: new Date(key), id };
-}
-
 /**
  * A keyset page of the orders in `scope` with the withheld ones skipped, so `first` counts
  * served orders and `endCursor`/`hasNextPage` continue after the last served one.
@@ -51,7 +43,7 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
   const served: OrderRecord[] = [];
   /** Each withheld order's reason, and how many served orders come before it. */
   const withheld: Array<{ reason: RedactionReason; after: number }> = [];
-  let position = positionAfter(after);
+  let position = orderPositionAfter(after);
   let batch = first + 1;
   let more = true;
   while (served.length <= first && more) {
@@ -69,22 +61,29 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
     batch = Math.min(batch * 2, MAX_SCAN_BATCH);
   }
   const hasNextPage = served.length > first;
-  const edges = served.slice(0, first).map((node) => ({ node, cursor: cursorOf(node) }));
+  const edges = served.slice(0, first).map((node) => ({ node, cursor: orderCursorOf(node) }));
   // One redaction per reason at the list, as Client.orders reports a withheld list; only for
   // orders before this page's end, so the next page does not report them again.
   const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
   for (const reason of reasons) ctx.privacy.redact(info.path, RELATION_CATEGORY, 'HIDDEN', reason, 'edges');
-  const last = edges.at(-1);
-  if (ctx.privacy.logsDisclosures) {
-    // An edge, its cursor alone included, carries the order's id and time; so does the end cursor.
-    const path = responsePathAsArray(info.path).join('.');
-    const disclose = (order: OrderRecord, at: string) => ctx.privacy.disclosed(order.subject!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
-    const { edgesKeys, startCursorKeys, endCursorKeys } = selectedKeys(info);
-    for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
-    if (edges[0]) for (const startCursorKey of startCursorKeys) disclose(edges[0].node, `${path}.${startCursorKey}`);
-    if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
-  }
+  discloseOrderEdges(ctx, info, edges);
   return { edges, pageInfo: pageInfoOf(edges, hasNextPage, after) };
+}
+
+/**
+ * For a P5 recipient, logs each served order of a connection wherever the response carries it:
+ * an edge, its cursor alone included, carries the order's id and time; so do the start and end cursors.
+ */
+export function discloseOrderEdges(ctx: RequestContext, info: GraphQLResolveInfo, edges: OrderPage['edges']): void {
+  if (!ctx.privacy.logsDisclosures) return;
+  const path = responsePathAsArray(info.path).join('.');
+  const disclose = (order: OrderRecord, at: string) => ctx.privacy.disclosed(order.subject!.id, { path: at, category: RELATION_CATEGORY, access: 'FULL' });
+  const { edgesKeys, startCursorKeys, endCursorKeys } = selectedKeys(info);
+  const first = edges[0];
+  const last = edges.at(-1);
+  for (const edgesKey of edgesKeys) edges.forEach((edge, i) => disclose(edge.node, `${path}.${edgesKey}.${i}`));
+  if (first) for (const startCursorKey of startCursorKeys) disclose(first.node, `${path}.${startCursorKey}`);
+  if (last) for (const endCursorKey of endCursorKeys) disclose(last.node, `${path}.${endCursorKey}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation
 import { apiError } from '../errors';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
-import { OrderConnection } from '../orders/order.resolver';
+import { OrderConnection } from '../orders/order.type';
 import type { PiiCategory } from '../privacy/categories';
 import { Contract } from './contract.entity';
 import { Partner } from './partner.entity';

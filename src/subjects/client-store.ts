@@ -9,7 +9,7 @@ import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject } from './sub
 import { ORDER_FIELDS, orderJson, orderFromJson, type OrderField } from './order-store';
 import { CONSENT_JSON, consentFromJson } from './consent-store';
 import { CLIENT_COMPUTED_FIELDS, clientColumn, SERVED_CLIENT_COLUMNS, type PersonalColumn } from '../privacy/personal-columns';
-import type { ClientRecord } from './records';
+import type { ClientRecord, OrderPosition } from './records';
 
 /** Read in another form than stored: a date as its ISO text, whatever the session's DateStyle. */
 const READ_AS: Readonly<Record<string, (column: string) => string>> = {
@@ -41,8 +41,11 @@ export interface ClientReadSpec {
   readonly fields: ReadonlySet<string> | null;
   /** Set for partner callers: each row says whether this partner serves the client (P5.1). */
   readonly partnerId: string | null;
-  /** Each client's newest `first` orders (only the partner's own for a partner), in the same statement. */
-  readonly orders?: { readonly first: number; readonly fields: ReadonlySet<string> | null } | null;
+  /**
+   * Each client's newest `first` orders (only the partner's own for a partner), in the same
+   * statement; with `after`, the `first` that follow that position.
+   */
+  readonly orders?: { readonly first: number; readonly fields: ReadonlySet<string> | null; readonly after?: OrderPosition | null } | null;
   /** The consent history too, in the same statement. */
   readonly consents?: boolean;
 }
@@ -70,12 +73,14 @@ function selectFrom(spec: ClientReadSpec): Statement {
   if (spec.orders) {
     const fields = spec.orders.fields ? ORDER_FIELDS.filter((f) => spec.orders!.fields!.has(f)) : ORDER_FIELDS;
     const partner = spec.partnerId ? 'and o.partner_id = ?' : '';
+    const after = spec.orders.after ? 'and (o.created_at, o.id) < (?::timestamptz, ?::uuid)' : '';
     select.push('ol.list as "orderList"');
     joins += `
        left join lateral (
          select coalesce(json_agg(${orderJson(fields as OrderField[])} order by o.created_at desc, o.id desc), '[]'::json) as list
-           from (select * from client_order o where o.client_id = c.id ${partner} order by o.created_at desc, o.id desc limit ?) o) ol on true`;
+           from (select * from client_order o where o.client_id = c.id ${partner} ${after} order by o.created_at desc, o.id desc limit ?) o) ol on true`;
     if (spec.partnerId) params.push(spec.partnerId);
+    if (spec.orders.after) params.push(spec.orders.after.createdAt, spec.orders.after.id);
     params.push(spec.orders.first);
   }
   if (spec.consents) {
@@ -98,6 +103,7 @@ function toRecord(row: Record<string, unknown>, spec: ClientReadSpec): ClientRec
     row.orderList = {
       first: spec.orders.first,
       partnerId: spec.partnerId,
+      after: spec.orders.after ?? null,
       orders: list.map((json) => orderFromJson(json, subject)),
     };
   }

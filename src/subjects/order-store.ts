@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders } from '../db/sql';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
 import { ORDER_PERSONAL_COLUMNS } from '../privacy/personal-columns';
-import type { OrderRecord } from './records';
+import type { OrderPosition, OrderRecord } from './records';
 
 /** For each GraphQL field of an order: the record key and the column it is read from. */
 const ORDER_COLUMNS = {
@@ -107,22 +107,24 @@ export async function readOrder(em: EntityManager, id: string, spec: OrderReadSp
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-/** Each client's newest `first` orders (with `partnerId`, only that partner's), in one statement. */
+/** Each client's newest `first` orders (with `partnerId`, only that partner's; with `after`, those after it), in one statement. */
 export async function readOrdersOfClients(
   em: EntityManager,
   clientIds: readonly string[],
   first: number,
   spec: OrderReadSpec,
+  after: OrderPosition | null = null,
 ): Promise<Map<string, OrderRecord[]>> {
   const from = fromOrders(spec);
   const partner = spec.partnerId ? 'and o2.partner_id = ?' : '';
+  const position = after ? 'and (o2.created_at, o2.id) < (?::timestamptz, ?::uuid)' : '';
   const rows: Array<Record<string, unknown>> = await em.execute(
     `${from.sql}
       where o.id in (select pick.id from unnest(array[${placeholders(clientIds)}]::uuid[]) as ids(client_id)
-                     cross join lateral (select o2.id from client_order o2 where o2.client_id = ids.client_id ${partner}
+                     cross join lateral (select o2.id from client_order o2 where o2.client_id = ids.client_id ${partner} ${position}
                                           order by o2.created_at desc, o2.id desc limit ?) pick)
       order by o.created_at desc, o.id desc`,
-    [...from.params, ...clientIds, ...(spec.partnerId ? [spec.partnerId] : []), first],
+    [...from.params, ...clientIds, ...(spec.partnerId ? [spec.partnerId] : []), ...(after ? [after.createdAt, after.id] : []), first],
   );
   const byClient = new Map<string, OrderRecord[]>(clientIds.map((id) => [id, []]));
   for (const row of rows) {

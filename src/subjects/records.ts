@@ -42,7 +42,15 @@ export interface ClientRecord {
 export interface PreloadedOrders {
   readonly first: number;
   readonly partnerId: string | null;
+  /** Set when the list starts after this order (a connection's `after`), not at the newest. */
+  readonly after?: OrderPosition | null;
   readonly orders: OrderRecord[];
+}
+
+/** An order's place in newest-first order: a keyset position. */
+export interface OrderPosition {
+  readonly createdAt: Date;
+  readonly id: string;
 }
 
 export interface OrderRecord {

@@ -97,9 +97,9 @@ describe('an authority with a lawful request (P5.2)', () => {
 
   it('the subject finds the authority in myDisclosures', async () => {
     const subject = await server.token({ sub: withdrawn.client.id, role: 'client' });
-    const mine = await server.gql(`{ myDisclosures { recipientKind recipient lawfulRequestId fields { category } } }`, {}, subject);
-    expect(mine.body.data!.myDisclosures[0]).toMatchObject({ recipientKind: 'AUTHORITY', lawfulRequestId: requestId });
-    expect(mine.body.data!.myDisclosures[0].recipient).toContain('AFM-2026/77');
+    const mine = await server.gql(`{ myDisclosures { edges { node { recipientKind recipient lawfulRequestId fields { category } } } } }`, {}, subject);
+    expect(mine.body.data!.myDisclosures.edges[0].node).toMatchObject({ recipientKind: 'AUTHORITY', lawfulRequestId: requestId });
+    expect(mine.body.data!.myDisclosures.edges[0].node.recipient).toContain('AFM-2026/77');
   });
 
   it("the subject's access export lists the disclosure, and is itself logged as a disclosure to the subject", async () => {

@@ -31,8 +31,8 @@ describe('page sizes of the disclosure lists (MAX_PAGE_SIZE)', () => {
   it('disclosures, myDisclosures and authorityRequestSubjects accept first up to MAX_PAGE_SIZE and refuse one more, naming first', async () => {
     const client = await server.token({ sub: subject.client.id, role: 'client' });
     const lists: Array<[string, string]> = [
-      ['query($n: Int!) { disclosures(first: $n) { seq } }', dpo],
-      ['query($n: Int!) { myDisclosures(first: $n) { seq } }', client],
+      ['query($n: Int!) { disclosures(first: $n) { edges { node { seq } } } }', dpo],
+      ['query($n: Int!) { myDisclosures(first: $n) { edges { node { seq } } } }', client],
       ['query($n: Int!) { authorityRequestSubjects(first: $n) { edges { cursor } } }', authority],
     ];
     for (const [query, token] of lists) {
@@ -46,8 +46,8 @@ describe('page sizes of the disclosure lists (MAX_PAGE_SIZE)', () => {
     const client = await server.token({ sub: subject.client.id, role: 'client' });
     const operator = await server.token({ sub: 'op-1', role: 'operator' });
     for (const [query, token] of [
-      ['{ myDisclosures { seq } }', client],
-      ['{ disclosures { seq } }', dpo],
+      ['{ myDisclosures { edges { node { seq } } } }', client],
+      ['{ disclosures { edges { node { seq } } } }', dpo],
       ['{ erasureRequests { id } }', dpo],
       ['{ clients { totalCount edges { node { id } } } }', operator],
       ['{ me { id orders { id } } }', client],

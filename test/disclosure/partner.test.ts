@@ -393,12 +393,13 @@ describe('a partner gets nothing, and nothing is logged', () => {
 describe('the subject and the DPO read the log', () => {
   it('the subject sees its own disclosures (paths and recipient, no values), and nobody else\'s', async () => {
     const subject = await server.token({ sub: served.client.id, role: 'client' });
-    const mine = await server.gql(`{ myDisclosures { recipientKind recipient contractId subjectId fields { path category } purpose } }`, {}, subject);
+    const mine = await server.gql(`{ myDisclosures { edges { node { recipientKind recipient contractId subjectId fields { path category } purpose } } } }`, {}, subject);
     expect(mine.body.errors).toBeUndefined();
     const expected = await logRows(em(), 'subject_id = ?', [served.client.id]);
     expect(expected.length).toBeGreaterThan(0);
-    expect(mine.body.data!.myDisclosures).toHaveLength(expected.length);
-    expect(mine.body.data!.myDisclosures.every((d: any) => d.subjectId === served.client.id && d.recipientKind === 'PARTNER')).toBe(true);
+    const entries = mine.body.data!.myDisclosures.edges.map((e: any) => e.node);
+    expect(entries).toHaveLength(expected.length);
+    expect(entries.every((d: any) => d.subjectId === served.client.id && d.recipientKind === 'PARTNER')).toBe(true);
   });
 
   it('the DPO search applies subject, recipient, from (included) and to (excluded): dropping any one of them changes the result', async () => {
@@ -416,8 +417,8 @@ describe('the subject and the DPO read the log', () => {
     const otherRecipient = await record(servedToo.client.id, other.contractId, '2021-06-10T00:00:00Z');
     const otherSubject = await record(noTransfer.client.id, partner.contractId, '2021-06-10T00:00:00Z');
     const search = async (vars: Record<string, string>): Promise<number[]> => {
-      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 100) { seq } }`, vars, dpo);
-      return disclosures.map((d: any) => d.seq);
+      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 100) { edges { node { seq } } } }`, vars, dpo);
+      return disclosures.edges.map((e: any) => e.node.seq);
     };
     const all = { s: servedToo.client.id, r: partner.contractId, from: '2021-06-01T00:00:00Z', to: '2021-07-01T00:00:00Z' };
     expect(await search(all)).toEqual([atFrom, target].sort((a, b) => b - a));
@@ -458,8 +459,9 @@ describe('the subject and the DPO read the log', () => {
     const input = { subjectId: served.client.id, recipientKind: 'OTHER', recipient: 'Notary Office №5 (Almaty) 100%_sure', categories: ['FULL_NAME'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request of the subject' };
     const recorded = await server.gql(RECORD, { input }, dpo);
     expect(recorded.body.errors).toBeUndefined();
-    const SEARCH = `query($name: String, $token: ID) { disclosures(recipientName: $name, tokenId: $token, first: 50) { seq recipient tokenId } }`;
-    const found = async (variables: Record<string, unknown>) => (await gqlOk(server, SEARCH, variables, dpo)).disclosures as Array<{ seq: number; recipient: string; tokenId: string | null }>;
+    const SEARCH = `query($name: String, $token: ID) { disclosures(recipientName: $name, tokenId: $token, first: 50) { edges { node { seq recipient tokenId } } } }`;
+    const found = async (variables: Record<string, unknown>) =>
+      (await gqlOk(server, SEARCH, variables, dpo)).disclosures.edges.map((e: any) => e.node) as Array<{ seq: number; recipient: string; tokenId: string | null }>;
     expect((await found({ name: 'notary office' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
     expect((await found({ name: '100%_sure' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
     expect(await found({ name: '100%%' })).toEqual([]);

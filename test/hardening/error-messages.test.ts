@@ -34,7 +34,7 @@ interface Case {
 }
 
 const VARIABLE_CASES: Case[] = [
-  { name: 'DateTimeISO', query: 'query($t: DateTimeISO) { disclosures(from: $t) { seq } }', variables: { t: canary } },
+  { name: 'DateTimeISO', query: 'query($t: DateTimeISO) { disclosures(from: $t) { edges { node { seq } } } }', variables: { t: canary } },
   { name: 'Date', query: 'mutation($d: Date) { requestConsentWithdrawal(requestedDate: $d, notice: "x") { effectiveDate } }', variables: { d: canary } },
   { name: 'Date (an object)', query: 'mutation($d: Date) { requestConsentWithdrawal(requestedDate: $d, notice: "x") { effectiveDate } }', variables: { d: { v: canary } } },
   { name: 'Int', query: 'query($n: Int!) { clients(first: $n) { totalCount } }', variables: { n: canary } },
@@ -47,7 +47,7 @@ const VARIABLE_CASES: Case[] = [
 ].map((c) => ({ ...c, code: 'BAD_USER_INPUT' }));
 
 const LITERAL_CASES: Case[] = [
-  { name: 'DateTimeISO', query: `{ disclosures(from: "${canary}") { seq } }` },
+  { name: 'DateTimeISO', query: `{ disclosures(from: "${canary}") { edges { node { seq } } } }` },
   { name: 'Date', query: `mutation { requestConsentWithdrawal(requestedDate: "${canary}", notice: "x") { effectiveDate } }` },
   { name: 'Int', query: `{ clients(first: "${canary}") { totalCount } }` },
   { name: 'Int (too big)', query: `{ clients(first: 870412${tag.replace(/\D/g, '1')}) { totalCount } }` },
@@ -73,13 +73,13 @@ describe.each([
 });
 
 it('messages keep what helps: the variable, its path, the type', async () => {
-  const date = await dev.gql('query($t: DateTimeISO) { disclosures(from: $t) { seq } }', { t: canary });
+  const date = await dev.gql('query($t: DateTimeISO) { disclosures(from: $t) { edges { node { seq } } } }', { t: canary });
   expect(date.body.errors![0]!.message).toBe('Variable "$t" got invalid value; The value is not accepted for its type.');
   const nested = await dev.gql('query($f: ClientFilter) { clients(filter: $f) { totalCount } }', { f: { status: canary } });
   expect(nested.body.errors![0]!.message).toBe('Variable "$f" got invalid value at "f.status"; The value does not exist in "ClientStatus" enum.');
   const int = await dev.gql('query($n: Int!) { clients(first: $n) { totalCount } }', { n: canary });
   expect(int.body.errors![0]!.message).toBe('Variable "$n" got invalid value; Int cannot represent the value.');
-  const literal = await dev.gql(`{ disclosures(from: "${canary}") { seq } }`);
+  const literal = await dev.gql(`{ disclosures(from: "${canary}") { edges { node { seq } } } }`);
   expect(literal.body.errors![0]!.message).toBe('A value in the query is not valid for its type.');
 });
 

@@ -83,7 +83,7 @@ const KNOWN_QUERIES = [
   'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }',
   '{ me { id orders(first: 3) { id } } }',
   '{ statistics { clientsByKind { key count } } }',
-  'query($n: Int!, $b: Int) { myDisclosures(first: $n, before: $b) { seq fields { path category } } }',
+  'query($n: Int!, $a: String) { myDisclosures(first: $n, after: $a) { edges { cursor node { seq fields { path category } } } } }',
   'query($id: ID!) { partnerTokens(contractId: $id) { tokenId live } }',
 ];
 

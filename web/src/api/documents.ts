@@ -75,7 +75,9 @@ export const CHANGE_PASSWORD = `mutation PrivacyCenterChangePassword($resetToken
 export const REPORT_COMPROMISE = `mutation PrivacyCenterReportCompromise { reportSuspectedCompromise }`;
 
 export const MY_PROFILE = with_(
-  `query PrivacyCenterProfile($orders: Int!) { me { ...ProfileFields orders(first: $orders) { ...OrderFields } } }`,
+  `query PrivacyCenterProfile($orders: Int!) {
+    me { ...ProfileFields ordersConnection(first: $orders) { edges { node { ...OrderFields } } pageInfo { hasNextPage } } }
+  }`,
   PROFILE,
   ORDER,
   ADDRESS,
@@ -104,7 +106,9 @@ export const REQUEST_WITHDRAWAL = with_(
 export const CANCEL_WITHDRAWAL = with_(`mutation PrivacyCenterCancelWithdrawal { cancelConsentWithdrawal { ...ConsentFields } }`, CONSENT);
 
 export const MY_DISCLOSURES = with_(
-  `query PrivacyCenterDisclosures($first: Int!, $before: Int) { myDisclosures(first: $first, before: $before) { ...DisclosureFields } }`,
+  `query PrivacyCenterDisclosures($first: Int!, $after: String) {
+    myDisclosures(first: $first, after: $after) { edges { node { ...DisclosureFields } } pageInfo { hasNextPage endCursor } }
+  }`,
   DISCLOSURE,
 );
 
@@ -187,13 +191,13 @@ export const REVOKE_CONTRACT_TOKENS = `mutation DpoRevokeContractTokens($contrac
 
 export const DISCLOSURES = with_(
   `query DpoDisclosures(
-    $first: Int!, $before: Int, $subjectId: ID, $recipient: ID, $recipientName: String, $tokenId: ID,
+    $first: Int!, $after: String, $subjectId: ID, $recipient: ID, $recipientName: String, $tokenId: ID,
     $recipientKind: RecipientKind, $from: DateTimeISO, $to: DateTimeISO
   ) {
     disclosures(
-      first: $first, before: $before, subjectId: $subjectId, recipient: $recipient, recipientName: $recipientName,
+      first: $first, after: $after, subjectId: $subjectId, recipient: $recipient, recipientName: $recipientName,
       tokenId: $tokenId, recipientKind: $recipientKind, from: $from, to: $to
-    ) { ...DisclosureFields }
+    ) { edges { node { ...DisclosureFields } } pageInfo { hasNextPage endCursor } }
   }`,
   DISCLOSURE,
 );

@@ -1,7 +1,6 @@
 /**
  * What the screens call. Pagination and list shapes stay here: screens get `Page`s with an opaque
- * `next`, so a change from `before: seq` to Relay cursors, or from a list to a connection, is an
- * edit in this folder only.
+ * `next` (a Relay connection's end cursor), so a change of list shape is an edit in this folder only.
  */
 import { ApiError, request, type Auth, type Result } from './client';
 import * as doc from './documents';
@@ -42,13 +41,18 @@ export interface Page<T> {
 const DISCLOSURE_PAGE = 50;
 const PROFILE_ORDERS = 20;
 
-/** The log pages by seq: the next page starts before the last entry shown. */
-function seqPage(items: Disclosure[]): Page<Disclosure> {
-  const last = items[items.length - 1];
-  return { items, next: items.length === DISCLOSURE_PAGE && last ? String(last.seq) : null };
+interface Connection<T> {
+  readonly edges: Array<{ node: T }>;
+  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 const nodes = <T>(connection: { edges: Array<{ node: T }> }): T[] => connection.edges.map((edge) => edge.node);
+
+/** A connection as a page: the next one starts after its end cursor. */
+const pageOf = <T>(connection: Connection<T>): Page<T> => ({
+  items: nodes(connection),
+  next: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null,
+});
 
 /* The subject. */
 
@@ -75,9 +79,10 @@ export const subject = {
     await request(doc.REPORT_COMPROMISE);
   },
   async profile(): Promise<Result<{ profile: Profile; orders: Order[]; more: boolean }>> {
-    const { data, redactions } = await request<{ me: Profile & { orders: Order[] } }>(doc.MY_PROFILE, { orders: PROFILE_ORDERS });
-    const { orders, ...profile } = data.me;
-    return { data: { profile, orders, more: orders.length === PROFILE_ORDERS }, redactions };
+    type Orders = { edges: Array<{ node: Order }>; pageInfo: { hasNextPage: boolean } };
+    const { data, redactions } = await request<{ me: Profile & { ordersConnection: Orders } }>(doc.MY_PROFILE, { orders: PROFILE_ORDERS });
+    const { ordersConnection, ...profile } = data.me;
+    return { data: { profile, orders: nodes(ordersConnection), more: ordersConnection.pageInfo.hasNextPage }, redactions };
   },
   async consent(): Promise<ConsentState> {
     type Orders = { edges: Array<{ node: OpenObligation & { id: string } }> };
@@ -95,8 +100,8 @@ export const subject = {
     return (await request<{ cancelConsentWithdrawal: Consent }>(doc.CANCEL_WITHDRAWAL)).data.cancelConsentWithdrawal;
   },
   async disclosures(next: string | null = null): Promise<Page<Disclosure>> {
-    const { data } = await request<{ myDisclosures: Disclosure[] }>(doc.MY_DISCLOSURES, { first: DISCLOSURE_PAGE, before: next === null ? null : Number(next) });
-    return seqPage(data.myDisclosures);
+    const { data } = await request<{ myDisclosures: Connection<Disclosure> }>(doc.MY_DISCLOSURES, { first: DISCLOSURE_PAGE, after: next });
+    return pageOf(data.myDisclosures);
   },
   async exportData(): Promise<Result<DataExport>> {
     const { data, redactions } = await request<{ myData: DataExport }>(doc.MY_DATA);
@@ -178,8 +183,8 @@ export function dpo(token: string) {
       return (await call<{ revokeContractTokens: number }>(doc.REVOKE_CONTRACT_TOKENS, { contractId })).revokeContractTokens;
     },
     async disclosures(filter: DisclosureFilter, next: string | null = null): Promise<Page<Disclosure>> {
-      const variables = { ...filter, first: DISCLOSURE_PAGE, before: next === null ? null : Number(next) };
-      return seqPage((await call<{ disclosures: Disclosure[] }>(doc.DISCLOSURES, variables)).disclosures);
+      const variables = { ...filter, first: DISCLOSURE_PAGE, after: next };
+      return pageOf((await call<{ disclosures: Connection<Disclosure> }>(doc.DISCLOSURES, variables)).disclosures);
     },
     /** `expectHeads`: heads kept from an earlier check, or the printed output of `npm run audit:verify` (its `head …` lines). */
     async verifyLog(expectHeads: string): Promise<LogVerification> {

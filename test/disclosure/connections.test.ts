@@ -1,0 +1,114 @@
+/**
+ * `disclosures` and `myDisclosures` as Relay connections: forward pages by opaque cursors that
+ * hold the log position only (never a subject, a recipient or a value), PageInfo as Relay defines
+ * it, and a cursor this API did not make refused with a stable code on `after`.
+ */
+import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { registerClient, type Registered } from '../lifecycle/lifecycle-support';
+import { dpoToken, gqlOk, logRows } from './support';
+
+const RECORDED = 7;
+const RECIPIENT = 'Notary Office №9 (Astana)';
+
+const MINE = `query($first: Int!, $after: String) {
+  myDisclosures(first: $first, after: $after) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { seq recipient } } }
+}`;
+const SEARCH = `query($first: Int!, $after: String, $s: ID) {
+  disclosures(first: $first, after: $after, subjectId: $s) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { seq recipient } } }
+}`;
+
+let server: TestServer;
+let dpo: string;
+let subject: Registered;
+let subjectToken: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dpo = await dpoToken(server);
+  subject = await registerClient(server);
+  subjectToken = subject.token;
+  for (let i = 0; i < RECORDED; i++) {
+    await gqlOk(server, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
+      input: { subjectId: subject.clientId, recipientKind: 'OTHER', recipient: RECIPIENT, categories: ['FULL_NAME', 'PHONE'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request' },
+    }, dpo);
+  }
+});
+afterAll(() => server.close());
+
+interface Page {
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  edges: Array<{ cursor: string; node: { seq: number; recipient: string } }>;
+}
+
+/** Every page from the start, each checked against Relay's PageInfo rules. */
+async function walk(query: string, field: 'myDisclosures' | 'disclosures', token: string, first: number, variables: Record<string, unknown> = {}): Promise<Page[]> {
+  const pages: Page[] = [];
+  let after: string | null = null;
+  for (let n = 0; n < 20; n++) {
+    const response: GraphQLResponse = await server.gql(query, { ...variables, first, after }, token);
+    expect(response.body.errors).toBeUndefined();
+    const page = response.body.data![field] as Page;
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
+    expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
+    pages.push(page);
+    if (!page.pageInfo.hasNextPage) return pages;
+    after = page.pageInfo.endCursor;
+  }
+  throw new Error('pagination did not end');
+}
+
+describe.each([
+  ['myDisclosures', MINE, () => subjectToken, {}],
+  ['disclosures', SEARCH, () => dpo, { get s() { return subject.clientId; } }],
+] as const)('%s pages forward by cursor', (field, query, token, variables) => {
+  it('walks the whole log of the subject, newest first, each entry once, in pages of `first`', async () => {
+    const pages = await walk(query, field, token(), 3, { ...variables });
+    expect(pages.map((p) => p.edges.length)).toEqual([3, 3, 1]);
+    expect(pages.map((p) => p.pageInfo.hasNextPage)).toEqual([true, true, false]);
+    expect(pages.map((p) => p.pageInfo.hasPreviousPage)).toEqual([false, true, true]);
+    const seqs = pages.flatMap((p) => p.edges.map((e) => e.node.seq));
+    const logged = (await logRows(server.db.orm.em.fork(), 'subject_id = ?', [subject.clientId])).map((r) => Number(r.seq)).reverse();
+    expect(logged).toHaveLength(RECORDED);
+    expect(seqs).toEqual(logged);
+  });
+
+  it('a page exactly as long as the rest has no next page, and a page after the last edge is empty with a previous one', async () => {
+    const [whole] = await walk(query, field, token(), RECORDED, { ...variables });
+    expect(whole!.edges).toHaveLength(RECORDED);
+    expect(whole!.pageInfo.hasNextPage).toBe(false);
+    const beyond = await server.gql(query, { ...variables, first: 3, after: whole!.edges.at(-1)!.cursor }, token());
+    expect(beyond.body.data![field]).toEqual({ pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, edges: [] });
+  });
+
+  it('cursors are opaque and hold no personal value: not the subject, the recipient or the categories', async () => {
+    const [page] = await walk(query, field, token(), RECORDED, { ...variables });
+    for (const { cursor } of page!.edges) {
+      const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+      for (const value of [subject.clientId, RECIPIENT, 'FULL_NAME', 'PHONE', 'Notary']) expect(decoded).not.toContain(value);
+    }
+  });
+
+  it.each([
+    ['not base64 JSON', 'not-a-cursor'],
+    ['a cursor of the clients list', Buffer.from(JSON.stringify(['clients.createdAt', '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+    ['a position that is not a whole number', Buffer.from(JSON.stringify(['disclosures.seq', '1.5'])).toString('base64url')],
+    ['a negative position', Buffer.from(JSON.stringify(['disclosures.seq', '-1'])).toString('base64url')],
+    ['a position as a number, not a string', Buffer.from(JSON.stringify(['disclosures.seq', 3])).toString('base64url')],
+    ['an order cursor', Buffer.from(JSON.stringify(['orders.createdAt', '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+  ])('%s is refused as BAD_USER_INPUT on after, without echoing it', async (_name, cursor) => {
+    const response = await server.gql(query, { ...variables, first: 3, after: cursor }, token());
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors![0]!.extensions!.field).toBe('after');
+    expect(response.body.errors![0]!.message).not.toContain(cursor);
+    expect(response.body.data).toBeNull();
+  });
+});
+
+it("a subject's cursor reaches only its own entries, whatever position it names", async () => {
+  const other = await registerClient(server);
+  const [page] = await walk(MINE, 'myDisclosures', subjectToken, 1);
+  const response = await server.gql(MINE, { first: 10, after: page!.pageInfo.endCursor }, other.token);
+  expect(response.body.errors).toBeUndefined();
+  expect(response.body.data!.myDisclosures.edges).toEqual([]);
+});
