@@ -3,7 +3,8 @@
  * their categories (P4), the erased-row trigger refuses them on an erased client, and a client
  * filter's permission is judged by the category of the columns it reads. Plain data: persistence
  * derives its SQL from it, and tests hold the entities, the @pii marks and the trigger's migration
- * to it. Adding a personal column is an entry here, then `npm run migration:create`.
+ * to it. Adding a personal column: its entity property and @pii field, an entry here, then
+ * `npm run migration:create`.
  */
 import { PII_CATEGORIES, type PiiCategory } from './categories';
 
@@ -16,7 +17,7 @@ export type StoredCategory = PiiCategory | 'PASSWORD';
 /** What erasure leaves in a column: SQL null, an empty text[] array, or an empty JSON array. */
 export type Emptied = 'null' | 'text[]' | 'json[]';
 
-/** How a client filter compares its value with the column: equal, equal ignoring case, or equal to an element of the list. */
+/** How a client filter compares its value with the column: equal, or equal ignoring case (a list column: an element equal). */
 export type FilterMatch = 'exact' | 'caseless';
 
 export interface PersonalColumn {
@@ -92,7 +93,7 @@ export function holdsValue(column: PersonalColumn, value: unknown): boolean {
   return Array.isArray(value) && value.length > 0;
 }
 
-type Filtered = Extract<(typeof CLIENT_PERSONAL_COLUMNS)[number], { filter: object }>;
+type Filtered = Extract<ClientColumn, { filter: object }>;
 export type PersonalFilterName = Filtered['filter']['name'];
 
 /** A personal client filter: the category permission is judged on, and the columns it matches. */
