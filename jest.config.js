@@ -17,4 +17,10 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
   maxWorkers: 2,
+  // No handle outlives a test file (each worker reaches its 'exit' event within a millisecond of
+  // jest's end message), but a worker whose heap and RSS grew to hundreds of MB (fast-check
+  // properties, argon2, the ORM) takes over a second to tear down on a busy machine: past jest's
+  // default 500 ms it was killed and reported as "failed to exit gracefully". A real leak still
+  // shows after this wait.
+  workerGracefulExitTimeout: 5000,
 };
