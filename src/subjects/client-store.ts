@@ -4,7 +4,7 @@
  * a read needs are selected.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeholders } from '../db/sql';
+import { query } from '../db/query';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject } from './subject-state';
 import { ORDER_FIELDS, orderJson, orderFromJson, type OrderField } from './order-store';
 import { CONSENT_JSON, consentFromJson } from './consent-store';
@@ -114,14 +114,14 @@ function toRecord(row: Record<string, unknown>, spec: ClientReadSpec): ClientRec
 export async function readClients(em: EntityManager, ids: readonly string[], spec: ClientReadSpec): Promise<ClientRecord[]> {
   if (ids.length === 0) return [];
   const from = selectFrom(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where c.id in (${placeholders(ids)})`, [...from.params, ...ids]);
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where c.id = any(?::uuid[])`, [...from.params, ids]);
   return rows.map((row) => toRecord(row, spec));
 }
 
 /** A page: `where` and `orderBy` over the client `c` and its latest consent `k`; `limit` rows. */
 export async function readClientRows(em: EntityManager, where: Statement, orderBy: string, limit: number, spec: ClientReadSpec): Promise<ClientRecord[]> {
   const from = selectFrom(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where ${where.sql} order by ${orderBy} limit ?`, [
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where ${where.sql} order by ${orderBy} limit ?`, [
     ...from.params,
     ...where.params,
     limit,

@@ -3,7 +3,7 @@
  * privacy state of each order's client from the same statement. Only the fields asked for are read.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeholders } from '../db/sql';
+import { query } from '../db/query';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
 import type { OrderRecord } from './records';
 
@@ -95,7 +95,8 @@ export async function readOrderPage(
   if (before) add('(o.created_at, o.id) < (?::timestamptz, ?::uuid)', before.createdAt, before.id);
   const from = fromOrders(spec);
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  const rows: Array<Record<string, unknown>> = await em.execute(
+  const rows: Array<Record<string, unknown>> = await query(
+    em,
     `${from.sql} ${where} order by o.created_at desc, o.id desc${limit === null ? '' : ' limit ?'}`,
     limit === null ? [...from.params, ...params] : [...from.params, ...params, limit],
   );
@@ -104,7 +105,7 @@ export async function readOrderPage(
 
 export async function readOrder(em: EntityManager, id: string, spec: OrderReadSpec): Promise<OrderRecord | null> {
   const from = fromOrders(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where o.id = ?`, [...from.params, id]);
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where o.id = ?`, [...from.params, id]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
@@ -117,13 +118,14 @@ export async function readOrdersOfClients(
 ): Promise<Map<string, OrderRecord[]>> {
   const from = fromOrders(spec);
   const partner = spec.partnerId ? 'and o2.partner_id = ?' : '';
-  const rows: Array<Record<string, unknown>> = await em.execute(
+  const rows: Array<Record<string, unknown>> = await query(
+    em,
     `${from.sql}
-      where o.id in (select pick.id from unnest(array[${placeholders(clientIds)}]::uuid[]) as ids(client_id)
+      where o.id in (select pick.id from unnest(?::uuid[]) as ids(client_id)
                      cross join lateral (select o2.id from client_order o2 where o2.client_id = ids.client_id ${partner}
                                           order by o2.created_at desc, o2.id desc limit ?) pick)
       order by o.created_at desc, o.id desc`,
-    [...from.params, ...clientIds, ...(spec.partnerId ? [spec.partnerId] : []), first],
+    [...from.params, clientIds, ...(spec.partnerId ? [spec.partnerId] : []), first],
   );
   const byClient = new Map<string, OrderRecord[]>(clientIds.map((id) => [id, []]));
   for (const row of rows) {

@@ -3,6 +3,7 @@
  * P3). Every read of a client carries it, from the same statement as the values it governs.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../db/query';
 import { placeholders } from '../db/sql';
 import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
 import { IN_FORCE_STATUSES, NO_CONSENT, servesWhileHeld, type ConsentState, type ConsentStatus } from '../privacy/consent-state';
@@ -126,9 +127,10 @@ export const GONE: SubjectState = { version: 'gone', erased: true, consent: NO_C
 /** Subjects' states by id, read through `em` (inside a transaction, that transaction's view). */
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
   if (ids.length === 0) return new Map();
-  const rows: Array<StateRow & { id: string }> = await em.execute(
-    `select c.id, ${STATE_COLUMNS} from client c ${LATEST_CONSENT} where c.id in (${placeholders(ids)})`,
-    [...ids],
+  const rows: Array<StateRow & { id: string }> = await query(
+    em,
+    `select c.id, ${STATE_COLUMNS} from client c ${LATEST_CONSENT} where c.id = any(?::uuid[])`,
+    [ids],
   );
   return new Map(rows.map((row) => [row.id, stateOf(row)]));
 }
@@ -140,11 +142,12 @@ export async function loadSubjectState(em: EntityManager, id: string): Promise<S
 /** Just the versions: what a check after a statement of its own reads, without the state around them. */
 export async function loadVersions(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows: Array<{ id: string; status: string; updated_at: Date; consent_id: string | null }> = await em.execute(
+  const rows: Array<{ id: string; status: string; updated_at: Date; consent_id: string | null }> = await query(
+    em,
     `select c.id, c.status, c.updated_at,
             (select k.id from consent k where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) as consent_id
-       from client c where c.id in (${placeholders(ids)})`,
-    [...ids],
+       from client c where c.id = any(?::uuid[])`,
+    [ids],
   );
   return new Map(rows.map((row) => [row.id, versionOf(row.status, row.updated_at, row.consent_id)]));
 }
