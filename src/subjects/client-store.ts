@@ -65,12 +65,9 @@ function selectFrom(spec: ClientReadSpec): Statement {
   const wanted = spec.fields ? CLIENT_FIELD_NAMES.filter((f) => spec.fields!.has(f)) : CLIENT_FIELD_NAMES;
   const columns = new Set(ALWAYS);
   for (const field of wanted) for (const column of CLIENT_FIELDS[field]) columns.add(column);
-  const select = [...columns, STATE_COLUMNS];
-  const params: unknown[] = [];
-  if (spec.partnerId) {
-    select.push(SERVED_COLUMN);
-    params.push(spec.partnerId);
-  }
+  const select = [...columns];
+  // The served flag's value first: its `?` is in the select list, before those of the joins.
+  const params: unknown[] = spec.partnerId ? [spec.partnerId] : [];
   let joins = LATEST_CONSENT;
   if (spec.orders) {
     const fields = spec.orders.fields ? ORDER_FIELDS.filter((f) => spec.orders!.fields!.has(f)) : ORDER_FIELDS;
@@ -90,6 +87,9 @@ function selectFrom(spec: ClientReadSpec): Statement {
          select coalesce(json_agg(${CONSENT_JSON} order by k.recorded_at asc, k.id asc), '[]'::json) as list
            from consent k where k.client_id = c.id) cl on true`;
   }
+  // The state columns end the row: takeSubject deletes them, newest first (dropState).
+  select.push(STATE_COLUMNS);
+  if (spec.partnerId) select.push(SERVED_COLUMN);
   return { sql: `select ${select.join(', ')} from client c ${joins}`, params };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/query';
-import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
+import { dropState, LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
 import type { OrderRecord } from './records';
 
 /** For each GraphQL field of an order: the record key and the column it is read from. */
@@ -39,17 +39,19 @@ export function orderFromJson(json: Record<string, unknown>, subject: SubjectRef
 }
 
 function selectList(fields: ReadonlySet<string> | null): string {
-  const columns = ['o.id', 'o.created_at as "createdAt"', 'o.client_id as "clientId"'];
+  const columns = ['o.id', 'o.created_at as "createdAt"'];
   for (const field of wanted(fields)) columns.push(`${ORDER_COLUMNS[field][1]} as "${ORDER_COLUMNS[field][0]}"`);
+  // Last before the state columns: toRecord deletes them, then it, newest first (dropState).
+  columns.push('o.client_id as "clientId"');
   return columns.join(', ');
 }
 
 /** Rows of `client_order o` joined to their client `c`: the state is the client's, when there is one. */
 function toRecord(row: Record<string, unknown>): OrderRecord {
   const clientId = row.clientId as string | null;
-  delete row.clientId;
   const subject = clientId === null ? null : takeSubject(clientId, row);
-  if (subject === null) for (const key of Object.keys(row)) if (key.startsWith('s_')) delete row[key];
+  if (subject === null) dropState(row);
+  delete row.clientId;
   return orderFromJson(row, subject);
 }
 
