@@ -54,7 +54,11 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   const jwks: JWTVerifyGetKey | null = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : null;
   // A token without `exp` would never expire: refused whoever signed it.
   const common = { issuer: jwt.issuer, audience: jwt.audience, requiredClaims: ['exp'] };
+  const verified = new Map<string, { payload: JWTPayload; untilMs: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    // `exp` keeps applying to a remembered token, to the millisecond jose would refuse it at.
+    if (known && Date.now() < known.untilMs) return principalFromClaims(known.payload);
     let payload: JWTPayload;
     try {
       if (secret && (!jwks || headerAlg(token) === 'HS256')) {
@@ -67,9 +71,21 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
     } catch {
       throw unauthenticated('Invalid or expired token');
     }
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    if (verified.size >= VERIFIED_TOKENS) verified.clear();
+    verified.set(token, { payload, untilMs: Math.min((payload.exp as number) * 1000, Date.now() + VERIFIED_TOKEN_MS) });
+    return principal;
   };
 }
+
+/**
+ * A token whose signature and claims checked out is remembered briefly, so a caller's next
+ * requests skip the signature: revocation is not the signature's business (token versions,
+ * sessions and disclosure tokens are read from the database on every request all the same), and
+ * a key withdrawn from the JWKS stops verifying within this window.
+ */
+const VERIFIED_TOKEN_MS = 30_000;
+const VERIFIED_TOKENS = 10_000;
 
 function headerAlg(token: string): string | null {
   try {

@@ -129,18 +129,41 @@ function costPlugin(maxCost: number, maxPageSize: number): ApolloServerPlugin {
     maxTokens: off,
     blockFieldSuggestion: off,
   }).protect().validationRules as ValidationRule[];
+  const passed = new WeakMap<DocumentNode, { readonly variables: readonly string[]; readonly keys: Set<string> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const inlined = withPageSizesInlined(schema, document, operation, request.variables ?? {}, maxPageSize);
+          const variables = request.variables ?? {};
+          // The cost of a document Apollo has cached depends only on its page-size variables: an
+          // operation that passed once with the same ones passes again, without a walk of the document.
+          let known = passed.get(document);
+          if (!known) passed.set(document, (known = { variables: pageSizeVariables(document), keys: new Set() }));
+          const key = JSON.stringify([operation.name?.value ?? null, ...known.variables.map((name) => variables[name] ?? null)]);
+          if (known.keys.has(key)) return;
+          const inlined = withPageSizesInlined(schema, document, operation, variables, maxPageSize);
           const [error] = validate(schema, inlined, [rule!]);
           if (error) throw error;
+          if (known.keys.size < PASSED_KEYS_PER_DOCUMENT) known.keys.add(key);
         },
       };
     },
   };
+}
+
+/** Per document: how many page-size combinations that passed are remembered. */
+const PASSED_KEYS_PER_DOCUMENT = 64;
+
+/** The variables a document passes as a page size, anywhere (the key of a cost that passed). */
+function pageSizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names].sort();
 }
 
 const tooLarge = (res: Response, limit: number, headers: Record<string, string> = {}) =>

@@ -45,7 +45,20 @@ export function rateLimitedError(retryAfterSeconds: number) {
 export const ipLimitKey = (req: Request): string => limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 
 /** Keys are hashed: Redis need not hold callers' IP addresses or subject ids in clear. */
-const keyOf = (kind: LimitKind, id: string) => `${kind}:${createHash('sha256').update(`${kind}\0${id}`).digest('base64url').slice(0, 22)}`;
+function keyOf(kind: LimitKind, id: string): string {
+  const clear = `${kind}\0${id}`;
+  let key = hashedKeys.get(clear);
+  if (key === undefined) {
+    key = `${kind}:${createHash('sha256').update(clear).digest('base64url').slice(0, 22)}`;
+    if (hashedKeys.size >= HASHED_KEYS) hashedKeys.clear();
+    hashedKeys.set(clear, key);
+  }
+  return key;
+}
+
+/** A caller's keys recur on every request: hashed once while they do (the clear keys stay in this process only). */
+const hashedKeys = new Map<string, string>();
+const HASHED_KEYS = 10_000;
 
 const REDIS_START_WAIT_MS = 2000;
 

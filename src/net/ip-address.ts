@@ -43,7 +43,16 @@ export function networkPrefix(ip: string | null): string | null {
  * address by its /64, which one subscriber holds whole, so rotating within it is still one caller.
  */
 export function limitKeyOf(ip: string): string {
-  const parsed = parse(ip);
-  if (!parsed) return ip;
-  return 'v4' in parsed ? parsed.v4.join('.') : v6Prefix(parsed.v6, 4);
+  let key = limitKeys.get(ip);
+  if (key === undefined) {
+    const parsed = parse(ip);
+    key = !parsed ? ip : 'v4' in parsed ? parsed.v4.join('.') : v6Prefix(parsed.v6, 4);
+    if (limitKeys.size >= LIMIT_KEYS) limitKeys.clear();
+    limitKeys.set(ip, key);
+  }
+  return key;
 }
+
+/** Every request asks twice (per IP before the body, then with the principal): the parse is remembered. */
+const limitKeys = new Map<string, string>();
+const LIMIT_KEYS = 10_000;

@@ -4,7 +4,7 @@
  * a read needs are selected.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeholders } from '../db/sql';
+import { query } from '../db/query';
 import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject } from './subject-state';
 import { ORDER_FIELDS, orderJson, orderFromJson, type OrderField } from './order-store';
 import { CONSENT_JSON, consentFromJson } from './consent-store';
@@ -63,12 +63,9 @@ function selectFrom(spec: ClientReadSpec): Statement {
   const wanted = spec.fields ? CLIENT_FIELD_NAMES.filter((f) => spec.fields!.has(f)) : CLIENT_FIELD_NAMES;
   const columns = new Set(ALWAYS);
   for (const field of wanted) for (const column of CLIENT_FIELDS[field]) columns.add(column);
-  const select = [...columns, STATE_COLUMNS];
-  const params: unknown[] = [];
-  if (spec.partnerId) {
-    select.push(SERVED_COLUMN);
-    params.push(spec.partnerId);
-  }
+  const select = [...columns];
+  // The served flag's value first: its `?` is in the select list, before those of the joins.
+  const params: unknown[] = spec.partnerId ? [spec.partnerId] : [];
   let joins = LATEST_CONSENT;
   if (spec.orders) {
     const fields = spec.orders.fields ? ORDER_FIELDS.filter((f) => spec.orders!.fields!.has(f)) : ORDER_FIELDS;
@@ -90,6 +87,9 @@ function selectFrom(spec: ClientReadSpec): Statement {
          select coalesce(json_agg(${CONSENT_JSON} order by k.recorded_at asc, k.id asc), '[]'::json) as list
            from consent k where k.client_id = c.id) cl on true`;
   }
+  // The state columns end the row: takeSubject deletes them, newest first (dropState).
+  select.push(STATE_COLUMNS);
+  if (spec.partnerId) select.push(SERVED_COLUMN);
   return { sql: `select ${select.join(', ')} from client c ${joins}`, params };
 }
 
@@ -115,14 +115,14 @@ function toRecord(row: Record<string, unknown>, spec: ClientReadSpec): ClientRec
 export async function readClients(em: EntityManager, ids: readonly string[], spec: ClientReadSpec): Promise<ClientRecord[]> {
   if (ids.length === 0) return [];
   const from = selectFrom(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where c.id in (${placeholders(ids)})`, [...from.params, ...ids]);
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where c.id = any(?::uuid[])`, [...from.params, ids]);
   return rows.map((row) => toRecord(row, spec));
 }
 
 /** A page: `where` and `orderBy` over the client `c` and its latest consent `k`; `limit` rows. */
 export async function readClientRows(em: EntityManager, where: Statement, orderBy: string, limit: number, spec: ClientReadSpec): Promise<ClientRecord[]> {
   const from = selectFrom(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where ${where.sql} order by ${orderBy} limit ?`, [
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where ${where.sql} order by ${orderBy} limit ?`, [
     ...from.params,
     ...where.params,
     limit,

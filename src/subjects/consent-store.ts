@@ -1,6 +1,6 @@
 /** Consent histories (P2) as plain records, oldest first, for any number of clients in one statement. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeholders } from '../db/sql';
+import { query } from '../db/query';
 import type { ConsentRecord } from './records';
 
 const CONSENT_KEYS: ReadonlyArray<[string, string]> = [
@@ -41,9 +41,10 @@ export function consentFromJson(json: Record<string, unknown>): ConsentRecord {
 export async function readConsentsOfClients(em: EntityManager, clientIds: readonly string[]): Promise<Map<string, ConsentRecord[]>> {
   const byClient = new Map<string, ConsentRecord[]>(clientIds.map((id) => [id, []]));
   if (clientIds.length === 0) return byClient;
-  const rows: Array<Record<string, unknown>> = await em.execute(
-    `select ${CONSENT_COLUMNS} from consent k where k.client_id in (${placeholders(clientIds)}) order by k.recorded_at asc, k.id asc`,
-    [...clientIds],
+  const rows: Array<Record<string, unknown>> = await query(
+    em,
+    `select ${CONSENT_COLUMNS} from consent k where k.client_id = any(?::uuid[]) order by k.recorded_at asc, k.id asc`,
+    [clientIds],
   );
   for (const row of rows.map(consentFromJson)) if (row.clientId) byClient.get(row.clientId)?.push(row);
   return byClient;

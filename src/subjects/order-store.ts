@@ -3,8 +3,8 @@
  * privacy state of each order's client from the same statement. Only the fields asked for are read.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeholders } from '../db/sql';
-import { LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
+import { query } from '../db/query';
+import { dropState, LATEST_CONSENT, SERVED_COLUMN, STATE_COLUMNS, takeSubject, type SubjectRef } from './subject-state';
 import { ORDER_PERSONAL_COLUMNS } from '../privacy/personal-columns';
 import type { OrderPosition, OrderRecord } from './records';
 
@@ -38,17 +38,19 @@ export function orderFromJson(json: Record<string, unknown>, subject: SubjectRef
 }
 
 function selectList(fields: ReadonlySet<string> | null): string {
-  const columns = ['o.id', 'o.created_at as "createdAt"', 'o.client_id as "clientId"'];
+  const columns = ['o.id', 'o.created_at as "createdAt"'];
   for (const field of wanted(fields)) columns.push(`${ORDER_COLUMNS[field][1]} as "${ORDER_COLUMNS[field][0]}"`);
+  // Last before the state columns: toRecord deletes them, then it, newest first (dropState).
+  columns.push('o.client_id as "clientId"');
   return columns.join(', ');
 }
 
 /** Rows of `client_order o` joined to their client `c`: the state is the client's, when there is one. */
 function toRecord(row: Record<string, unknown>): OrderRecord {
   const clientId = row.clientId as string | null;
-  delete row.clientId;
   const subject = clientId === null ? null : takeSubject(clientId, row);
-  if (subject === null) for (const key of Object.keys(row)) if (key.startsWith('s_')) delete row[key];
+  if (subject === null) dropState(row);
+  delete row.clientId;
   return orderFromJson(row, subject);
 }
 
@@ -94,7 +96,8 @@ export async function readOrderPage(
   if (before) add('(o.created_at, o.id) < (?::timestamptz, ?::uuid)', before.createdAt, before.id);
   const from = fromOrders(spec);
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  const rows: Array<Record<string, unknown>> = await em.execute(
+  const rows: Array<Record<string, unknown>> = await query(
+    em,
     `${from.sql} ${where} order by o.created_at desc, o.id desc${limit === null ? '' : ' limit ?'}`,
     limit === null ? [...from.params, ...params] : [...from.params, ...params, limit],
   );
@@ -103,7 +106,7 @@ export async function readOrderPage(
 
 export async function readOrder(em: EntityManager, id: string, spec: OrderReadSpec): Promise<OrderRecord | null> {
   const from = fromOrders(spec);
-  const rows: Array<Record<string, unknown>> = await em.execute(`${from.sql} where o.id = ?`, [...from.params, id]);
+  const rows: Array<Record<string, unknown>> = await query(em, `${from.sql} where o.id = ?`, [...from.params, id]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
@@ -118,13 +121,14 @@ export async function readOrdersOfClients(
   const from = fromOrders(spec);
   const partner = spec.partnerId ? 'and o2.partner_id = ?' : '';
   const position = after ? 'and (o2.created_at, o2.id) < (?::timestamptz, ?::uuid)' : '';
-  const rows: Array<Record<string, unknown>> = await em.execute(
+  const rows: Array<Record<string, unknown>> = await query(
+    em,
     `${from.sql}
-      where o.id in (select pick.id from unnest(array[${placeholders(clientIds)}]::uuid[]) as ids(client_id)
+      where o.id in (select pick.id from unnest(?::uuid[]) as ids(client_id)
                      cross join lateral (select o2.id from client_order o2 where o2.client_id = ids.client_id ${partner} ${position}
                                           order by o2.created_at desc, o2.id desc limit ?) pick)
       order by o.created_at desc, o.id desc`,
-    [...from.params, ...clientIds, ...(spec.partnerId ? [spec.partnerId] : []), ...(after ? [after.createdAt, after.id] : []), first],
+    [...from.params, clientIds, ...(spec.partnerId ? [spec.partnerId] : []), ...(after ? [after.createdAt, after.id] : []), first],
   );
   const byClient = new Map<string, OrderRecord[]>(clientIds.map((id) => [id, []]));
   for (const row of rows) {

@@ -3,6 +3,7 @@
  * P3). Every read of a client carries it, from the same statement as the values it governs.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../db/query';
 import { placeholders } from '../db/sql';
 import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
 import { IN_FORCE_STATUSES, NO_CONSENT, servesWhileHeld, type ConsentState, type ConsentStatus } from '../privacy/consent-state';
@@ -62,7 +63,24 @@ export interface StateRow {
 }
 
 const versionOf = (status: string, updatedAt: Date | string, consentId: string | null): string =>
-  `${status}|${new Date(updatedAt).getTime()}|${consentId ?? ''}`;
+  `${status}|${typeof updatedAt === 'string' ? Date.parse(updatedAt) : updatedAt.getTime()}|${consentId ?? ''}`;
+
+/**
+ * The sets of a consent's operations and purposes, one per distinct list: a page's rows mostly
+ * share a few, and the sets are read-only (ConsentState), so rows need not each allocate theirs.
+ */
+const consentSets = new Map<string, ReadonlySet<string>>();
+const CONSENT_SETS = 1_000;
+
+function setOf<T extends string>(values: readonly T[] | null): ReadonlySet<T> {
+  const key = values ? values.join(',') : '';
+  let set = consentSets.get(key);
+  if (!set) {
+    set = new Set(values ?? []);
+    if (consentSets.size < CONSENT_SETS) consentSets.set(key, set);
+  }
+  return set as ReadonlySet<T>;
+}
 
 const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
@@ -73,8 +91,8 @@ export function stateOf(row: StateRow): SubjectState {
     consent: row.s_consent_status
       ? {
           status: row.s_consent_status,
-          operations: new Set(row.s_operations ?? []),
-          purposes: new Set(row.s_purposes ?? []),
+          operations: setOf(row.s_operations),
+          purposes: setOf(row.s_purposes),
           withdrawalEffectiveAt: dateOrNull(row.s_withdrawal_effective_at),
           expiresAt: dateOrNull(row.s_expires_at),
           openObligations: row.s_open_obligations === true,
@@ -87,8 +105,17 @@ export function stateOf(row: StateRow): SubjectState {
 export function takeSubject(id: string, row: Record<string, unknown>): SubjectRef {
   const state = stateOf(row as unknown as StateRow);
   const served = row.s_served as boolean | undefined;
-  for (const key of STATE_KEYS) delete row[key];
+  dropState(row);
   return served === undefined ? { id, state } : { id, state, served };
+}
+
+/**
+ * Deletes the state columns from a row, newest first: they end every select (STATE_COLUMNS, then
+ * SERVED_COLUMN), and V8 keeps an object's fast shape only when what is deleted is its newest
+ * property; a row in dictionary mode costs more to read and more to collect.
+ */
+export function dropState(row: Record<string, unknown>): void {
+  for (let i = STATE_KEYS.length - 1; i >= 0; i--) delete row[STATE_KEYS[i]!];
 }
 
 const STATE_KEYS = [
@@ -126,9 +153,10 @@ export const GONE: SubjectState = { version: 'gone', erased: true, consent: NO_C
 /** Subjects' states by id, read through `em` (inside a transaction, that transaction's view). */
 export async function loadSubjectStates(em: EntityManager, ids: readonly string[]): Promise<Map<string, SubjectState>> {
   if (ids.length === 0) return new Map();
-  const rows: Array<StateRow & { id: string }> = await em.execute(
-    `select c.id, ${STATE_COLUMNS} from client c ${LATEST_CONSENT} where c.id in (${placeholders(ids)})`,
-    [...ids],
+  const rows: Array<StateRow & { id: string }> = await query(
+    em,
+    `select c.id, ${STATE_COLUMNS} from client c ${LATEST_CONSENT} where c.id = any(?::uuid[])`,
+    [ids],
   );
   return new Map(rows.map((row) => [row.id, stateOf(row)]));
 }
@@ -140,11 +168,12 @@ export async function loadSubjectState(em: EntityManager, id: string): Promise<S
 /** Just the versions: what a check after a statement of its own reads, without the state around them. */
 export async function loadVersions(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows: Array<{ id: string; status: string; updated_at: Date; consent_id: string | null }> = await em.execute(
+  const rows: Array<{ id: string; status: string; updated_at: Date; consent_id: string | null }> = await query(
+    em,
     `select c.id, c.status, c.updated_at,
             (select k.id from consent k where k.client_id = c.id order by k.recorded_at desc, k.id desc limit 1) as consent_id
-       from client c where c.id in (${placeholders(ids)})`,
-    [...ids],
+       from client c where c.id = any(?::uuid[])`,
+    [ids],
   );
   return new Map(rows.map((row) => [row.id, versionOf(row.status, row.updated_at, row.consent_id)]));
 }
