@@ -4,7 +4,7 @@ import { Consent, ConsentEventKind } from '../../src/consent/consent.entity';
 import { cancelWithdrawal, requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { earliestWithdrawalDay, formatDay } from '../../src/consent/withdrawal-dates';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../../src/privacy/categories';
-import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
+import { privacyPolicy } from '../../src/notice/notice';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { act, CONSENT_FIELDS, consentHistory, placeOrder, registerClient, scanDatabase } from './lifecycle-support';
 

@@ -1,5 +1,5 @@
 import { Client as PgClient } from 'pg';
-import { privacyPolicy } from '../../src/privacy-policy/privacy-policy';
+import { privacyPolicy } from '../../src/notice/notice';
 import { REGISTER, registration } from '../support/fixtures';
 import { codes, startTestServer, type TestServer } from '../support/harness';
 import { placeOrder, registerClient } from './lifecycle-support';
