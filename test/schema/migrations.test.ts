@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
 beforeAll(async () => {
