@@ -2,6 +2,7 @@
  * Every error the API returns is made here, with a stable `extensions.code`. Messages never carry
  * a personal value: a bad input names the field and the rule, not what was sent.
  */
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 export const ERROR_CODES = [
@@ -46,3 +47,14 @@ export const unauthenticated = (message = 'Authentication required'): GraphQLErr
 export const forbidden = (message = 'Not allowed for this caller'): GraphQLError => apiError('FORBIDDEN', message);
 export const notFound = (what: string): GraphQLError => apiError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string): GraphQLError => apiError('CONFLICT', message);
+
+export const RETRY_AFTER_SECONDS = '5';
+
+const unavailable = (message: string): GraphQLError =>
+  apiError('SERVICE_UNAVAILABLE', message, { http: { status: 503, headers: new HeaderMap([['retry-after', RETRY_AFTER_SECONDS]]) } });
+
+/** The error for a database that cannot be reached; HTTP 503 is set by `errorStatusPlugin`. */
+export const databaseUnavailable = (): GraphQLError => unavailable('The service is temporarily unavailable; retry later');
+
+/** The error for work refused while the server is saturated (the password hashing queue is full). */
+export const serviceBusy = (): GraphQLError => unavailable('The service is busy; retry later');

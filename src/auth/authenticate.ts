@@ -7,7 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { apiError } from '../errors';
-import type { HttpControls } from '../graphql/context';
+import type { HttpControls } from '../net/http-exchange';
 import { readCookie } from './cookies';
 import type { Principal } from './principal';
 import { clearSessionCookie, findLiveSession, SESSION_COOKIE } from './sessions';

@@ -2,7 +2,7 @@
  * The one cookie this API sets, serialised and read by hand: express 5 has no cookie parser, and
  * a fixed attribute set is easier to audit (P6) than a general-purpose library's options.
  */
-import type { CookieOptions } from '../graphql/context';
+import type { CookieOptions } from '../net/http-exchange';
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 // Values are base64url: nothing to quote or escape.

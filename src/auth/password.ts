@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import type { HashingLimits } from '../config';
-import { serviceBusy } from '../graphql/format-error';
+import { serviceBusy } from '../errors';
 import { deadlineOfThisRequest, requestTimedOut } from '../http/limits-request';
 
 /** argon2id cost: memory in KiB, passes, lanes. */

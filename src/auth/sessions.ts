@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '../clients/client.entity';
 import type { Config } from '../config';
-import type { CookieOptions, HttpControls } from '../graphql/context';
+import type { CookieOptions, HttpControls } from '../net/http-exchange';
 import { RANDOM_SECRET, randomSecret, sha256Hex } from './secrets';
 import { Session } from './session.entity';
 

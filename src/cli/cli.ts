@@ -6,7 +6,7 @@ import { DriverException } from '@mikro-orm/core';
 import { parseArgs, types, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config';
 import { StartupError } from '../startup-error';
-import { isDatabaseUnavailable } from '../graphql/format-error';
+import { isDatabaseUnavailable } from '../db/outage';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

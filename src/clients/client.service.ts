@@ -5,7 +5,7 @@ import { hashPassword, type PasswordHashing } from '../auth/password';
 import { evidenceOf, recordInitialConsent } from '../consent/consent.service';
 import { SELF_SERVICE_CHANNELS } from '../consent/consent.entity';
 import { apiError, badInput } from '../errors';
-import type { RequestOrigin } from '../graphql/context';
+import type { RequestOrigin } from '../net/http-exchange';
 import { loadSubjectState } from '../subjects/subject-state';
 import { acceptsNewService } from '../privacy/consent-state';
 import * as v from '../validation/validate';

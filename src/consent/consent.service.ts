@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '../clients/client.entity';
-import type { RequestOrigin } from '../graphql/context';
+import type { RequestOrigin } from '../net/http-exchange';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentPurpose } from '../privacy/categories';
 import { networkPrefix } from '../net/ip-address';
-import { privacyPolicy } from '../privacy-policy/privacy-policy';
+import { privacyPolicy } from '../notice/notice';
 import { addYears } from './retention';
 import { Consent, ConsentChannel, ConsentEventKind, type ConsentEvidence } from './consent.entity';
 

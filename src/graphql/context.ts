@@ -3,27 +3,10 @@ import { pageSize } from '../validation/validate';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config';
+import type { HttpControls, RequestOrigin } from '../net/http-exchange';
 import type { Metrics } from '../observability/metrics';
 import { createLoaders, type Loaders } from './loaders';
 import { requestPrivacyFor, type RequestPrivacy } from './request-privacy';
-
-/** What the caller's HTTP request tells us, reduced to what consent evidence may keep (P2). */
-export interface RequestOrigin {
-  readonly userAgent: string | null;
-  readonly ip: string | null;
-}
-
-/** Cookie attributes this API uses (P6): always HttpOnly and SameSite=Strict, so not optional. */
-export interface CookieOptions {
-  readonly path: string;
-  readonly maxAgeSeconds: number;
-  readonly secure: boolean;
-}
-
-/** What a resolver may do to the HTTP response: set a cookie, nothing else. */
-export interface HttpControls {
-  setCookie(name: string, value: string, options: CookieOptions): void;
-}
 
 /** Everything a resolver may use; made fresh for every request. */
 export interface RequestContext {

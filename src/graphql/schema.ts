@@ -12,7 +12,7 @@ import { DisclosureLogVerificationResolver } from '../disclosure/log-verificatio
 import { LawfulRequestResolver } from '../disclosure/lawful-request.resolver';
 import { OrderResolver } from '../orders/order.resolver';
 import { PartnerResolver } from '../partners/partner.resolver';
-import { PrivacyPolicyResolver } from '../privacy-policy/privacy-policy.resolver';
+import { PrivacyPolicyResolver } from '../notice/notice.resolver';
 import { StatisticsResolver } from '../statistics/statistics.resolver';
 import type { ClientRecord, OrderRecord } from '../subjects/records';
 import { withDirectResolvers } from './direct-resolvers';

@@ -2,11 +2,12 @@
  * What a query selects below a field, fragments and @skip/@include applied: the read paths ask the
  * subject store for exactly these columns and nest lists into the same statement.
  */
-import { collectSubFields, type VariableValues } from '@graphql-tools/utils';
+import { collectSubFields } from '@graphql-tools/utils';
 import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import type { ClientReadSpec } from '../subjects/client-store';
 import type { OrderPosition } from '../subjects/records';
+import { variableValuesOf } from '../variable-values';
 import { pageSizeFor } from './context';
 import { orderPositionAfter, sameOrderPosition } from './cursor';
 
@@ -16,18 +17,6 @@ export interface Selected {
   readonly name: string;
   readonly nodes: FieldNode[];
   readonly type: GraphQLObjectType | null;
-}
-
-/**
- * @graphql-tools/utils reads graphql 17's variable record (`coerced`), on graphql 16 too: handed
- * graphql 16's plain map, every `@skip`/`@include(if: $var)` failed. One wrapper per request's
- * map, so its memoised collection still hits.
- */
-const asVariableValues = new WeakMap<object, VariableValues>();
-export function variableValuesOf(values: Readonly<Record<string, unknown>>): VariableValues {
-  let wrapped = asVariableValues.get(values);
-  if (!wrapped) asVariableValues.set(values, (wrapped = { sources: {}, coerced: values } as unknown as VariableValues));
-  return wrapped;
 }
 
 export function subFields(info: GraphQLResolveInfo, type: GraphQLObjectType, nodes: readonly FieldNode[]): Selected[] {

@@ -23,8 +23,8 @@ import {
 import { parse as parseUrl } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { apiError, type ErrorCode } from '../errors';
-import { databaseUnavailable, isDatabaseUnavailable } from '../graphql/format-error';
+import { apiError, databaseUnavailable, type ErrorCode } from '../errors';
+import { isDatabaseUnavailable } from '../db/outage';
 import type { Metrics } from '../observability/metrics';
 import { rootFieldsOf } from '../observability/operation-label';
 import { guardTransactions, operationNamePlugin, requestScope, withinScope } from './limits-request';

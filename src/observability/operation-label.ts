@@ -4,7 +4,7 @@
  * text (`query Ivanov_870412300123 { … }`), so metrics and traces never use them.
  */
 import { collectFields } from '@graphql-tools/utils';
-import { variableValuesOf } from '../graphql/selection';
+import { variableValuesOf } from '../variable-values';
 import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
 /** Root fields shown in a label; more are summed up as `…`. */

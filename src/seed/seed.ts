@@ -12,7 +12,7 @@ import { LawfulRequest } from '../disclosure/lawful-request.entity';
 import { Contract } from '../partners/contract.entity';
 import { Partner } from '../partners/partner.entity';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../privacy/categories';
-import { privacyPolicy } from '../privacy-policy/privacy-policy';
+import { privacyPolicy } from '../notice/notice';
 import { createRng, generateAccountOrders, generateBin, generateDemoClients, generateUuid, type DemoOrder } from './demo-data';
 
 export const DEMO_PASSWORD = 'demo-password';

@@ -23,8 +23,8 @@ import { applyShield } from '../../src/auth/shield';
 import { authorityRecipients } from '../../src/disclosure/recipients/authority';
 import { buildDeclaredSchema } from '../../src/graphql/schema';
 import { partnerRecipients } from '../../src/disclosure/recipients/partner';
-import { seedDemoData } from '../../src/seed/seed';
-import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
+import { codes, TEST_PASSWORD_HASHING } from '../support/server';
+import { useWorld } from '../support/world';
 import { REGISTER, registration } from '../support/fixtures';
 
 const ROLES = ['anonymous', 'client', 'operator', 'dpo', 'partner', 'authority', 'analyst'] as const;
@@ -39,30 +39,27 @@ interface RegisteredClient {
 // These change the calling client's own account (tokens, consent, erasure): each gets a client of its own.
 const ACCOUNT_CHANGING = ['logout', 'reportSuspectedCompromise', 'optOutOfMarketing', 'requestConsentWithdrawal', 'cancelConsentWithdrawal', 'requestErasure'];
 
-let server: TestServer;
+// Some 300 requests from one address: the rate limits are another test's subject.
+const world = useWorld({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' }, seed: { count: 5, seed: 3, passwordHashing: TEST_PASSWORD_HASHING } });
 let schema: GraphQLSchema;
 const tokens = {} as Record<Exclude<Caller, 'anonymous' | 'client'>, string>;
 const clients = new Map<string, RegisteredClient>();
 
 beforeAll(async () => {
-  // Some 300 requests from one address: the rate limits are another test's subject.
-  server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
   schema = await buildDeclaredSchema();
-  const seeded = await seedDemoData(server.db.orm.em.fork(), { count: 5, seed: 3, passwordHashing: TEST_PASSWORD_HASHING });
-  for (const role of ['operator', 'dpo', 'analyst'] as const) tokens[role] = await server.token({ sub: `${role}-1`, role });
-  const em = server.db.orm.em.fork();
-  tokens.partner = (await partnerRecipients.issueToken(em, server.config.jwt, { grantId: seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
-  tokens.authority = (await authorityRecipients.issueToken(em, server.config.jwt, { grantId: seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
+  Object.assign(tokens, world.tokens);
+  const em = world.em();
+  tokens.partner = (await partnerRecipients.issueToken(em, world.config.jwt, { grantId: world.seeded.contractIds[0]!, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-1' })).token;
+  tokens.authority = (await authorityRecipients.issueToken(em, world.config.jwt, { grantId: world.seeded.lawfulRequestId!, ttl: 600, issuedBy: 'dpo-1' })).token;
   // The server hashes one password at a time (PASSWORD_HASH_CONCURRENCY): registering all at once
   // would only queue them, the last ones past their deadline on a busy machine. One after another.
   for (const owner of ['shared', ...ACCOUNT_CHANGING]) clients.set(owner, await register());
 }, 120_000);
-afterAll(() => server.close());
 
 async function register(): Promise<RegisteredClient> {
   // The fixture's values are random: a rare clash with another registration gets a second draw.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const response = await server.gql(REGISTER, { input: registration() });
+    const response = await world.gql(REGISTER, { input: registration() });
     if (response.body.data?.registerClient) return { id: response.body.data.registerClient.clientId, token: response.body.data.registerClient.token };
     if (!codes(response).includes('CONFLICT')) throw new Error(`registration failed: ${codes(response).join()}`);
   }
@@ -125,7 +122,7 @@ describe('every root operation, by every role (OPERATION_ACCESS over HTTP)', () 
       };
       const { query, variables } = callOf(kind, field, overrides);
       const token = caller === 'anonymous' ? null : caller === 'client' ? client!.token : tokens[caller];
-      const response = await server.gql(query, variables, token);
+      const response = await world.gql(query, variables, token);
       const got = codes(response);
       if (allowed(access, caller)) {
         outcomes.push(`${caller}: ${got.some((c) => SHIELD_CODES.includes(c)) ? `refused ${got.join()}` : 'allowed'}`);

@@ -1,17 +1,15 @@
 /** CORS (CORS_ORIGINS): a listed frontend origin passes its preflight and gets the session cookie's answers; any other gets no CORS header. */
-import { COOKIE, login, ME, registerAccount } from '../auth/helpers';
-import { startTestServer, type TestServer } from '../support/harness';
+import { COOKIE, login, ME } from '../support/sessions';
+import { registerClient } from '../support/accounts';
+import { startTestServer } from '../support/server';
+import { useWorld } from '../support/world';
 
 const FRONTEND = 'http://localhost:5173';
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ env: { CORS_ORIGINS: `${FRONTEND},https://app.example.kz` } });
-});
-afterAll(() => server.close());
+const world = useWorld({ env: { CORS_ORIGINS: `${FRONTEND},https://app.example.kz` } });
 
 /** A browser's preflight for a JSON POST carrying the credentials. */
 const preflight = (origin: string) =>
-  fetch(server.app.url, {
+  fetch(world.app.url, {
     method: 'OPTIONS',
     headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
   });
@@ -36,9 +34,9 @@ describe('CORS', () => {
   });
 
   it('a cookie-carrying request from the listed origin is answered for the session, with the CORS headers', async () => {
-    const account = await registerAccount(server);
-    const { cookie } = await login(server, account);
-    const response = await server.gql(ME, {}, null, { origin: FRONTEND, cookie: `${COOKIE}=${cookie}` });
+    const account = await registerClient(world);
+    const { cookie } = await login(world, account);
+    const response = await world.gql(ME, {}, null, { origin: FRONTEND, cookie: `${COOKIE}=${cookie}` });
     expect(response.body.data).toEqual({ me: { id: account.clientId } });
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { seedDemoData } from '../../src/seed/seed';
-import { codes, type GraphQLResponse, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
+import { codes, type GraphQLResponse, TEST_PASSWORD_HASHING } from '../support/server';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
-let operator: string;
 const SEEDED = 45;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await seedDemoData(server.db.orm.em.fork(), { count: SEEDED, seed: 11, passwordHashing: TEST_PASSWORD_HASHING });
-  operator = await server.token({ sub: 'op-1', role: 'operator' });
-});
-afterAll(() => server.close());
+const world = useWorld({ seed: { count: SEEDED, seed: 11, passwordHashing: TEST_PASSWORD_HASHING } });
 
 const PAGE = `query($first: Int!, $after: String, $orderBy: ClientOrderBy, $filter: ClientFilter) {
   clients(first: $first, after: $after, orderBy: $orderBy, filter: $filter) {
@@ -42,7 +34,7 @@ async function walk(first: number, orderBy?: Record<string, string>, filter?: Re
   const seen: Row[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const response = await server.gql(PAGE, { first, after, orderBy, filter }, operator);
+    const response = await world.gql(PAGE, { first, after, orderBy, filter }, world.tokens.operator);
     expect(response.body.errors).toBeUndefined();
     const connection: any = response.body.data!.clients;
     expect(connection.totalCount).toBe(total);
@@ -74,13 +66,13 @@ describe('cursor pagination of clients', () => {
   });
 
   it.each([0, -1, 101])('first = %i is BAD_USER_INPUT naming `first`', async (first) => {
-    const response = await server.gql(PAGE, { first }, operator);
+    const response = await world.gql(PAGE, { first }, world.tokens.operator);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('first');
   });
 
   it('a forged cursor is BAD_USER_INPUT naming `after`', async () => {
-    const response = await server.gql(PAGE, { first: 5, after: 'bm90LWEtY3Vyc29y' }, operator);
+    const response = await world.gql(PAGE, { first: 5, after: 'bm90LWEtY3Vyc29y' }, world.tokens.operator);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('after');
   });
@@ -94,12 +86,12 @@ describe('cursor pagination of clients', () => {
   });
 
   it('a cursor from a SURNAME-sorted page is refused on a page sorted by creation time (and back)', async () => {
-    const bySurname = await server.gql(PAGE, { first: 3, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator);
+    const bySurname = await world.gql(PAGE, { first: 3, orderBy: { field: 'SURNAME', direction: 'ASC' } }, world.tokens.operator);
     const surnameCursor = bySurname.body.data!.clients.pageInfo.endCursor;
-    expectAfterRefused(await server.gql(PAGE, { first: 3, after: surnameCursor }, operator));
-    const byTime = await server.gql(PAGE, { first: 3 }, operator);
+    expectAfterRefused(await world.gql(PAGE, { first: 3, after: surnameCursor }, world.tokens.operator));
+    const byTime = await world.gql(PAGE, { first: 3 }, world.tokens.operator);
     const timeCursor = byTime.body.data!.clients.pageInfo.endCursor;
-    expectAfterRefused(await server.gql(PAGE, { first: 3, after: timeCursor, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+    expectAfterRefused(await world.gql(PAGE, { first: 3, after: timeCursor, orderBy: { field: 'SURNAME', direction: 'ASC' } }, world.tokens.operator));
   });
 
   it.each([
@@ -109,17 +101,17 @@ describe('cursor pagination of clients', () => {
     ['a number as key', () => forge('clients.createdAt', 12, randomUUID())],
     ['an old two-part cursor', () => forge('2025-01-01T00:00:00.000Z', randomUUID())],
   ])('a well-shaped but ill-formed cursor (%s) is BAD_USER_INPUT naming `after`', async (_name, cursor) => {
-    expectAfterRefused(await server.gql(PAGE, { first: 3, after: cursor() }, operator));
+    expectAfterRefused(await world.gql(PAGE, { first: 3, after: cursor() }, world.tokens.operator));
   });
 
   it('a SURNAME page refuses a cursor that carries a key (surname cursors name their row only) as BAD_USER_INPUT', async () => {
     const after = forge('clients.surname', 'Ив\u0000анов', randomUUID());
-    expectAfterRefused(await server.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+    expectAfterRefused(await world.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, world.tokens.operator));
   });
 
   it('a SURNAME cursor naming an id that is no client is BAD_USER_INPUT naming `after`', async () => {
     const after = forge('clients.surname', randomUUID());
-    expectAfterRefused(await server.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, operator));
+    expectAfterRefused(await world.gql(PAGE, { first: 3, after, orderBy: { field: 'SURNAME', direction: 'ASC' } }, world.tokens.operator));
   });
 });
 
@@ -128,7 +120,7 @@ describe('cursor pagination of orders', () => {
     const seen: Array<{ id: string; status: string; createdAt: string }> = [];
     let after: string | null = null;
     for (let page = 0; page < 200; page++) {
-      const response = await server.gql(ORDERS, { first, after, status }, token);
+      const response = await world.gql(ORDERS, { first, after, status }, token);
       expect(response.body.errors).toBeUndefined();
       const connection: any = response.body.data!.orders;
       seen.push(...connection.edges.map((e: { node: any }) => e.node));
@@ -139,8 +131,8 @@ describe('cursor pagination of orders', () => {
   }
 
   it('walking pages of 7 visits every order exactly once, newest first', async () => {
-    const [row] = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client_order`);
-    const all = await walkOrders(7, operator);
+    const [row] = await world.em().getConnection().execute(`select count(*)::int as n from client_order`);
+    const all = await walkOrders(7, world.tokens.operator);
     expect(all).toHaveLength(row.n);
     expect(new Set(all.map((o) => o.id)).size).toBe(row.n);
     const times = all.map((o) => o.createdAt);
@@ -148,8 +140,8 @@ describe('cursor pagination of orders', () => {
   });
 
   it('a status filter with `after` walks only the orders of that status, each once', async () => {
-    const [row] = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client_order where status = 'COMPLETED'`);
-    const completed = await walkOrders(3, operator, 'COMPLETED');
+    const [row] = await world.em().getConnection().execute(`select count(*)::int as n from client_order where status = 'COMPLETED'`);
+    const completed = await walkOrders(3, world.tokens.operator, 'COMPLETED');
     expect(row.n).toBeGreaterThan(3);
     expect(completed).toHaveLength(row.n);
     expect(new Set(completed.map((o) => o.id)).size).toBe(row.n);
@@ -157,10 +149,10 @@ describe('cursor pagination of orders', () => {
   });
 
   it("a client's walk holds exactly its own orders", async () => {
-    const [owner] = await server.db.orm.em.fork().getConnection().execute(
+    const [owner] = await world.em().getConnection().execute(
       `select client_id, count(*)::int as n from client_order group by client_id having count(*) > 1 order by client_id limit 1`,
     );
-    const token = await server.token({ sub: owner.client_id, role: 'client' });
+    const token = await world.token({ sub: owner.client_id, role: 'client' });
     const own = await walkOrders(1, token);
     expect(own).toHaveLength(owner.n);
   });
@@ -172,6 +164,6 @@ describe('cursor pagination of orders', () => {
     ['a cursor of the clients list', () => forge('clients.createdAt', '2025-01-01T00:00:00.000Z', randomUUID())],
     ['text that is not base64 JSON', () => '%%%'],
   ])('orders(after:) with %s is BAD_USER_INPUT naming `after`', async (_name, cursor) => {
-    expectAfterRefused(await server.gql(ORDERS, { first: 3, after: cursor() }, operator));
+    expectAfterRefused(await world.gql(ORDERS, { first: 3, after: cursor() }, world.tokens.operator));
   });
 });

@@ -1,14 +1,10 @@
 /** P8: the contacts a Russian page shows are those of the authoritative Russian text. */
-import { startTestServer, type TestServer } from '../support/harness';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const world = useWorld();
 
 it('contacts.addressRu is the address as the Russian text gives it, and every contact phone is in that text', async () => {
-  const { privacyPolicy } = (await server.gql(`{ privacyPolicy { textRu contacts { address addressRu phones } } }`)).body.data!;
+  const { privacyPolicy } = (await world.gql(`{ privacyPolicy { textRu contacts { address addressRu phones } } }`)).body.data!;
   expect(privacyPolicy.contacts.addressRu).not.toBe(privacyPolicy.contacts.address);
   expect(privacyPolicy.textRu).toContain(privacyPolicy.contacts.addressRu);
   const digitsOfText = privacyPolicy.textRu.replace(/\D/g, '');

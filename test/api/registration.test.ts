@@ -1,29 +1,26 @@
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer } from '../support/server';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { REGISTER, registration } from '../support/fixtures';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const world = useWorld();
 
 const ME = `{ me { id kind status surname firstName iin phones emails residenceAddress { city street } consents { kind status purposes policyVersion } } }`;
 
 describe('registration, login and me', () => {
   it('a registered client logs in and reads its own data in full, with its first consent record (P2)', async () => {
     const input = registration({ marketing: true });
-    const registered = await server.gql(REGISTER, { input });
+    const registered = await world.gql(REGISTER, { input });
     expect(registered.body.errors).toBeUndefined();
     const clientId = registered.body.data!.registerClient.clientId;
 
-    const login = await server.gql(`mutation($l: String!, $p: String!) { login(login: $l, password: $p) { clientId token } }`, {
+    const login = await world.gql(`mutation($l: String!, $p: String!) { login(login: $l, password: $p) { clientId token } }`, {
       l: input.login,
       p: input.password,
     });
     expect(login.body.data!.login.clientId).toBe(clientId);
 
-    const me = await server.gql(ME, {}, login.body.data!.login.token);
+    const me = await world.gql(ME, {}, login.body.data!.login.token);
     expect(me.body.errors).toBeUndefined();
     expect(me.body.data!.me).toMatchObject({
       id: clientId,
@@ -42,8 +39,8 @@ describe('registration, login and me', () => {
   });
 
   it('marketing (P2 purpose 7) is opt-in: without it the first consent omits that purpose only', async () => {
-    const registered = await server.gql(REGISTER, { input: registration() });
-    const me = await server.gql(ME, {}, registered.body.data!.registerClient.token);
+    const registered = await world.gql(REGISTER, { input: registration() });
+    const me = await world.gql(ME, {}, registered.body.data!.registerClient.token);
     expect(me.body.data!.me.consents[0].purposes).toEqual([
       'CONTRACT_CONCLUSION', 'CONTRACT_PERFORMANCE', 'SETTLEMENTS', 'LEGAL_DECISIONS', 'SERVICE_INFORMATION', 'THIRD_PARTY_OBLIGATIONS',
     ]);
@@ -51,53 +48,53 @@ describe('registration, login and me', () => {
 
   it('a wrong password and an unknown login get the same UNAUTHENTICATED answer', async () => {
     const input = registration();
-    await server.gql(REGISTER, { input });
+    await world.gql(REGISTER, { input });
     const q = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
-    const wrong = await server.gql(q, { l: input.login, p: 'not the password' });
-    const unknown = await server.gql(q, { l: 'nobody.here', p: 'not the password' });
+    const wrong = await world.gql(q, { l: input.login, p: 'not the password' });
+    const unknown = await world.gql(q, { l: 'nobody.here', p: 'not the password' });
     expect(codes(wrong)).toEqual(['UNAUTHENTICATED']);
     expect(wrong.body.errors![0]!.message).toBe(unknown.body.errors![0]!.message);
   });
 
   it('a taken login is a CONFLICT naming `login` and writes nothing', async () => {
     const input = registration();
-    await server.gql(REGISTER, { input });
-    const again = await server.gql(REGISTER, { input: registration({ login: input.login }) });
+    await world.gql(REGISTER, { input });
+    const again = await world.gql(REGISTER, { input: registration({ login: input.login }) });
     expect(codes(again)).toEqual(['CONFLICT']);
     expect(again.body.errors![0]!.extensions!.field).toBe('login');
-    const count = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
+    const count = await world.em().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
     expect(count[0].n).toBe(1);
   });
 
   it('a registered IIN under a fresh login is a CONFLICT that names no requisite and writes nothing', async () => {
     const input = registration();
-    await server.gql(REGISTER, { input });
+    await world.gql(REGISTER, { input });
     const again = registration({ iin: input.iin });
-    const response = await server.gql(REGISTER, { input: again });
+    const response = await world.gql(REGISTER, { input: again });
     expect(codes(response)).toEqual(['CONFLICT']);
     const error = response.body.errors![0]!;
     expect(error.extensions!.field).toBeUndefined();
     expect(error.message).not.toMatch(/iin|bin|login|taken/i);
     expect(JSON.stringify(response.body)).not.toContain(String(input.iin));
-    const rows: Array<{ login: string }> = await server.db.orm.em.fork().getConnection().execute(`select login from client where iin = ?`, [input.iin]);
+    const rows: Array<{ login: string }> = await world.em().getConnection().execute(`select login from client where iin = ?`, [input.iin]);
     expect(rows.map((r) => r.login)).toEqual([input.login]);
   });
 });
 
 describe('updating contact data', () => {
   it('a client updates its own phones and reads them back; a blocked account takes no new data', async () => {
-    const registered = await server.gql(REGISTER, { input: registration() });
+    const registered = await world.gql(REGISTER, { input: registration() });
     const { token, clientId } = registered.body.data!.registerClient;
     const update = `mutation($i: UpdateContactsInput!) { updateMyContacts(input: $i) { phones } }`;
-    const updated = await server.gql(update, { i: { phones: ['+7 (705) 111-22-33'] } }, token);
+    const updated = await world.gql(update, { i: { phones: ['+7 (705) 111-22-33'] } }, token);
     expect(updated.body.data!.updateMyContacts.phones).toEqual(['+77051112233']);
 
-    await server.db.orm.em.fork().getConnection().execute(`update client set status = 'BLOCKED' where id = ?`, [clientId]);
-    const refused = await server.gql(update, { i: { phones: ['+77051112244'] } }, token);
+    await world.em().getConnection().execute(`update client set status = 'BLOCKED' where id = ?`, [clientId]);
+    const refused = await world.gql(update, { i: { phones: ['+77051112244'] } }, token);
     expect(codes(refused)).toEqual(['FORBIDDEN']);
-    const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
+    const order = await world.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
     expect(codes(order)).toEqual(['FORBIDDEN']);
-    const rows = await server.db.orm.em.fork().getConnection().execute(`select phones from client where id = ?`, [clientId]);
+    const rows = await world.em().getConnection().execute(`select phones from client where id = ?`, [clientId]);
     expect(rows[0].phones).toEqual(['+77051112233']);
   });
 });
@@ -115,19 +112,19 @@ describe('input validation: BAD_USER_INPUT names the field and never echoes the 
   ];
   it.each(cases)('%s', async (_name, override, field) => {
     const input = registration(override);
-    const response = await server.gql(REGISTER, { input });
+    const response = await world.gql(REGISTER, { input });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe(field);
     const sent = JSON.stringify(Object.values(override)).replace(/[[\]{}"]/g, '');
     for (const value of sent.split(/[,:]/).filter((v) => v.length >= 5)) {
       expect(JSON.stringify(response.body)).not.toContain(value);
     }
-    const rows = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
+    const rows = await world.em().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
     expect(rows[0].n).toBe(0);
   });
 
   it('a variable of the wrong type is refused without echoing the value', async () => {
-    const response = await server.gql(REGISTER, { input: { ...registration(), phones: 'UNIQUE-CANARY-42' } });
+    const response = await world.gql(REGISTER, { input: { ...registration(), phones: 'UNIQUE-CANARY-42' } });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(response.body)).not.toContain('UNIQUE-CANARY-42');
   });
@@ -183,9 +180,9 @@ describe('registering a legal entity', () => {
 
   it('stores BIN, legal name and the official requisites, and the entity reads them back in full', async () => {
     const input = entityRegistration();
-    const registered = await server.gql(REGISTER, { input });
+    const registered = await world.gql(REGISTER, { input });
     expect(registered.body.errors).toBeUndefined();
-    const me = await server.gql(ENTITY_ME, {}, registered.body.data!.registerClient.token);
+    const me = await world.gql(ENTITY_ME, {}, registered.body.data!.registerClient.token);
     expect(me.body.errors).toBeUndefined();
     expect(me.body.data!.me).toEqual({
       kind: 'ENTITY',
@@ -201,9 +198,9 @@ describe('registering a legal entity', () => {
   });
 
   it('an operator (OFFICIAL_REQUISITES masked) sees the VAT certificate masked and the other requisites hidden', async () => {
-    const registered = await server.gql(REGISTER, { input: entityRegistration() });
-    const operator = await server.token({ sub: 'op-1', role: 'operator' });
-    const response = await server.gql(
+    const registered = await world.gql(REGISTER, { input: entityRegistration() });
+    const operator = world.tokens.operator;
+    const response = await world.gql(
       `query($id: ID!) { client(id: $id) { legalForm stateRegistrationDate kbe vatCertificate } }`,
       { id: registered.body.data!.registerClient.clientId },
       operator,
@@ -228,26 +225,26 @@ describe('registering a legal entity', () => {
   ];
   it.each(cases)('%s is BAD_USER_INPUT naming the field, without echo or write', async (_name, override, field) => {
     const input = entityRegistration(override);
-    const response = await server.gql(REGISTER, { input });
+    const response = await world.gql(REGISTER, { input });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe(field);
     for (const value of Object.values(override).filter((v): v is string => typeof v === 'string' && v.length >= 2)) {
       expect(JSON.stringify(response.body)).not.toContain(value);
     }
-    const rows = await server.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
+    const rows = await world.em().getConnection().execute(`select count(*)::int as n from client where login = ?`, [input.login]);
     expect(rows[0].n).toBe(0);
   });
 
   it('a person may not send the requisites of an entity', async () => {
-    const response = await server.gql(REGISTER, { input: registration({ kbe: '19' }) });
+    const response = await world.gql(REGISTER, { input: registration({ kbe: '19' }) });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('kbe');
   });
 
   it('a registered BIN under a fresh login is a CONFLICT that names no requisite', async () => {
     const input = entityRegistration();
-    await server.gql(REGISTER, { input });
-    const response = await server.gql(REGISTER, { input: entityRegistration({ bin: input.bin }) });
+    await world.gql(REGISTER, { input });
+    const response = await world.gql(REGISTER, { input: entityRegistration({ bin: input.bin }) });
     expect(codes(response)).toEqual(['CONFLICT']);
     expect(response.body.errors![0]!.extensions!.field).toBeUndefined();
     expect(response.body.errors![0]!.message).not.toMatch(/bin|iin/i);

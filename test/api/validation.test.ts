@@ -1,23 +1,20 @@
 /** Bad input on placeOrder, registration and updateMyContacts: BAD_USER_INPUT naming the field, no echo, nothing written. */
-import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { codes, type GraphQLResponse } from '../support/server';
 import { REGISTER, registration } from '../support/fixtures';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
+const world = useWorld();
 let token: string;
 let clientId: string;
 let phonesBefore: string[];
 
 beforeAll(async () => {
-  server = await startTestServer();
   const input = registration();
-  const registered = await server.gql(REGISTER, { input });
+  const registered = await world.gql(REGISTER, { input });
   ({ token, clientId } = registered.body.data!.registerClient);
   phonesBefore = input.phones as string[];
 });
-afterAll(() => server.close());
 
-const sql = async (query: string, params: unknown[] = []): Promise<Array<Record<string, any>>> =>
-  server.db.orm.em.fork().getConnection().execute(query, params);
 
 /** Every string value (not key) of 4+ characters in what was sent. */
 function sentStrings(value: unknown): string[] {
@@ -54,8 +51,8 @@ describe('placeOrder', () => {
     ['a delivery street of 201 characters', { items: [item()], deliveryAddress: { country: 'KZ', city: 'Алматы', street: LONG } }, 'deliveryAddress.street'],
   ];
   it.each(cases)('%s is refused naming the field, and no order is written', async (_name, input, field) => {
-    expectRefused(await server.gql(PLACE, { i: input }, token), field, input);
-    expect((await sql(`select count(*)::int as n from client_order where client_id = ?`, [clientId]))[0]!.n).toBe(0);
+    expectRefused(await world.gql(PLACE, { i: input }, token), field, input);
+    expect((await world.sql(`select count(*)::int as n from client_order where client_id = ?`, [clientId]))[0]!.n).toBe(0);
   });
 });
 
@@ -74,8 +71,8 @@ describe('registerClient: BIC, postal code and maximum lengths', () => {
   ];
   it.each(cases)('%s is refused naming the field, and no client is written', async (_name, override, field) => {
     const input = registration(override);
-    expectRefused(await server.gql(REGISTER, { input }), field, override);
-    expect((await sql(`select count(*)::int as n from client where login = ?`, [String(input.login).toLowerCase()]))[0]!.n).toBe(0);
+    expectRefused(await world.gql(REGISTER, { input }), field, override);
+    expect((await world.sql(`select count(*)::int as n from client where login = ?`, [String(input.login).toLowerCase()]))[0]!.n).toBe(0);
   });
 });
 
@@ -89,8 +86,8 @@ describe('updateMyContacts', () => {
     ['a bank account with a bad BIC', { bankAccounts: [{ iban: 'KZ86125KZT5004100100', bankName: 'Halyk Bank', bic: 'HSBK' }] }, 'bankAccounts[0].bic'],
   ];
   it.each(cases)('%s is refused naming the field, and nothing changes', async (_name, input, field) => {
-    expectRefused(await server.gql(UPDATE, { i: input }, token), field, input);
-    const [row] = await sql(`select phones, emails, residence_address, bank_accounts, updated_at, created_at from client where id = ?`, [clientId]);
+    expectRefused(await world.gql(UPDATE, { i: input }, token), field, input);
+    const [row] = await world.sql(`select phones, emails, residence_address, bank_accounts, updated_at, created_at from client where id = ?`, [clientId]);
     expect(row!.phones).toEqual(phonesBefore);
     expect(row!.updated_at).toEqual(row!.created_at);
   });
@@ -104,6 +101,6 @@ describe('login arguments', () => {
     ['a password of 201 characters', 'someone', 'p'.repeat(201), 'password'],
     ['an empty password', 'someone', '', 'password'],
   ])('%s is BAD_USER_INPUT naming the argument, before any password check', async (_name, login, password, field) => {
-    expectRefused(await server.gql(LOGIN, { l: login, p: password }), field, [login, password]);
+    expectRefused(await world.gql(LOGIN, { l: login, p: password }), field, [login, password]);
   });
 });

@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '../../src/auth/tokens';
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes, startTestServer, type TestServer } from '../support/server';
 
 const ISSUER = 'https://idp.example';
 const AUDIENCE = 'kzpay-privacy-graph';

@@ -1,30 +1,28 @@
 import { REGISTER, registration } from '../support/fixtures';
-import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
+import { codes, type GraphQLResponse, startTestServer } from '../support/server';
+import { COOKIE, login, LOGIN, ME, RANDOM_VALUE, sha256Hex, withCookie } from '../support/sessions';
+import { registerClient } from '../support/accounts';
+import { useWorld } from '../support/world';
 
 type Response = GraphQLResponse<Record<string, any>>;
-import { COOKIE, LOGIN, ME, RANDOM_VALUE, login, registerAccount, sha256Hex, sql, withCookie } from './helpers';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const world = useWorld();
 
 const ATTRIBUTES = (maxAge: number) => `Max-Age=${maxAge}; Path=/graphql; HttpOnly; SameSite=Strict`;
 
 describe('the session cookie (P6)', () => {
   it('login sets exactly one cookie: a random id, HttpOnly, SameSite=Strict, Path=/graphql, Max-Age of the token lifetime, not Secure on local http', async () => {
-    const account = await registerAccount(server);
-    const { setCookies, cookie, token } = await login(server, account);
+    const account = await registerClient(world);
+    const { setCookies, cookie, token } = await login(world, account);
     expect(token).toEqual(expect.any(String));
-    expect(setCookies).toEqual([`${COOKIE}=${cookie}; ${ATTRIBUTES(server.config.jwt.ttlSeconds)}`]);
+    expect(setCookies).toEqual([`${COOKIE}=${cookie}; ${ATTRIBUTES(world.config.jwt.ttlSeconds)}`]);
     expect(cookie).toMatch(RANDOM_VALUE);
   });
 
   it('with COOKIE_SECURE=true the cookie is also Secure', async () => {
     const secure = await startTestServer({ env: { COOKIE_SECURE: 'true' } });
     try {
-      const { setCookies, cookie } = await login(secure, await registerAccount(secure));
+      const { setCookies, cookie } = await login(secure, await registerClient(secure));
       expect(setCookies).toEqual([`${COOKIE}=${cookie}; Max-Age=${secure.config.jwt.ttlSeconds}; Path=/graphql; HttpOnly; Secure; SameSite=Strict`]);
     } finally {
       await secure.close();
@@ -32,71 +30,71 @@ describe('the session cookie (P6)', () => {
   });
 
   it('the server keeps only the SHA-256 of the cookie value, with the client id, times and token version', async () => {
-    const account = await registerAccount(server);
-    const { cookie } = await login(server, account);
-    const rows = await sql(server, 'select * from session where client_id = ?', [account.clientId]);
+    const account = await registerClient(world);
+    const { cookie } = await login(world, account);
+    const rows = await world.sql('select * from session where client_id = ?', [account.clientId]);
     expect(rows).toHaveLength(1);
     const [row] = rows;
     expect(row).toMatchObject({ token_hash: sha256Hex(cookie!), token_version: 0, revoked_at: null });
-    expect((new Date(row!.expires_at).getTime() - new Date(row!.created_at).getTime()) / 1000).toBe(server.config.jwt.ttlSeconds);
+    expect((new Date(row!.expires_at).getTime() - new Date(row!.created_at).getTime()) / 1000).toBe(world.config.jwt.ttlSeconds);
     expect(JSON.stringify(rows)).not.toContain(cookie!);
   });
 
   it('the cookie alone authenticates a GraphQL request', async () => {
-    const account = await registerAccount(server);
-    const { cookie } = await login(server, account);
-    const me = await withCookie(server, ME, cookie!);
+    const account = await registerClient(world);
+    const { cookie } = await login(world, account);
+    const me = await withCookie(world, ME, cookie!);
     expect(me.body.errors).toBeUndefined();
     expect(me.body.data!.me.id).toBe(account.clientId);
   });
 
   it('an Authorization header, when present, decides alone: the cookie is not a fallback', async () => {
-    const a = await registerAccount(server);
-    const b = await registerAccount(server);
-    const { cookie } = await login(server, a);
-    const { token } = await login(server, b);
-    const asB = await server.gql(ME, {}, token, { cookie: `${COOKIE}=${cookie}` });
+    const a = await registerClient(world);
+    const b = await registerClient(world);
+    const { cookie } = await login(world, a);
+    const { token } = await login(world, b);
+    const asB = await world.gql(ME, {}, token, { cookie: `${COOKIE}=${cookie}` });
     expect(asB.body.data!.me.id).toBe(b.clientId);
-    const badHeader = await server.gql(ME, {}, 'not-a-jwt', { cookie: `${COOKIE}=${cookie}` });
+    const badHeader = await world.gql(ME, {}, 'not-a-jwt', { cookie: `${COOKIE}=${cookie}` });
     expect(badHeader.status).toBe(401);
     expect(codes(badHeader)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('logout revokes the session and clears the cookie; the old cookie is then refused (401) and cleared again', async () => {
-    const account = await registerAccount(server);
-    const { cookie } = await login(server, account);
-    const out = await withCookie(server, `mutation { logout }`, cookie!);
+    const account = await registerClient(world);
+    const { cookie } = await login(world, account);
+    const out = await withCookie(world, `mutation { logout }`, cookie!);
     expect(out.body).toEqual({ data: { logout: true }, extensions: expect.anything() });
     expect(out.headers.getSetCookie()).toEqual([`${COOKIE}=; ${ATTRIBUTES(0)}`]);
-    const [row] = await sql(server, 'select revoked_at from session where token_hash = ?', [sha256Hex(cookie!)]);
+    const [row] = await world.sql('select revoked_at from session where token_hash = ?', [sha256Hex(cookie!)]);
     expect(row!.revoked_at).not.toBeNull();
 
-    const again = await withCookie(server, ME, cookie!);
+    const again = await withCookie(world, ME, cookie!);
     expect(again.status).toBe(401);
     expect(codes(again)).toEqual(['UNAUTHENTICATED']);
     expect(again.headers.getSetCookie()).toEqual([`${COOKIE}=; ${ATTRIBUTES(0)}`]);
   });
 
   it('logout with a bearer token ends no session (there is none) but still clears the cookie', async () => {
-    const { token } = await login(server, await registerAccount(server));
-    const out = await server.gql(`mutation { logout }`, {}, token);
+    const { token } = await login(world, await registerClient(world));
+    const out = await world.gql(`mutation { logout }`, {}, token);
     expect(out.body.data).toEqual({ logout: false });
     expect(out.headers.getSetCookie()).toEqual([`${COOKIE}=; ${ATTRIBUTES(0)}`]);
   });
 
   it('an expired session is refused', async () => {
-    const account = await registerAccount(server);
-    const { cookie } = await login(server, account);
-    await sql(server, `update session set expires_at = now() - interval '1 second' where token_hash = ?`, [sha256Hex(cookie!)]);
-    expect(codes(await withCookie(server, ME, cookie!))).toEqual(['UNAUTHENTICATED']);
+    const account = await registerClient(world);
+    const { cookie } = await login(world, account);
+    await world.sql(`update session set expires_at = now() - interval '1 second' where token_hash = ?`, [sha256Hex(cookie!)]);
+    expect(codes(await withCookie(world, ME, cookie!))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('an unknown or malformed session cookie is refused; other cookies are ignored', async () => {
     for (const value of ['A'.repeat(43), 'short', 'a.b.c']) {
-      const response = await withCookie(server, ME, value);
+      const response = await withCookie(world, ME, value);
       expect({ value, codes: codes(response) }).toEqual({ value, codes: ['UNAUTHENTICATED'] });
     }
-    const other = await server.gql(`{ privacyPolicy { version } }`, {}, null, { cookie: 'theme=dark; lang=kk' });
+    const other = await world.gql(`{ privacyPolicy { version } }`, {}, null, { cookie: 'theme=dark; lang=kk' });
     expect(other.body.errors).toBeUndefined();
     expect(other.headers.getSetCookie()).toEqual([]);
   });
@@ -104,11 +102,11 @@ describe('the session cookie (P6)', () => {
 
 describe('CSRF protection stays on for cookie-authenticated requests', () => {
   async function liveSession(): Promise<string> {
-    const { cookie } = await login(server, await registerAccount(server));
+    const { cookie } = await login(world, await registerClient(world));
     return cookie!;
   }
   const stillLive = async (cookie: string) => {
-    const [row] = await sql(server, 'select revoked_at from session where token_hash = ?', [sha256Hex(cookie)]);
+    const [row] = await world.sql('select revoked_at from session where token_hash = ?', [sha256Hex(cookie)]);
     return row!.revoked_at === null;
   };
 
@@ -118,7 +116,7 @@ describe('CSRF protection stays on for cookie-authenticated requests', () => {
     ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nmutation { logout }\r\n--x--\r\n'],
   ])('a simple cross-site POST (%s, no preflight header) is refused before anything runs', async (contentType, body) => {
     const cookie = await liveSession();
-    const response = await fetch(server.app.url, { method: 'POST', headers: { 'content-type': contentType, cookie: `${COOKIE}=${cookie}` }, body });
+    const response = await fetch(world.app.url, { method: 'POST', headers: { 'content-type': contentType, cookie: `${COOKIE}=${cookie}` }, body });
     expect(response.status).toBe(400);
     expect(await response.text()).not.toContain('"logout"');
     expect(await stillLive(cookie)).toBe(true);
@@ -126,7 +124,7 @@ describe('CSRF protection stays on for cookie-authenticated requests', () => {
 
   it('a GET cannot run a mutation, with or without the preflight header', async () => {
     const cookie = await liveSession();
-    const url = `${server.app.url}?query=${encodeURIComponent('mutation { logout }')}`;
+    const url = `${world.app.url}?query=${encodeURIComponent('mutation { logout }')}`;
     const simple = await fetch(url, { headers: { cookie: `${COOKIE}=${cookie}` } });
     expect(simple.status).toBe(400);
     const preflighted = await fetch(url, { headers: { cookie: `${COOKIE}=${cookie}`, 'apollo-require-preflight': 'true' } });
@@ -144,35 +142,35 @@ describe('no cookie or header ever carries personal data or token claims (P6)', 
       return r;
     };
     const input = registration();
-    const registered = await record(server.gql(REGISTER, { input }));
+    const registered = await record(world.gql(REGISTER, { input }));
     const clientId = registered.body.data!.registerClient.clientId as string;
     const registrationToken = registered.body.data!.registerClient.token as string;
-    await record(server.gql(LOGIN, { l: input.login, p: 'wrong password here' }));
-    await record(server.gql(LOGIN, { l: 'nobody.at.all', p: 'wrong password here' }));
-    const first = await record(server.gql(LOGIN, { l: input.login, p: input.password }));
-    const second = await record(server.gql(LOGIN, { l: input.login, p: input.password }));
+    await record(world.gql(LOGIN, { l: input.login, p: 'wrong password here' }));
+    await record(world.gql(LOGIN, { l: 'nobody.at.all', p: 'wrong password here' }));
+    const first = await record(world.gql(LOGIN, { l: input.login, p: input.password }));
+    const second = await record(world.gql(LOGIN, { l: input.login, p: input.password }));
     const cookieOf = (r: Response) => /^kzp_session=([^;]*);/.exec(r.headers.getSetCookie()[0] ?? '')?.[1] ?? '';
     const cookie = cookieOf(first);
     const token = first.body.data!.login.token as string;
-    await record(withCookie(server, `{ me { id surname iin phones emails } }`, cookie));
-    await record(server.gql(`{ me { id surname } }`, {}, token));
-    await record(withCookie(server, `{ clients { totalCount } }`, cookie));
-    await record(withCookie(server, `{ me { nope } }`, cookie));
-    await record(withCookie(server, `mutation { updateMyContacts(input: { phones: ["+4915112345678"] }) { id } }`, cookie));
-    await record(server.gql(REGISTER, { input: registration({ login: input.login }) }));
-    await record(withCookie(server, `mutation { logout }`, cookie));
-    await record(withCookie(server, ME, cookie));
-    await record(server.gql(ME, {}, 'garbage'));
+    await record(withCookie(world, `{ me { id surname iin phones emails } }`, cookie));
+    await record(world.gql(`{ me { id surname } }`, {}, token));
+    await record(withCookie(world, `{ clients { totalCount } }`, cookie));
+    await record(withCookie(world, `{ me { nope } }`, cookie));
+    await record(withCookie(world, `mutation { updateMyContacts(input: { phones: ["+4915112345678"] }) { id } }`, cookie));
+    await record(world.gql(REGISTER, { input: registration({ login: input.login }) }));
+    await record(withCookie(world, `mutation { logout }`, cookie));
+    await record(withCookie(world, ME, cookie));
+    await record(world.gql(ME, {}, 'garbage'));
     // P7: the report through the second session, the login that hands out a reset token, the change, the next login.
-    const reported = await record(withCookie(server, `mutation { reportSuspectedCompromise }`, cookieOf(second)));
+    const reported = await record(withCookie(world, `mutation { reportSuspectedCompromise }`, cookieOf(second)));
     expect(reported.body.data).toEqual({ reportSuspectedCompromise: true });
-    const required = await record(server.gql(LOGIN, { l: input.login, p: input.password }));
+    const required = await record(world.gql(LOGIN, { l: input.login, p: input.password }));
     expect(codes(required)).toEqual(['PASSWORD_CHANGE_REQUIRED']);
     const resetToken = required.body.errors![0]!.extensions!.resetToken as string;
     const newPassword = 'a new passphrase after compromise';
-    const changed = await record(server.gql(`mutation($t: String!, $p: String!) { changePassword(resetToken: $t, newPassword: $p) }`, { t: resetToken, p: newPassword }));
+    const changed = await record(world.gql(`mutation($t: String!, $p: String!) { changePassword(resetToken: $t, newPassword: $p) }`, { t: resetToken, p: newPassword }));
     expect(changed.body.errors).toBeUndefined();
-    const third = await record(server.gql(LOGIN, { l: input.login, p: newPassword }));
+    const third = await record(world.gql(LOGIN, { l: input.login, p: newPassword }));
     expect(third.body.errors).toBeUndefined();
 
     const setCookies = seen.flatMap((r) => r.headers.getSetCookie());

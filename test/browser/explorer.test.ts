@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { LOGIN, ME, registerAccount } from '../auth/helpers';
-import { startTestServer, type TestServer } from '../support/harness';
+import { LOGIN, ME } from '../support/sessions';
+import { registerClient } from '../support/accounts';
+import { startTestServer } from '../support/server';
+import { startWorld, type World } from '../support/world';
 
 jest.setTimeout(120_000);
 
@@ -16,7 +18,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = process.env.EXPLORER_SCREENSHOTS ?? null;
 
 let browser: Browser;
-let server: TestServer;
+let world: World;
 let frontend: Server;
 let frontendOrigin: string;
 let stranger: Server;
@@ -33,7 +35,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   [frontend, frontendOrigin] = await servePage();
   [stranger, strangerOrigin] = await servePage();
-  server = await startTestServer({ env: { CORS_ORIGINS: frontendOrigin } });
+  world = await startWorld({ env: { CORS_ORIGINS: frontendOrigin } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -41,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await world?.close();
   for (const s of [frontend, stranger]) await new Promise((resolve) => s?.close(resolve));
 });
 
@@ -88,14 +90,14 @@ describe('the explorer (GraphiQL, development only)', () => {
   it('loads with the network cut off, runs a query anonymously and with a pasted token, and tries nothing off this machine', async () => {
     const { context, page, attempted, problems } = await offline();
     try {
-      const response = await page.goto(server.app.url);
+      const response = await page.goto(world.app.url);
       expect(response!.headers()['content-security-policy']).toContain("default-src 'none'");
       await page.locator('.graphiql-container').waitFor();
 
       expect(await run(page, '{ privacyPolicy { version } }')).toMatchObject({ data: { privacyPolicy: { version: expect.any(String) } } });
 
       // The token as `npm start` prints it; a pasted "Bearer …" works the same.
-      const operator = await server.token({ sub: 'operator-1', role: 'operator' });
+      const operator = world.tokens.operator;
       await page.locator('#kzpay-token').fill(`Bearer ${operator}`);
       expect(await run(page, '{ clients(first: 1) { totalCount } }')).toMatchObject({ data: { clients: { totalCount: expect.any(Number) } } });
       if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/explorer.png` });
@@ -137,7 +139,7 @@ describe('CORS from a real browser', () => {
             return { refused: String(error) };
           }
         },
-        { api: server.app.url, login: LOGIN, me: ME, credentials },
+        { api: world.app.url, login: LOGIN, me: ME, credentials },
       );
     } finally {
       await context.close();
@@ -145,7 +147,7 @@ describe('CORS from a real browser', () => {
   }
 
   it('a listed origin logs in and is then answered for its session cookie; an unlisted one cannot read anything', async () => {
-    const account = await registerAccount(server);
+    const account = await registerClient(world);
     const credentials = { login: account.input.login as string, password: account.input.password as string };
     expect(await loginThenMe(frontendOrigin, credentials)).toMatchObject({ data: { me: { id: account.clientId } } });
     expect(await loginThenMe(strangerOrigin, credentials)).toEqual({ refused: expect.stringMatching(/Failed to fetch/) });

@@ -10,46 +10,41 @@ import { Client as PgClient } from 'pg';
 import { auditVerify, EXIT } from '../../src/cli/audit-verify';
 import { verifyChains } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient } from '../support/canaries';
-import { startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract } from './support';
+import { assignOrder, behindTheTriggers, dpoToken, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract } from '../support/disclosure';
+import { useWorld } from '../support/world';
 
 const QUERY = `{ partnerOrders(first: 20) { edges { node { contactPhone client { fullName phones } } } } }`;
 
-let server: TestServer;
+const world = useWorld();
 let dir: string;
 /** A: three requests of two entries each (positions 1 to 6); B: two requests of one entry. Sorted by name, as printed. */
 let chains: string[];
 
 beforeAll(async () => {
-  server = await startTestServer();
   dir = mkdtempSync(join(tmpdir(), 'kzpay-heads-'));
-  const dpo = await dpoToken(server);
-  const em = server.db.orm.em.fork();
+  const dpo = await dpoToken(world);
+  const em = world.em();
   const named: Array<[string, number]> = [];
   for (const [served, requests] of [[2, 3], [1, 2]] as const) {
-    const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    const partner = await registerPartnerWithContract(world, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
     for (let i = 0; i < served; i++) await assignOrder(em, await createCanaryClient(em, 'ACTIVE'), partner.partnerId);
-    const { token } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
-    for (let i = 0; i < requests; i++) expect((await server.gql(QUERY, {}, token)).body.errors).toBeUndefined();
+    const { token } = await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    for (let i = 0; i < requests; i++) expect((await world.gql(QUERY, {}, token)).body.errors).toBeUndefined();
     named.push([partnerChain(partner.partnerId), served * requests]);
   }
   chains = named.map(([chain]) => chain);
 });
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await server.close();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const em = () => server.db.orm.em.fork();
 const [A, B] = [() => chains[0]!, () => chains[1]!];
-const chainRows = (chain: string) => logRows(em(), 'chain = ?', [chain]);
+const chainRows = (chain: string) => logRows(world.em(), 'chain = ?', [chain]);
 /** Lines as printed, chains in name order. */
 const sorted = (lines: string[]) => [...lines].sort((x, y) => (x < y ? -1 : 1));
 
 async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await auditVerify(em(), args, { log: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await auditVerify(world.em(), args, { log: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -105,7 +100,7 @@ describe('the CLI verification', () => {
   });
 
   it('a database it cannot read exits 2', async () => {
-    const pg = new PgClient({ connectionString: server.db.url });
+    const pg = new PgClient({ connectionString: world.db.url });
     await pg.connect();
     try {
       await pg.query('alter table disclosure_log rename to disclosure_log_away');
@@ -124,7 +119,7 @@ const VERIFY = `query($heads: [String!]) {
 }`;
 
 describe("the DPO's verification through the API (verifyDisclosureLog)", () => {
-  const verify = async (heads?: string[]) => (await server.gql(VERIFY, heads ? { heads } : {}, await dpoToken(server))).body;
+  const verify = async (heads?: string[]) => (await world.gql(VERIFY, heads ? { heads } : {}, await dpoToken(world))).body;
 
   it('runs the check of the CLI and returns the same heads, which verify when passed back', async () => {
     const cli = await run();
@@ -146,12 +141,12 @@ describe("the DPO's verification through the API (verifyDisclosureLog)", () => {
       intact: false, entries: 4, head: null, expectedSeq: 5, brokenAtSeq: 5, brokenAtId: a[4]!.id, reason: "hash is not the expected head's hash",
     });
     expect(wrongHead.chains.find((c: { chain: string }) => c.chain === B())).toMatchObject({ intact: true, entries: 2 });
-    await behindTheTriggers(server, `update disclosure_log set purpose = 'MARKETING' where seq = ${a[2]!.seq}`);
+    await behindTheTriggers(world, `update disclosure_log set purpose = 'MARKETING' where seq = ${a[2]!.seq}`);
     try {
       const tampered = (await verify()).data!.verifyDisclosureLog;
       expect(tampered.chains.find((c: { chain: string }) => c.chain === A())).toMatchObject({ intact: false, entries: 2, brokenAtSeq: 3, brokenAtId: a[2]!.id, reason: "hash does not match the entry's content" });
     } finally {
-      await behindTheTriggers(server, `update disclosure_log set purpose = '${a[2]!.purpose}' where seq = ${a[2]!.seq}`);
+      await behindTheTriggers(world, `update disclosure_log set purpose = '${a[2]!.purpose}' where seq = ${a[2]!.seq}`);
     }
     expect((await verify()).data!.verifyDisclosureLog.intact).toBe(true);
   });
@@ -172,9 +167,9 @@ describe('tampering the chains alone cannot show', () => {
     const [, row] = await chainRows(A());
     const original = JSON.stringify(row!.fields);
     const smuggled = JSON.stringify(row!.fields.map((f, i) => (i === 0 ? { ...f, value: '+77011234567' } : f)));
-    await behindTheTriggers(server, `update disclosure_log set fields = '${smuggled}'::jsonb where seq = ${row!.seq}`);
+    await behindTheTriggers(world, `update disclosure_log set fields = '${smuggled}'::jsonb where seq = ${row!.seq}`);
     try {
-      expect((await verifyChains(em())).chains.find((c) => c.chain === A())).toMatchObject({
+      expect((await verifyChains(world.em())).chains.find((c) => c.chain === A())).toMatchObject({
         entries: 1,
         brokenAt: { seq: 2, id: row!.id, reason: 'fields[0] has keys other than path, category and access: content outside the hash' },
       });
@@ -182,15 +177,15 @@ describe('tampering the chains alone cannot show', () => {
       expect(cli.code).toBe(EXIT.BROKEN);
       expect(cli.err.join('\n')).not.toContain('+77011234567');
     } finally {
-      await behindTheTriggers(server, `update disclosure_log set fields = '${original}'::jsonb where seq = ${row!.seq}`);
+      await behindTheTriggers(world, `update disclosure_log set fields = '${original}'::jsonb where seq = ${row!.seq}`);
     }
-    expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 8 });
+    expect(await verifyChains(world.em())).toMatchObject({ ok: true, entries: 8 });
   });
 
   it('the newest entries of a chain cut off: the chain alone still verifies, the head kept elsewhere does not', async () => {
     const a = await chainRows(A());
     const head = `${A()}=6:${a[5]!.hash}`;
-    await behindTheTriggers(server, `delete from disclosure_log where chain = '${A()}' and chain_seq > 4`);
+    await behindTheTriggers(world, `delete from disclosure_log where chain = '${A()}' and chain_seq > 4`);
     expect((await run()).code).toBe(EXIT.INTACT);
     expect(await run('--expect-head', head)).toMatchObject({
       code: EXIT.BROKEN,
@@ -201,7 +196,7 @@ describe('tampering the chains alone cannot show', () => {
   it('a whole chain removed: the others still verify, the head kept elsewhere names the missing chain', async () => {
     const b = await chainRows(B());
     const head = `${B()}=2:${b[1]!.hash}`;
-    await behindTheTriggers(server, `delete from disclosure_log where chain = '${B()}'`);
+    await behindTheTriggers(world, `delete from disclosure_log where chain = '${B()}'`);
     expect(await run()).toMatchObject({ code: EXIT.INTACT, out: ['disclosure log intact: 4 entries in 1 chain', expect.stringMatching(`^head ${A()}=4:`)] });
     expect(await run('--expect-head', head)).toMatchObject({
       code: EXIT.BROKEN,

@@ -9,8 +9,9 @@ import { appendDisclosures, verifyChains } from '../../src/disclosure/disclosure
 import { subjectAccessRecipient } from '../../src/disclosure/recipient';
 import type { Principal } from '../../src/auth/principal';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
-import { assignOrder, chainWaiters, dpoToken, gqlOk, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract, requestIdOf, untilWaiting } from './support';
+import { type GraphQLResponse } from '../support/server';
+import { assignOrder, chainWaiters, dpoToken, gqlOk, issuePartnerToken, logRows, partnerChain, registerPartnerWithContract, requestIdOf, untilWaiting } from '../support/disclosure';
+import { startWorld, type World } from '../support/world';
 
 const PARTNER_QUERY = `{ partnerOrders(first: 10) { edges { node { contactPhone client { phones } } } } }`;
 const AUTHORITY_QUERY = `{ authorityRequestSubjects(first: 10) { edges { node { phones } } } }`;
@@ -22,52 +23,51 @@ interface Recipient {
   readonly client: Canary;
 }
 
-let server: TestServer;
+let world: World;
 let holder: PgClient;
 let partnerA: Recipient;
 let partnerB: Recipient;
 let authority: Recipient;
 
 async function servedPartner(dpo: string): Promise<Recipient> {
-  const em = server.db.orm.em.fork();
-  const partner = await registerPartnerWithContract(server, dpo, ['PHONE', 'ORDER_CONTACT']);
+  const em = world.em();
+  const partner = await registerPartnerWithContract(world, dpo, ['PHONE', 'ORDER_CONTACT']);
   const client = await createCanaryClient(em, 'ACTIVE');
   await assignOrder(em, client, partner.partnerId);
-  const { token } = await issuePartnerToken(server, dpo, partner.contractId, ['PHONE', 'ORDER_CONTACT']);
+  const { token } = await issuePartnerToken(world, dpo, partner.contractId, ['PHONE', 'ORDER_CONTACT']);
   return { chain: partnerChain(partner.partnerId), token, query: PARTNER_QUERY, client };
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
-  const dpo = await dpoToken(server);
+  world = await startWorld();
+  const dpo = await dpoToken(world);
   partnerA = await servedPartner(dpo);
   partnerB = await servedPartner(dpo);
-  const client = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
-  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+  const client = await createCanaryClient(world.em(), 'ACTIVE');
+  const { registerLawfulRequest } = await gqlOk(world, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
     input: {
       issuingBody: 'Police department', documentNumber: 'PD-1', documentDate: '2026-11-01', legalBasis: 'Criminal procedure code',
       subjectIds: [client.client.id], categories: ['PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     },
   }, dpo);
-  const { issueAuthorityToken } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token } }`, { r: registerLawfulRequest.id }, dpo);
+  const { issueAuthorityToken } = await gqlOk(world, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 600) { token } }`, { r: registerLawfulRequest.id }, dpo);
   authority = { chain: `lawful-request:${registerLawfulRequest.id}`, token: issueAuthorityToken.token, query: AUTHORITY_QUERY, client };
-  holder = new PgClient({ connectionString: server.db.url });
+  holder = new PgClient({ connectionString: world.db.url });
   await holder.connect();
 });
 afterAll(async () => {
   await holder.end();
-  await server.close();
+  await world.close();
 });
 
-const em = () => server.db.orm.em.fork();
-const ask = (recipient: Recipient) => server.gql(recipient.query, {}, recipient.token);
+const ask = (recipient: Recipient) => world.gql(recipient.query, {}, recipient.token);
 
 /** Served whole and logged in the recipient's chain: the entry written before the response left. */
 async function expectServedAndLogged(recipient: Recipient, response: GraphQLResponse): Promise<void> {
   expect(response.status).toBe(200);
   expect(response.body.errors).toBeUndefined();
   expect(JSON.stringify(response.body.data)).toContain(recipient.client.client.phones[0]!);
-  const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+  const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]);
   expect(rows.map((r) => [r.chain, r.subject_id])).toEqual([[recipient.chain, recipient.client.client.id]]);
 }
 
@@ -104,7 +104,7 @@ it('while partner A\'s log write is held, partner B and the authority are served
     return { heldA: inFlight };
   });
   await expectServedAndLogged(partnerA, await heldA);
-  expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 3 });
+  expect(await verifyChains(world.em())).toMatchObject({ ok: true, entries: 3 });
 });
 
 it('one recipient\'s writes still serialise: two of A\'s requests both queue on its chain, then extend it one after another', async () => {
@@ -114,11 +114,11 @@ it('one recipient\'s writes still serialise: two of A\'s requests both queue on 
     return both;
   });
   for (const response of [await first!, await second!]) await expectServedAndLogged(partnerA, response);
-  const rows = await logRows(em(), 'chain = ?', [partnerA.chain]);
+  const rows = await logRows(world.em(), 'chain = ?', [partnerA.chain]);
   expect(rows.map((r) => Number(r.chain_seq))).toEqual([1, 2, 3]);
   expect(rows[2]!.prev_hash).toBe(rows[1]!.hash);
   expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
-  expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 5 });
+  expect(await verifyChains(world.em())).toMatchObject({ ok: true, entries: 5 });
 });
 
 it('one append with entries for several chains writes each to its own chain (the API sends one chain a request; the log takes any)', async () => {
@@ -128,7 +128,7 @@ it('one append with entries for several chains writes each to its own chain (the
     subjectId,
     fields: [],
   });
-  const written = await appendDisclosures(em(), [exportOf(one), exportOf(two)], { operationName: null, queryHash: null, requestId: 'two-chains' }, { requestTimeoutMs: 10_000 });
+  const written = await appendDisclosures(world.em(), [exportOf(one), exportOf(two)], { operationName: null, queryHash: null, requestId: 'two-chains' }, { requestTimeoutMs: 10_000 });
   expect(written.map((e) => [e.chain, e.chainSeq]).sort()).toEqual([[`subject:${one}`, 1], [`subject:${two}`, 1]].sort());
-  expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 7 });
+  expect(await verifyChains(world.em())).toMatchObject({ ok: true, entries: 7 });
 });

@@ -3,9 +3,10 @@
  * hold the log position only (never a subject, a recipient or a value), PageInfo as Relay defines
  * it, and a cursor this API did not make refused with a stable code on `after`.
  */
-import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
-import { registerClient, type Registered } from '../lifecycle/lifecycle-support';
-import { dpoToken, gqlOk, logRows } from './support';
+import { registerClient, type Registered } from '../support/accounts';
+import { dpoToken, gqlOk, logRows } from '../support/disclosure';
+import { codes, type GraphQLResponse } from '../support/server';
+import { useWorld } from '../support/world';
 
 const RECORDED = 7;
 const RECIPIENT = 'Notary Office №9 (Astana)';
@@ -17,23 +18,21 @@ const SEARCH = `query($first: Int!, $after: String, $s: ID) {
   disclosures(first: $first, after: $after, subjectId: $s) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { seq recipient } } }
 }`;
 
-let server: TestServer;
+const world = useWorld();
 let dpo: string;
 let subject: Registered;
 let subjectToken: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  dpo = await dpoToken(server);
-  subject = await registerClient(server);
+  dpo = await dpoToken(world);
+  subject = await registerClient(world);
   subjectToken = subject.token;
   for (let i = 0; i < RECORDED; i++) {
-    await gqlOk(server, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
+    await gqlOk(world, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
       input: { subjectId: subject.clientId, recipientKind: 'OTHER', recipient: RECIPIENT, categories: ['FULL_NAME', 'PHONE'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request' },
     }, dpo);
   }
 });
-afterAll(() => server.close());
 
 interface Page {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
@@ -45,7 +44,7 @@ async function walk(query: string, field: 'myDisclosures' | 'disclosures', token
   const pages: Page[] = [];
   let after: string | null = null;
   for (let n = 0; n < 20; n++) {
-    const response: GraphQLResponse = await server.gql(query, { ...variables, first, after }, token);
+    const response: GraphQLResponse = await world.gql(query, { ...variables, first, after }, token);
     expect(response.body.errors).toBeUndefined();
     const page = response.body.data![field] as Page;
     expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
@@ -68,7 +67,7 @@ describe.each([
     expect(pages.map((p) => p.pageInfo.hasNextPage)).toEqual([true, true, false]);
     expect(pages.map((p) => p.pageInfo.hasPreviousPage)).toEqual([false, true, true]);
     const seqs = pages.flatMap((p) => p.edges.map((e) => e.node.seq));
-    const logged = (await logRows(server.db.orm.em.fork(), 'subject_id = ?', [subject.clientId])).map((r) => Number(r.seq)).reverse();
+    const logged = (await logRows(world.db.orm.em.fork(), 'subject_id = ?', [subject.clientId])).map((r) => Number(r.seq)).reverse();
     expect(logged).toHaveLength(RECORDED);
     expect(seqs).toEqual(logged);
   });
@@ -77,7 +76,7 @@ describe.each([
     const [whole] = await walk(query, field, token(), RECORDED, { ...variables });
     expect(whole!.edges).toHaveLength(RECORDED);
     expect(whole!.pageInfo.hasNextPage).toBe(false);
-    const beyond = await server.gql(query, { ...variables, first: 3, after: whole!.edges.at(-1)!.cursor }, token());
+    const beyond = await world.gql(query, { ...variables, first: 3, after: whole!.edges.at(-1)!.cursor }, token());
     expect(beyond.body.data![field]).toEqual({ pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, edges: [] });
   });
 
@@ -97,7 +96,7 @@ describe.each([
     ['a position as a number, not a string', Buffer.from(JSON.stringify(['disclosures.seq', 3])).toString('base64url')],
     ['an order cursor', Buffer.from(JSON.stringify(['orders.createdAt', '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
   ])('%s is refused as BAD_USER_INPUT on after, without echoing it', async (_name, cursor) => {
-    const response = await server.gql(query, { ...variables, first: 3, after: cursor }, token());
+    const response = await world.gql(query, { ...variables, first: 3, after: cursor }, token());
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('after');
     expect(response.body.errors![0]!.message).not.toContain(cursor);
@@ -106,9 +105,9 @@ describe.each([
 });
 
 it("a subject's cursor reaches only its own entries, whatever position it names", async () => {
-  const other = await registerClient(server);
+  const other = await registerClient(world);
   const [page] = await walk(MINE, 'myDisclosures', subjectToken, 1);
-  const response = await server.gql(MINE, { first: 10, after: page!.pageInfo.endCursor }, other.token);
+  const response = await world.gql(MINE, { first: 10, after: page!.pageInfo.endCursor }, other.token);
   expect(response.body.errors).toBeUndefined();
   expect(response.body.data!.myDisclosures.edges).toEqual([]);
 });

@@ -13,7 +13,8 @@ import { runJobs } from '../../src/jobs/run-jobs';
 import { createLogger } from '../../src/logger';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES } from '../../src/privacy/categories';
 import { createCanaryClient } from '../support/canaries';
-import { adminQuery, createTestDatabase, type TestDatabase } from '../support/harness';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database';
+import { DAY } from '../support/world';
 
 const ROLE = `kzpay_app_${randomBytes(4).toString('hex')}`;
 const PASSWORD = randomBytes(12).toString('hex');
@@ -66,7 +67,6 @@ async function inTransaction(url: string, statements: string[]): Promise<string>
 const historyOf = async (clientId: string) =>
   Number((await db.orm.em.getConnection().execute(`select count(*) as n from consent where client_id = ?`, [clientId]))[0].n);
 
-const DAY = 86_400_000;
 
 /** An erased client whose consent was withdrawn `endedDaysAgo` days ago (eleven years by default: due for the purge). */
 async function erasedLongAgo(endedDaysAgo = 11 * 365): Promise<string> {

@@ -8,7 +8,7 @@ import { Contract } from '../../src/partners/contract.entity';
 import { contractInForce, contractInForceSql, PARTNER_PURPOSE } from '../../src/partners/contract-in-force';
 import { Partner } from '../../src/partners/partner.entity';
 import type { ConsentPurpose } from '../../src/privacy/categories';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
 let orm: MikroORM;

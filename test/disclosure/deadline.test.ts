@@ -7,20 +7,20 @@ import { logTimeouts, verifyChains } from '../../src/disclosure/disclosure-log';
 import { createCanaryClient, type Canary } from '../support/canaries';
 import { partnerRecipients } from '../../src/disclosure/recipients/partner';
 import { registerContract, registerPartner } from '../../src/partners/partner.service';
-import { codes, startTestServer, type TestServer } from '../support/harness';
-import { assignOrder, chainWaiters, holdChain, logRows, partnerChain, releaseChain, requestIdOf } from './support';
+import { codes } from '../support/server';
+import { assignOrder, chainWaiters, holdChain, logRows, partnerChain, releaseChain, requestIdOf } from '../support/disclosure';
+import { useWorld } from '../support/world';
 
 const QUERY = `{ partnerOrders(first: 10) { edges { node { contactPhone client { fullName phones } } } } }`;
 
-let server: TestServer;
+const world = useWorld({ env: { REQUEST_TIMEOUT_MS: '500' } });
 let canary: Canary;
 let token: string;
 let chain: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '500' } });
   // Set up through the services, not over HTTP, so a busy machine cannot time the set-up out.
-  const em = server.db.orm.em.fork();
+  const em = world.em();
   const categories = ['FULL_NAME', 'PHONE', 'ORDER_CONTACT'] as const;
   const partner = await registerPartner(em, { name: 'Courier', bin: '180440000009' });
   const contract = await registerContract(em, {
@@ -29,16 +29,15 @@ beforeAll(async () => {
   canary = await createCanaryClient(em, 'ACTIVE');
   await assignOrder(em, canary, partner.id);
   chain = partnerChain(partner.id);
-  ({ token } = await partnerRecipients.issueToken(em, server.config.jwt, { grantId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
+  ({ token } = await partnerRecipients.issueToken(em, world.config.jwt, { grantId: contract.id, scopes: [...categories], ttl: 600, issuedBy: 'dpo-test' }));
 });
-afterAll(() => server.close());
 
 it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, no entry', async () => {
-  const holder = new PgClient({ connectionString: server.db.url });
+  const holder = new PgClient({ connectionString: world.db.url });
   await holder.connect();
   try {
     await holdChain(holder, chain);
-    const response = await server.gql(QUERY, {}, token);
+    const response = await world.gql(QUERY, {}, token);
     expect(response.status).toBe(503);
     expect(codes(response)).toEqual(['REQUEST_TIMEOUT']);
     expect(canary.values.filter((v) => JSON.stringify(response.body).includes(v))).toEqual([]);
@@ -46,11 +45,11 @@ it('a log write held up past the deadline: REQUEST_TIMEOUT, no value, no entry',
     // Queued after any write still waiting, this returns once that transaction has ended.
     await holdChain(holder, chain);
     await releaseChain(holder, chain);
-    expect(await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   } finally {
     await holder.end();
   }
-  expect(await logRows(server.db.orm.em.fork())).toEqual([]);
+  expect(await logRows(world.em())).toEqual([]);
 });
 
 it('the log transaction takes the smaller of its own timeouts (lock 5 s, statement 10 s) and REQUEST_TIMEOUT_MS', () => {
@@ -60,13 +59,13 @@ it('the log transaction takes the smaller of its own timeouts (lock 5 s, stateme
 });
 
 it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while its chain\'s lock is still held', async () => {
-  const holder = new PgClient({ connectionString: server.db.url });
+  const holder = new PgClient({ connectionString: world.db.url });
   await holder.connect();
   const waiting = () => chainWaiters(holder, chain);
   try {
     await holdChain(holder, chain);
     // Watched while the request runs: the write must really have queued behind the lock.
-    const watcher = new PgClient({ connectionString: server.db.url });
+    const watcher = new PgClient({ connectionString: world.db.url });
     await watcher.connect();
     let inFlight = true;
     let seenWaiting = 0;
@@ -76,7 +75,7 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while its
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    const response = await server.gql(QUERY, {}, token);
+    const response = await world.gql(QUERY, {}, token);
     inFlight = false;
     await watching;
     await watcher.end();
@@ -93,13 +92,13 @@ it('the log write waits no longer than REQUEST_TIMEOUT_MS: it gives up while its
     await releaseChain(holder, chain);
     await holder.end();
   }
-  expect(await logRows(server.db.orm.em.fork())).toEqual([]);
+  expect(await logRows(world.em())).toEqual([]);
 });
 
 it('within the deadline the same request is served and logged, and the chain is intact', async () => {
-  const response = await server.gql(QUERY, {}, token);
+  const response = await world.gql(QUERY, {}, token);
   expect(response.body.errors).toBeUndefined();
   expect(JSON.stringify(response.body)).toContain(canary.client.phones[0]!);
-  expect(await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toHaveLength(1);
-  expect(await verifyChains(server.db.orm.em.fork())).toMatchObject({ ok: true, entries: 1, chains: [{ chain, entries: 1 }] });
+  expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toHaveLength(1);
+  expect(await verifyChains(world.em())).toMatchObject({ ok: true, entries: 1, chains: [{ chain, entries: 1 }] });
 });

@@ -11,8 +11,8 @@ import { auditVerify, EXIT } from '../../src/cli/audit-verify';
 import { RecipientKind } from '../../src/disclosure/disclosure.entity';
 import { appendDisclosures, verifyChains } from '../../src/disclosure/disclosure-log';
 import { ormOptions } from '../../src/db/orm';
-import { adminQuery } from '../support/harness';
-import { logRows } from './support';
+import { adminQuery } from '../support/database';
+import { logRows } from '../support/disclosure';
 
 const BEFORE_CHAINS = 'Migration20261201230748';
 const CHAINS = 'Migration20261206073908';

@@ -1,21 +1,19 @@
 /**
  * Fail closed (P5): when the disclosure log cannot be written, the response carries no personal
  * value. The app connects as a non-superuser role, as in production; revoking its INSERT on the
- * log is the realistic failure (superusers bypass privileges, so the harness's own role cannot).
+ * log is the realistic failure (superusers bypass privileges, so the test database's own role cannot).
  */
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { ormOptions } from '../../src/db/orm';
-import { startApp, type RunningApp } from '../../src/http/app';
-import { createLogger } from '../../src/logger';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { adminQuery, codes, createTestDatabase, testConfig, type GraphQLResponse, type TestDatabase, type TestServer } from '../support/harness';
-import { signToken } from '../../src/auth/tokens';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database';
+import { codes, type GraphQLResponse, startTestServer, type TestServer } from '../support/server';
+import { assignOrder, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from '../support/disclosure';
 import { disclosurePlugin } from '../../src/disclosure/disclosure.plugin';
 import { createMetrics } from '../../src/observability/metrics';
 import { DisclosureBatch } from '../../src/disclosure/batch';
 import { subjectAccessRecipient } from '../../src/disclosure/recipient';
-import { assignOrder, dpoToken, gqlOk, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from './support';
 
 const ROLE = `kzpay_app_${randomBytes(4).toString('hex')}`;
 const PASSWORD = randomBytes(12).toString('hex');
@@ -23,7 +21,6 @@ const QUERY = `{ partnerOrders(first: 10) { edges { node { id contactPhone clien
 
 let db: TestDatabase;
 let appOrm: MikroORM;
-let app: RunningApp;
 let server: TestServer;
 let canary: Canary;
 let token: string;
@@ -45,23 +42,8 @@ beforeAll(async () => {
   url.username = ROLE;
   url.password = PASSWORD;
   appOrm = await MikroORM.init(ormOptions(url.toString()));
-  const config = testConfig(url.toString());
-  app = await startApp({ config, orm: appOrm, log: createLogger(config.logLevel), port: 0 });
-  server = {
-    db,
-    app,
-    config,
-    gql: async (query, variables, bearer, headers = {}) => {
-      const response = await fetch(app.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-    },
-    token: (claims, ttl) => signToken(config.jwt, claims, ttl),
-    close: async () => undefined,
-  };
+  // The app serves from the app role's connection; the file keeps the superuser's (`db`) for its checks.
+  server = await startTestServer({ db: { url: url.toString(), orm: appOrm, drop: async () => undefined } });
   const dpo = await dpoToken(server);
   const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
   canary = await createCanaryClient(db.orm.em.fork(), 'ACTIVE');
@@ -91,7 +73,7 @@ const withheld = async (response: GraphQLResponse) => {
   expect(await logRows(db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
 };
 afterAll(async () => {
-  await app?.stop();
+  await server?.close();
   await appOrm?.close(true);
   await db?.drop();
   await adminQuery(`drop role if exists ${ROLE}`);

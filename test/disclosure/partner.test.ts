@@ -6,12 +6,10 @@
 import { createHash } from 'node:crypto';
 import { Order, OrderStatus } from '../../src/orders/order.entity';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { codes, startTestServer, type TestServer } from '../support/harness';
+import { codes } from '../support/server';
+import { assignOrder, dpoToken, gqlOk, installInsertCounter, issuePartnerToken, logRows, narrowConsentWithoutTransfer, type PartnerSetup, registerPartnerWithContract, requestIdOf, withdrawTransferOperationOnly } from '../support/disclosure';
 import { expectedReport, pathOf, sortReport } from '../support/redactions';
-import {
-  assignOrder, dpoToken, gqlOk, installInsertCounter, issuePartnerToken, logRows, narrowConsentWithoutTransfer, registerPartnerWithContract, requestIdOf,
-  withdrawTransferOperationOnly, type PartnerSetup,
-} from './support';
+import { useWorld } from '../support/world';
 
 const PARTNER_VIEW = `query PartnerView {
   partnerOrders(first: 10) {
@@ -20,7 +18,7 @@ const PARTNER_VIEW = `query PartnerView {
 }`;
 const CLIENT = `query($id: ID!) { client(id: $id) { id fullName phones emails } }`;
 
-let server: TestServer;
+const world = useWorld();
 let dpo: string;
 let partner: PartnerSetup;
 let served: Canary;
@@ -32,12 +30,11 @@ let tokenId: string;
 let inserts: () => Promise<number[]>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  dpo = await dpoToken(server);
-  const em = server.db.orm.em.fork();
+  dpo = await dpoToken(world);
+  const em = world.em();
   inserts = await installInsertCounter(em);
   // The contract covers RESIDENCE_ADDRESS but the token does not: the grant is the intersection.
-  partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT', 'RESIDENCE_ADDRESS']);
+  partner = await registerPartnerWithContract(world, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT', 'RESIDENCE_ADDRESS']);
   served = await createCanaryClient(em, 'ACTIVE');
   servedToo = await createCanaryClient(em, 'ACTIVE');
   notServed = await createCanaryClient(em, 'ACTIVE');
@@ -46,17 +43,15 @@ beforeAll(async () => {
   await assignOrder(em, servedToo, partner.partnerId);
   await assignOrder(em, noTransfer, partner.partnerId);
   await narrowConsentWithoutTransfer(em, noTransfer);
-  ({ token, tokenId } = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
+  ({ token, tokenId } = await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']));
 });
-afterAll(() => server.close());
 
-const em = () => server.db.orm.em.fork();
 const leaks = (body: unknown, canary: Canary, allowed: string[] = []) =>
   canary.values.filter((v) => !allowed.includes(v) && JSON.stringify(body).includes(v));
 
 describe('a partner under a contract in force (P5.1)', () => {
   it('gets contract ∩ scope categories of the clients it serves, and exactly one log batch naming them', async () => {
-    const response = await server.gql(PARTNER_VIEW, {}, token);
+    const response = await world.gql(PARTNER_VIEW, {}, token);
     expect(response.body.errors).toBeUndefined();
     const requestId = requestIdOf(response);
     const nodes: any[] = response.body.data!.partnerOrders.edges.map((e: any) => e.node);
@@ -89,7 +84,7 @@ describe('a partner under a contract in force (P5.1)', () => {
       ),
     );
 
-    const rows = await logRows(em(), 'request_id = ?', [requestId]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestId]);
     const forServed = rows.filter((r) => r.subject_id === served.client.id);
     const index = nodes.indexOf(mine);
     expect(forServed).toHaveLength(1);
@@ -120,7 +115,7 @@ describe('a partner under a contract in force (P5.1)', () => {
   });
 
   it('the order of a served client who did not consent to transfer is not in partnerOrders at all, one CONSENT redaction says so, and no entry claims it', async () => {
-    const response = await server.gql(PARTNER_VIEW, {}, token);
+    const response = await world.gql(PARTNER_VIEW, {}, token);
     expect(response.body.errors).toBeUndefined();
     const requestId = requestIdOf(response);
     const ids = response.body.data!.partnerOrders.edges.map((e: any) => e.node.id);
@@ -132,9 +127,9 @@ describe('a partner under a contract in force (P5.1)', () => {
     expect(response.body.extensions!.redactions!.filter((r) => pathOf(r) === 'partnerOrders.edges')).toEqual([
       { path: ['partnerOrders', 'edges'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'CONSENT', count: 1 },
     ]);
-    expect(await logRows(em(), 'subject_id = ?', [noTransfer.client.id])).toEqual([]);
+    expect(await logRows(world.em(), 'subject_id = ?', [noTransfer.client.id])).toEqual([]);
     // The request itself was served and logged, for the other clients only.
-    expect((await logRows(em(), 'request_id = ?', [requestId])).map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
+    expect((await logRows(world.em(), 'request_id = ?', [requestId])).map((r) => r.subject_id).sort()).toEqual([served.client.id, servedToo.client.id].sort());
   });
 
   it('partnerOrders pages count served orders only: first: 1 walks every served order once, skipping the withheld, and ends with hasNextPage false', async () => {
@@ -142,7 +137,7 @@ describe('a partner under a contract in force (P5.1)', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const { partnerOrders }: { partnerOrders: any } = await gqlOk(server, PAGE, { after }, token);
+      const { partnerOrders }: { partnerOrders: any } = await gqlOk(world, PAGE, { after }, token);
       expect(partnerOrders.edges).toHaveLength(1);
       seen.push(partnerOrders.edges[0].node.id);
       expect(partnerOrders.pageInfo.endCursor).toBe(partnerOrders.edges[0].cursor);
@@ -153,43 +148,43 @@ describe('a partner under a contract in force (P5.1)', () => {
   });
 
   it('an order is logged wherever the response carries it: at an aliased edge, at a bare cursor, at the end cursor; hasNextPage alone logs nothing', async () => {
-    const aliased = await server.gql(`{ mine: partnerOrders(first: 10) { list: edges { order: node { id } } } }`, {}, token);
+    const aliased = await world.gql(`{ mine: partnerOrders(first: 10) { list: edges { order: node { id } } } }`, {}, token);
     expect(aliased.body.errors).toBeUndefined();
     const index = aliased.body.data!.mine.list.findIndex((e: any) => e.order.id === served.order.id);
-    const [entry] = await logRows(em(), 'request_id = ? and subject_id = ?', [requestIdOf(aliased), served.client.id]);
+    const [entry] = await logRows(world.em(), 'request_id = ? and subject_id = ?', [requestIdOf(aliased), served.client.id]);
     expect(entry!.fields).toEqual([{ path: `mine.list.${index}`, category: 'ORDER_CONTACT', access: 'FULL' }]);
-    const pageOnly = await server.gql(`{ partnerOrders(first: 10) { pageInfo { hasNextPage } } }`, {}, token);
+    const pageOnly = await world.gql(`{ partnerOrders(first: 10) { pageInfo { hasNextPage } } }`, {}, token);
     expect(pageOnly.body.errors).toBeUndefined();
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(pageOnly)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(pageOnly)])).toEqual([]);
     // A cursor encodes the order's id and time: the node skipped, the edge is still a disclosure.
-    const cursors = await server.gql(`query($no: Boolean!) { partnerOrders(first: 10) { edges { node @include(if: $no) { id } cursor } } }`, { no: false }, token);
+    const cursors = await world.gql(`query($no: Boolean!) { partnerOrders(first: 10) { edges { node @include(if: $no) { id } cursor } } }`, { no: false }, token);
     const servedCount = cursors.body.data!.partnerOrders.edges.length;
-    const logged = (await logRows(em(), 'request_id = ?', [requestIdOf(cursors)])).flatMap((row) => row.fields.map((f) => f.path));
+    const logged = (await logRows(world.em(), 'request_id = ?', [requestIdOf(cursors)])).flatMap((row) => row.fields.map((f) => f.path));
     expect(logged.sort()).toEqual(Array.from({ length: servedCount }, (_, i) => `partnerOrders.edges.${i}`).sort());
-    const end = await server.gql(`{ partnerOrders(first: 1) { page: pageInfo { last: endCursor } } }`, {}, token);
-    const endRows = await logRows(em(), 'request_id = ?', [requestIdOf(end)]);
+    const end = await world.gql(`{ partnerOrders(first: 1) { page: pageInfo { last: endCursor } } }`, {}, token);
+    const endRows = await logRows(world.em(), 'request_id = ?', [requestIdOf(end)]);
     expect(endRows.flatMap((row) => row.fields)).toEqual([{ path: 'partnerOrders.page.last', category: 'ORDER_CONTACT', access: 'FULL' }]);
   });
 
   it('a client it does not serve reads as null (not FORBIDDEN: existence is not disclosed either), with no entry', async () => {
-    const response = await server.gql(CLIENT, { id: notServed.client.id }, token);
+    const response = await world.gql(CLIENT, { id: notServed.client.id }, token);
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data).toEqual({ client: null });
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   });
 
   it('client(id) of a served client gives the granted fields and logs them', async () => {
-    const response = await server.gql(CLIENT, { id: served.client.id }, token);
+    const response = await world.gql(CLIENT, { id: served.client.id }, token);
     expect(response.body.data!.client).toMatchObject({ phones: served.client.phones, emails: null });
-    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fields.map((f) => f.path).sort()).toEqual(['client.fullName', 'client.phones']);
   });
 
   it("client(id) { orders } logs each order served, as partnerOrders does, besides the order's contact fields", async () => {
-    const response = await server.gql(`query($id: ID!) { client(id: $id) { orders { id contactPhone } } }`, { id: servedToo.client.id }, token);
+    const response = await world.gql(`query($id: ID!) { client(id: $id) { orders { id contactPhone } } }`, { id: servedToo.client.id }, token);
     expect(response.body.data!.client.orders.map((o: any) => o.id)).toEqual([servedToo.order.id]);
-    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fields.map((f) => [f.path, f.category]).sort()).toEqual([
       ['client.orders.0', 'ORDER_CONTACT'],
@@ -198,16 +193,16 @@ describe('a partner under a contract in force (P5.1)', () => {
   });
 
   it("a client served only by another partner reads as null; a served client's orders with others stay out of sight", async () => {
-    const other = await registerPartnerWithContract(server, dpo, ['ORDER_CONTACT']);
-    const em2 = em();
+    const other = await registerPartnerWithContract(world, dpo, ['ORDER_CONTACT']);
+    const em2 = world.em();
     const second = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, second, other.partnerId);
-    const response = await server.gql(`query($id: ID!) { client(id: $id) { id } }`, { id: second.client.id }, token);
+    const response = await world.gql(`query($id: ID!) { client(id: $id) { id } }`, { id: second.client.id }, token);
     expect(response.body.data).toEqual({ client: null });
 
     const elsewhere = em2.create(Order, { client: served.client, partner: other.partnerId, amountTiyn: 100, status: OrderStatus.PAID, contactPhone: '+77015550101' });
     await em2.flush();
-    const orders = await server.gql(`query($id: ID!) { client(id: $id) { orders { id contactPhone } } }`, { id: served.client.id }, token);
+    const orders = await world.gql(`query($id: ID!) { client(id: $id) { orders { id contactPhone } } }`, { id: served.client.id }, token);
     expect(orders.body.data!.client.orders.map((o: any) => o.id)).toEqual([served.order.id]);
     expect(JSON.stringify(orders.body)).not.toContain(elsewhere.contactPhone);
   });
@@ -215,187 +210,187 @@ describe('a partner under a contract in force (P5.1)', () => {
 
 describe('a partner gets nothing, and nothing is logged', () => {
   it('without the scope: a token scoped to EMAIL only, which the contract does not even cover, is refused at issue', async () => {
-    const response = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [EMAIL]) { token } }`, { c: partner.contractId }, dpo);
+    const response = await world.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [EMAIL]) { token } }`, { c: partner.contractId }, dpo);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('without the scope: a token for ORDER_CONTACT sees no client name or phone, and the log names only order contacts', async () => {
-    const narrow = await issuePartnerToken(server, dpo, partner.contractId, ['ORDER_CONTACT']);
-    const response = await server.gql(PARTNER_VIEW, {}, narrow.token);
+    const narrow = await issuePartnerToken(world, dpo, partner.contractId, ['ORDER_CONTACT']);
+    const response = await world.gql(PARTNER_VIEW, {}, narrow.token);
     const node = response.body.data!.partnerOrders.edges.map((e: any) => e.node).find((n: any) => n.id === served.order.id);
     expect(node.client).toMatchObject({ fullName: null, phones: null });
     expect(node.contactPhone).toBe(served.order.contactPhone);
-    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows.flatMap((r) => r.fields.map((f) => f.category))).toEqual(expect.arrayContaining(['ORDER_CONTACT']));
     expect(rows.flatMap((r) => r.fields.map((f) => f.category)).filter((c) => c !== 'ORDER_CONTACT')).toEqual([]);
   });
 
   it('without ORDER_CONTACT in the scope: no order at all, by partnerOrders or client.orders; one SCOPE redaction each, and the log names only the phones', async () => {
-    const phoneOnly = await issuePartnerToken(server, dpo, partner.contractId, ['PHONE']);
-    const pages = await server.gql(`{ partnerOrders(first: 5) { edges { cursor node { id amount } } pageInfo { endCursor hasNextPage } } }`, {}, phoneOnly.token);
+    const phoneOnly = await issuePartnerToken(world, dpo, partner.contractId, ['PHONE']);
+    const pages = await world.gql(`{ partnerOrders(first: 5) { edges { cursor node { id amount } } pageInfo { endCursor hasNextPage } } }`, {}, phoneOnly.token);
     expect(pages.body.data!.partnerOrders).toEqual({ edges: [], pageInfo: { endCursor: null, hasNextPage: false } });
     expect(pages.body.extensions!.redactions).toEqual([{ path: ['partnerOrders', 'edges'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE', count: 1 }]);
-    const direct = await server.gql(`query($id: ID!) { client(id: $id) { phones orders { id items { name } } } }`, { id: served.client.id }, phoneOnly.token);
+    const direct = await world.gql(`query($id: ID!) { client(id: $id) { phones orders { id items { name } } } }`, { id: served.client.id }, phoneOnly.token);
     expect(direct.body.data!.client).toEqual({ phones: served.client.phones, orders: [] });
     expect(direct.body.extensions!.redactions).toEqual([{ path: ['client', 'orders'], category: 'ORDER_CONTACT', access: 'HIDDEN', reason: 'SCOPE', count: 1 }]);
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(pages)])).toEqual([]);
-    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(direct)]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(pages)])).toEqual([]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(direct)]);
     expect(rows.flatMap((r) => r.fields.map((f) => [f.path, f.category]))).toEqual([['client.phones', 'PHONE']]);
   });
 
   it('a value nulled on its way out (an error in a sibling nulls the parent) is not claimed by the log', async () => {
-    const response = await server.gql(
+    const response = await world.gql(
       `query($id: ID!) { a: client(id: $id) { fullName } b: client(id: $id) { phones orders(first: 0) { id } } }`,
       { id: served.client.id }, token,
     );
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.data!.b).toBeNull();
     expect(leaks(response.body.data, served, [response.body.data!.a.fullName, ...response.body.data!.a.fullName.split(' ')])).toEqual([]);
-    const rows = await logRows(em(), 'request_id = ?', [requestIdOf(response)]);
+    const rows = await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]);
     expect(rows.flatMap((r) => r.fields.map((f) => f.path))).toEqual(['a.fullName']);
   });
 
   it('outside the contract period: partnerOrders is FORBIDDEN and client(id) null, no entry', async () => {
-    const lapsing = await registerPartnerWithContract(server, dpo, ['PHONE']);
-    const em2 = em();
+    const lapsing = await registerPartnerWithContract(world, dpo, ['PHONE']);
+    const em2 = world.em();
     const canary = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, canary, lapsing.partnerId);
-    const issued = await issuePartnerToken(server, dpo, lapsing.contractId, ['PHONE']);
+    const issued = await issuePartnerToken(world, dpo, lapsing.contractId, ['PHONE']);
     // Time passes: the contract ends while the token is still unexpired.
     await em2.getConnection().execute(`update contract set valid_from = '2020-01-01', valid_to = '2020-12-31' where id = ?`, [lapsing.contractId]);
-    const orders = await server.gql(PARTNER_VIEW, {}, issued.token);
+    const orders = await world.gql(PARTNER_VIEW, {}, issued.token);
     expect(codes(orders)).toEqual(['FORBIDDEN']);
     expect(orders.body.errors![0]!.extensions!.reason).toBe('CONTRACT_NOT_IN_FORCE');
-    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
+    const client = await world.gql(CLIENT, { id: canary.client.id }, issued.token);
     expect(client.body.data).toEqual({ client: null });
     expect(leaks([orders.body, client.body], canary)).toEqual([]);
-    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
     // Nor can the DPO issue a new token for it.
-    const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: lapsing.contractId }, dpo);
+    const reissue = await world.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: lapsing.contractId }, dpo);
     expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
   });
 
   it('with a revoked token: refused at once (UNAUTHENTICATED), no entry', async () => {
-    const issued = await issuePartnerToken(server, dpo, partner.contractId, ['PHONE']);
-    expect((await server.gql(CLIENT, { id: served.client.id }, issued.token)).body.data!.client.phones).toEqual(served.client.phones);
-    const revoked = await server.gql(`mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: issued.tokenId }, dpo);
+    const issued = await issuePartnerToken(world, dpo, partner.contractId, ['PHONE']);
+    expect((await world.gql(CLIENT, { id: served.client.id }, issued.token)).body.data!.client.phones).toEqual(served.client.phones);
+    const revoked = await world.gql(`mutation($t: ID!) { revokePartnerToken(tokenId: $t) }`, { t: issued.tokenId }, dpo);
     expect(revoked.body.data).toEqual({ revokePartnerToken: true });
-    const response = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    const response = await world.gql(CLIENT, { id: served.client.id }, issued.token);
     expect(codes(response)).toEqual(['UNAUTHENTICATED']);
     expect(leaks(response.body, served)).toEqual([]);
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
   });
 
   it('under a contract that has not started yet: no token is issued, and a token whose contract now starts later gets nothing', async () => {
-    const future = await registerPartnerWithContract(server, dpo, ['PHONE'], { validFrom: '2098-01-01', validTo: '2099-12-31' });
-    const refused = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: future.contractId }, dpo);
+    const future = await registerPartnerWithContract(world, dpo, ['PHONE'], { validFrom: '2098-01-01', validTo: '2099-12-31' });
+    const refused = await world.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token } }`, { c: future.contractId }, dpo);
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
 
-    const moved = await registerPartnerWithContract(server, dpo, ['PHONE', 'ORDER_CONTACT']);
-    const em2 = em();
+    const moved = await registerPartnerWithContract(world, dpo, ['PHONE', 'ORDER_CONTACT']);
+    const em2 = world.em();
     const canary = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, canary, moved.partnerId);
-    const issued = await issuePartnerToken(server, dpo, moved.contractId, ['PHONE', 'ORDER_CONTACT']);
-    expect((await server.gql(CLIENT, { id: canary.client.id }, issued.token)).body.data!.client.phones).toEqual(canary.client.phones);
+    const issued = await issuePartnerToken(world, dpo, moved.contractId, ['PHONE', 'ORDER_CONTACT']);
+    expect((await world.gql(CLIENT, { id: canary.client.id }, issued.token)).body.data!.client.phones).toEqual(canary.client.phones);
     await em2.getConnection().execute(`update contract set valid_from = '2098-01-01', valid_to = '2099-12-31' where id = ?`, [moved.contractId]);
-    const orders = await server.gql(PARTNER_VIEW, {}, issued.token);
+    const orders = await world.gql(PARTNER_VIEW, {}, issued.token);
     expect(orders.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONTRACT_NOT_IN_FORCE' });
-    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
+    const client = await world.gql(CLIENT, { id: canary.client.id }, issued.token);
     expect(client.body.data).toEqual({ client: null });
     expect(leaks([orders.body, client.body], canary)).toEqual([]);
-    expect(await logRows(em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id in (?, ?)', [requestIdOf(orders), requestIdOf(client)])).toEqual([]);
   });
 
   it('under a contract whose purposes no longer name obligations to third parties: nothing, no entry; the DPO sees it out of force and gets no token for it', async () => {
-    const narrowed = await registerPartnerWithContract(server, dpo, ['PHONE']);
-    const em2 = em();
+    const narrowed = await registerPartnerWithContract(world, dpo, ['PHONE']);
+    const em2 = world.em();
     const canary = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, canary, narrowed.partnerId);
-    const issued = await issuePartnerToken(server, dpo, narrowed.contractId, ['PHONE']);
+    const issued = await issuePartnerToken(world, dpo, narrowed.contractId, ['PHONE']);
     const CONTRACTS = `{ partners { contracts { id inForce } } }`;
-    const inForce = async () => (await gqlOk(server, CONTRACTS, {}, dpo)).partners.flatMap((p: any) => p.contracts).find((c: any) => c.id === narrowed.contractId).inForce;
+    const inForce = async () => (await gqlOk(world, CONTRACTS, {}, dpo)).partners.flatMap((p: any) => p.contracts).find((c: any) => c.id === narrowed.contractId).inForce;
     expect(await inForce()).toBe(true);
     await em2.getConnection().execute(`update contract set purposes = '{CONTRACT_PERFORMANCE}' where id = ?`, [narrowed.contractId]);
-    const client = await server.gql(CLIENT, { id: canary.client.id }, issued.token);
+    const client = await world.gql(CLIENT, { id: canary.client.id }, issued.token);
     expect(client.body.data).toEqual({ client: null });
-    expect(codes(await server.gql(PARTNER_VIEW, {}, issued.token))).toEqual(['FORBIDDEN']);
-    expect(await logRows(em(), 'contract_id = ?', [narrowed.contractId])).toEqual([]);
+    expect(codes(await world.gql(PARTNER_VIEW, {}, issued.token))).toEqual(['FORBIDDEN']);
+    expect(await logRows(world.em(), 'contract_id = ?', [narrowed.contractId])).toEqual([]);
     // What opens nothing reads as not in force, and no token is issued for it.
     expect(await inForce()).toBe(false);
-    const reissue = await server.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token tokenId } }`, { c: narrowed.contractId }, dpo);
+    const reissue = await world.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token tokenId } }`, { c: narrowed.contractId }, dpo);
     expect(reissue.body.data).toBeNull();
     expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
-    expect((await gqlOk(server, `query($c: ID!) { partnerTokens(contractId: $c) { tokenId } }`, { c: narrowed.contractId }, dpo)).partnerTokens).toEqual([{ tokenId: issued.tokenId }]);
+    expect((await gqlOk(world, `query($c: ID!) { partnerTokens(contractId: $c) { tokenId } }`, { c: narrowed.contractId }, dpo)).partnerTokens).toEqual([{ tokenId: issued.tokenId }]);
   });
 
   it('the token record decides, not its claims: categories narrowed on record are hidden, an expired record is UNAUTHENTICATED', async () => {
-    const issued = await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE']);
-    const before = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    const issued = await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'PHONE']);
+    const before = await world.gql(CLIENT, { id: served.client.id }, issued.token);
     expect(before.body.data!.client.phones).toEqual(served.client.phones);
-    await em().getConnection().execute(`update partner_token set categories = '{FULL_NAME}' where jti = ?`, [issued.tokenId]);
-    const narrowed = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    await world.em().getConnection().execute(`update partner_token set categories = '{FULL_NAME}' where jti = ?`, [issued.tokenId]);
+    const narrowed = await world.gql(CLIENT, { id: served.client.id }, issued.token);
     expect(narrowed.body.data!.client).toMatchObject({ fullName: expect.any(String), phones: null });
-    const [entry] = await logRows(em(), 'request_id = ?', [requestIdOf(narrowed)]);
+    const [entry] = await logRows(world.em(), 'request_id = ?', [requestIdOf(narrowed)]);
     expect(entry!.fields.map((f) => f.category)).toEqual(['FULL_NAME']);
 
-    await em().getConnection().execute(`update partner_token set expires_at = now() - interval '1 second' where jti = ?`, [issued.tokenId]);
-    const expired = await server.gql(CLIENT, { id: served.client.id }, issued.token);
+    await world.em().getConnection().execute(`update partner_token set expires_at = now() - interval '1 second' where jti = ?`, [issued.tokenId]);
+    const expired = await world.gql(CLIENT, { id: served.client.id }, issued.token);
     expect(codes(expired)).toEqual(['UNAUTHENTICATED']);
     expect(leaks(expired.body, served)).toEqual([]);
-    expect(await logRows(em(), 'request_id = ?', [requestIdOf(expired)])).toEqual([]);
+    expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(expired)])).toEqual([]);
   });
 
   it('a served client whose consent is WITHDRAWN yields nothing, and no entry claims it', async () => {
-    const em2 = em();
+    const em2 = world.em();
     const withdrawn = await createCanaryClient(em2, 'WITHDRAWN');
     await assignOrder(em2, withdrawn, partner.partnerId);
-    const response = await server.gql(PARTNER_VIEW, {}, token);
+    const response = await world.gql(PARTNER_VIEW, {}, token);
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.partnerOrders.edges.map((e: any) => e.node.id)).not.toContain(withdrawn.order.id);
     expect(leaks(response.body, withdrawn)).toEqual([]);
     // Not even that the account exists: the same answer as for an id nobody has.
-    const direct = await server.gql(CLIENT, { id: withdrawn.client.id }, token);
-    const unknown = await server.gql(CLIENT, { id: '00000000-0000-4000-8000-000000000001' }, token);
+    const direct = await world.gql(CLIENT, { id: withdrawn.client.id }, token);
+    const unknown = await world.gql(CLIENT, { id: '00000000-0000-4000-8000-000000000001' }, token);
     expect(direct.body).toEqual(unknown.body);
     expect(direct.body.data!.client).toBeNull();
-    expect(await logRows(em(), 'subject_id = ?', [withdrawn.client.id])).toEqual([]);
+    expect(await logRows(world.em(), 'subject_id = ?', [withdrawn.client.id])).toEqual([]);
     // The served clients of the same page are still logged: the request itself was not refused.
-    expect((await logRows(em(), 'request_id = ?', [requestIdOf(response)])).length).toBeGreaterThan(0);
+    expect((await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).length).toBeGreaterThan(0);
   });
 
   it('a served client whose consent lacks only the transfer operation (the purpose kept) yields nothing, no entry', async () => {
-    const em2 = em();
+    const em2 = world.em();
     const noOperation = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, noOperation, partner.partnerId);
     await withdrawTransferOperationOnly(em2, noOperation);
-    const response = await server.gql(CLIENT, { id: noOperation.client.id }, token);
+    const response = await world.gql(CLIENT, { id: noOperation.client.id }, token);
     expect(response.body.data!.client).toBeNull();
     expect(response.body.extensions?.redactions ?? []).toEqual([]);
     expect(leaks(response.body, noOperation)).toEqual([]);
-    expect(await logRows(em(), 'subject_id = ?', [noOperation.client.id])).toEqual([]);
+    expect(await logRows(world.em(), 'subject_id = ?', [noOperation.client.id])).toEqual([]);
   });
 
   it('with a well-signed token the DPO never issued (unknown jti): UNAUTHENTICATED', async () => {
-    const forged = await server.token({
+    const forged = await world.token({
       sub: 'partner:x', role: 'partner', partner_id: partner.partnerId, contract_id: partner.contractId,
       scope: 'pii:phone', jti: '00000000-0000-4000-8000-000000000000',
     });
-    expect(codes(await server.gql(CLIENT, { id: served.client.id }, forged))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await world.gql(CLIENT, { id: served.client.id }, forged))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('partner operations stay closed to other roles, and DPO operations to partners', async () => {
-    expect(codes(await server.gql(PARTNER_VIEW, {}, dpo))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.gql(`{ partners { id } }`, {}, token))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.gql(`{ clients(first: 5) { edges { node { id } } } }`, {}, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(PARTNER_VIEW, {}, dpo))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(`{ partners { id } }`, {}, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(`{ clients(first: 5) { edges { node { id } } } }`, {}, token))).toEqual(['FORBIDDEN']);
   });
 });
 
 describe('the subject and the DPO read the log', () => {
   it('the subject sees its own disclosures (paths and recipient, no values), and nobody else\'s', async () => {
-    const subject = await server.token({ sub: served.client.id, role: 'client' });
-    const mine = await server.gql(`{ myDisclosures { edges { node { recipientKind recipient contractId subjectId fields { path category } purpose } } } }`, {}, subject);
+    const subject = await world.token({ sub: served.client.id, role: 'client' });
+    const mine = await world.gql(`{ myDisclosures { edges { node { recipientKind recipient contractId subjectId fields { path category } purpose } } } }`, {}, subject);
     expect(mine.body.errors).toBeUndefined();
-    const expected = await logRows(em(), 'subject_id = ?', [served.client.id]);
+    const expected = await logRows(world.em(), 'subject_id = ?', [served.client.id]);
     expect(expected.length).toBeGreaterThan(0);
     const entries = mine.body.data!.myDisclosures.edges.map((e: any) => e.node);
     expect(entries).toHaveLength(expected.length);
@@ -403,9 +398,9 @@ describe('the subject and the DPO read the log', () => {
   });
 
   it('the DPO search applies subject, recipient, from (included) and to (excluded): dropping any one of them changes the result', async () => {
-    const other = await registerPartnerWithContract(server, dpo, ['PHONE']);
+    const other = await registerPartnerWithContract(world, dpo, ['PHONE']);
     const record = async (subjectId: string, contractId: string, disclosedAt: string): Promise<number> => {
-      const { recordDisclosure } = await gqlOk(server, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
+      const { recordDisclosure } = await gqlOk(world, `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
         input: { subjectId, recipientKind: 'PARTNER', recipient: 'Courier (paper waybill)', contractId, categories: ['PHONE'], purpose: 'THIRD_PARTY_OBLIGATIONS', legalBasis: 'P5.1 contract', disclosedAt },
       }, dpo);
       return recordDisclosure.seq;
@@ -417,7 +412,7 @@ describe('the subject and the DPO read the log', () => {
     const otherRecipient = await record(servedToo.client.id, other.contractId, '2021-06-10T00:00:00Z');
     const otherSubject = await record(noTransfer.client.id, partner.contractId, '2021-06-10T00:00:00Z');
     const search = async (vars: Record<string, string>): Promise<number[]> => {
-      const { disclosures } = await gqlOk(server, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 100) { edges { node { seq } } } }`, vars, dpo);
+      const { disclosures } = await gqlOk(world, `query($s: ID, $r: ID, $from: DateTimeISO, $to: DateTimeISO) { disclosures(subjectId: $s, recipient: $r, from: $from, to: $to, first: 100) { edges { node { seq } } } }`, vars, dpo);
       return disclosures.edges.map((e: any) => e.node.seq);
     };
     const all = { s: servedToo.client.id, r: partner.contractId, from: '2021-06-01T00:00:00Z', to: '2021-07-01T00:00:00Z' };
@@ -440,7 +435,7 @@ describe('the subject and the DPO read the log', () => {
     const RECORD = `mutation RecordPaperWaybill($input: RecordDisclosureInput!) {
       recordDisclosure(input: $input) { recipientKind recipient contractId partnerId fields { path category } purpose operationName queryHash requestId prevHash hash }
     }`;
-    const response = await server.gql(RECORD,
+    const response = await world.gql(RECORD,
       { input: { subjectId: served.client.id, recipientKind: 'PARTNER', recipient: 'Courier (paper waybill)', contractId: partner.contractId, categories: ['PHONE'], purpose: 'THIRD_PARTY_OBLIGATIONS', legalBasis: 'P5.1 contract' } },
       dpo,
     );
@@ -449,7 +444,7 @@ describe('the subject and the DPO read the log', () => {
       recipientKind: 'PARTNER', partnerId: partner.partnerId, fields: [{ path: 'off-system', category: 'PHONE' }],
       operationName: 'RecordPaperWaybill', queryHash: createHash('sha256').update(RECORD).digest('hex'), requestId: requestIdOf(response),
     });
-    const [last] = (await logRows(em())).slice(-1);
+    const [last] = (await logRows(world.em())).slice(-1);
     expect(last!.hash).toBe(response.body.data!.recordDisclosure.hash);
     expect(last!.query_hash).toBe(createHash('sha256').update(RECORD).digest('hex'));
   });
@@ -457,11 +452,11 @@ describe('the subject and the DPO read the log', () => {
   it('the DPO finds an off-system recipient (OTHER) by part of its name, any case, wildcards taken literally; and entries by acting token', async () => {
     const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`;
     const input = { subjectId: served.client.id, recipientKind: 'OTHER', recipient: 'Notary Office №5 (Almaty) 100%_sure', categories: ['FULL_NAME'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request of the subject' };
-    const recorded = await server.gql(RECORD, { input }, dpo);
+    const recorded = await world.gql(RECORD, { input }, dpo);
     expect(recorded.body.errors).toBeUndefined();
     const SEARCH = `query($name: String, $token: ID) { disclosures(recipientName: $name, tokenId: $token, first: 50) { edges { node { seq recipient tokenId } } } }`;
     const found = async (variables: Record<string, unknown>) =>
-      (await gqlOk(server, SEARCH, variables, dpo)).disclosures.edges.map((e: any) => e.node) as Array<{ seq: number; recipient: string; tokenId: string | null }>;
+      (await gqlOk(world, SEARCH, variables, dpo)).disclosures.edges.map((e: any) => e.node) as Array<{ seq: number; recipient: string; tokenId: string | null }>;
     expect((await found({ name: 'notary office' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
     expect((await found({ name: '100%_sure' })).map((d) => d.seq)).toEqual([recorded.body.data!.recordDisclosure.seq]);
     expect(await found({ name: '100%%' })).toEqual([]);
@@ -469,13 +464,13 @@ describe('the subject and the DPO read the log', () => {
     const byToken = await found({ token: tokenId });
     expect(byToken.length).toBeGreaterThan(0);
     expect(byToken.every((d) => d.tokenId === tokenId)).toBe(true);
-    expect(codes(await server.gql(SEARCH, { name: '' }, dpo))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await world.gql(SEARCH, { name: '' }, dpo))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('recordDisclosure for a state body requires its registered lawful request; ids of another kind of recipient are refused; nothing is written', async () => {
     const RECORD = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`;
     const base = { subjectId: served.client.id, recipient: 'Police department (paper request)', categories: ['PHONE'], purpose: 'LAWFUL_REQUEST', legalBasis: 'a letter' };
-    const countBefore = (await logRows(em())).length;
+    const countBefore = (await logRows(world.em())).length;
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ ...base, recipientKind: 'AUTHORITY' }, 'lawfulRequestId'],
       [{ ...base, recipientKind: 'AUTHORITY', contractId: partner.contractId }, 'contractId'],
@@ -484,20 +479,20 @@ describe('the subject and the DPO read the log', () => {
       [{ ...base, recipientKind: 'PARTNER' }, 'contractId'],
     ];
     for (const [input, field] of cases) {
-      const response = await server.gql(RECORD, { input }, dpo);
+      const response = await world.gql(RECORD, { input }, dpo);
       expect(codes(response)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors![0]!.extensions!.field).toBe(field);
     }
-    const unknown = await server.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: '00000000-0000-4000-8000-000000000000' } }, dpo);
+    const unknown = await world.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: '00000000-0000-4000-8000-000000000000' } }, dpo);
     expect(codes(unknown)).toEqual(['NOT_FOUND']);
-    expect(await logRows(em())).toHaveLength(countBefore);
+    expect(await logRows(world.em())).toHaveLength(countBefore);
 
-    const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+    const { registerLawfulRequest } = await gqlOk(world, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
       input: { issuingBody: 'Police department', documentNumber: 'PD-1', documentDate: '2026-11-01', legalBasis: 'Criminal procedure code', subjectIds: [served.client.id], categories: ['PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString() },
     }, dpo);
-    const recorded = await server.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: registerLawfulRequest.id } }, dpo);
+    const recorded = await world.gql(RECORD, { input: { ...base, recipientKind: 'AUTHORITY', lawfulRequestId: registerLawfulRequest.id } }, dpo);
     expect(recorded.body.errors).toBeUndefined();
-    const [row] = await logRows(em(), 'seq = ?', [recorded.body.data!.recordDisclosure.seq]);
+    const [row] = await logRows(world.em(), 'seq = ?', [recorded.body.data!.recordDisclosure.seq]);
     expect(row).toMatchObject({ recipient_kind: 'AUTHORITY', lawful_request_id: registerLawfulRequest.id, subject_id: served.client.id });
   });
 });

@@ -4,15 +4,11 @@
  * the limit, a chunked body growing past it, a body still arriving at the deadline).
  */
 import { connect, type Socket } from 'node:net';
-import { startHardenedServer, type HardenedServer } from './support';
+import { useWorld } from '../support/world';
 
 const LIMIT = 4096;
-let server: HardenedServer;
+const world = useWorld({ env: { REQUEST_MAX_BYTES: String(LIMIT), REQUEST_TIMEOUT_MS: '1500' } });
 
-beforeAll(async () => {
-  server = await startHardenedServer({ env: { REQUEST_MAX_BYTES: String(LIMIT), REQUEST_TIMEOUT_MS: '1500' } });
-});
-afterAll(() => server.close());
 
 interface Exchange {
   readonly socket: Socket;
@@ -23,7 +19,7 @@ interface Exchange {
 }
 
 function open(head: string): Promise<Exchange> {
-  const { port } = new URL(server.app.url);
+  const { port } = new URL(world.app.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => {
       socket.write(head);
@@ -63,7 +59,7 @@ it('a declared Content-Length over REQUEST_MAX_BYTES is refused at once with 413
   expect(statusOf(exchange.text())).toBe('413');
   expect(exchange.text()).toMatch(/"code":"PAYLOAD_TOO_LARGE"/);
   expect(exchange.text()).toMatch(/\r\nconnection: close\r\n/i);
-  expect((await server.gql('{ privacyPolicy { version } }')).body.errors).toBeUndefined();
+  expect((await world.gql('{ privacyPolicy { version } }')).body.errors).toBeUndefined();
 });
 
 it('a chunked body growing past the limit is refused with 413 and the server stops reading it', async () => {

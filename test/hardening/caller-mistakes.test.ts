@@ -4,15 +4,13 @@
  * `persistedQuery` extension is PERSISTED_QUERY_NOT_SUPPORTED, whatever version or hash it names.
  */
 import { createHash } from 'node:crypto';
-import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { captureLog } from '../support/logs';
+import { errorCodes } from '../support/server';
+import { useWorld } from '../support/world';
 
-let server: HardenedServer;
 const { log, lines } = captureLog('info');
+const world = useWorld({ log });
 
-beforeAll(async () => {
-  server = await startHardenedServer({ log });
-});
-afterAll(() => server.close());
 beforeEach(() => {
   lines.length = 0;
 });
@@ -30,22 +28,22 @@ describe('automatic persisted queries are off', () => {
     ['a query with a wrong hash', { query: QUERY, extensions: { persistedQuery: { version: 1, sha256Hash: sha('something else') } } }],
     ['an unknown version', { query: QUERY, extensions: { persistedQuery: { version: 2, sha256Hash: sha(QUERY) } } }],
   ])('%s is PERSISTED_QUERY_NOT_SUPPORTED, and nothing is registered', async (_what, body) => {
-    const response = await server.raw(body);
+    const response = await world.raw(body);
     expect(errorCodes(response.json)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
     expect(response.json!.data ?? null).toBeNull();
-    const again = await server.raw({ extensions: { persistedQuery: { version: 1, sha256Hash: sha(QUERY) } } });
+    const again = await world.raw({ extensions: { persistedQuery: { version: 1, sha256Hash: sha(QUERY) } } });
     expect(errorCodes(again.json)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
   });
 });
 
 it('a subscription is BAD_REQUEST (400): the API has none', async () => {
-  const response = await server.raw({ query: 'subscription { privacyPolicy { version } }' });
+  const response = await world.raw({ query: 'subscription { privacyPolicy { version } }' });
   expect(response.status).toBe(400);
   expect(errorCodes(response.json)).toEqual(['BAD_REQUEST']);
 });
 
 it('more than 50 invalid variable values are BAD_USER_INPUT (400), the limit included', async () => {
-  const response = await server.raw({
+  const response = await world.raw({
     query: 'mutation($s: [PiiCategory!]!) { issuePartnerToken(contractId: "00000000-0000-0000-0000-000000000000", scopes: $s, ttl: 600) { token } }',
     variables: { s: Array.from({ length: 60 }, (_, i) => `NOT_A_CATEGORY_${i}`) },
   });

@@ -6,9 +6,11 @@
 import { Client as PgClient } from 'pg';
 import { registration, REGISTER } from '../support/fixtures';
 import { createCanaryClient } from '../support/canaries';
-import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { captureLog } from '../support/logs';
+import { errorCodes } from '../support/server';
+import { startWorld, type World } from '../support/world';
 
-let server: HardenedServer;
+let world: World;
 let database: string;
 const { log, lines } = captureLog('info');
 
@@ -29,15 +31,15 @@ const goDown = async () => {
 const comeBack = () => admin(`alter database ${database} with allow_connections true`);
 
 beforeAll(async () => {
-  server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' }, log });
-  database = new URL(server.db.url).pathname.slice(1);
+  world = await startWorld({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' }, log });
+  database = new URL(world.db.url).pathname.slice(1);
 });
 afterAll(async () => {
   await comeBack().catch(() => undefined);
-  await server.close();
+  await world.close();
 });
 
-const readyz = async () => (await fetch(new URL('/readyz', server.app.url))).status;
+const readyz = async () => (await fetch(new URL('/readyz', world.app.url))).status;
 
 interface Outcome {
   kind: 'read' | 'order' | 'register';
@@ -51,16 +53,16 @@ interface Outcome {
 
 describe('the database goes away mid-load and comes back', () => {
   it('answers SERVICE_UNAVAILABLE meanwhile, /readyz goes red, recovers without restart, leaves no half-done write', async () => {
-    const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE');
-    const client = await server.token({ sub: canary.client.id, role: 'client' });
-    const operator = await server.token({ sub: 'operator-1', role: 'operator' });
+    const canary = await createCanaryClient(world.em(), 'ACTIVE');
+    const client = await world.token({ sub: canary.client.id, role: 'client' });
+    const operator = world.tokens.operator;
     const outcomes: Outcome[] = [];
     const one = async (kind: Outcome['kind']): Promise<void> => {
       const [query, variables, token] =
         kind === 'read' ? ['{ clients(first: 20) { edges { node { id surname phones orders { id } } } } }', {}, operator]
         : kind === 'order' ? ['mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: { items: [{ name: 'Чай', quantity: 2, priceTiyn: 5000 }] } }, client]
         : [REGISTER, { input: registration() }, null];
-      const response = await server.raw({ query, variables }, token ? { authorization: `Bearer ${token}` } : {});
+      const response = await world.raw({ query, variables }, token ? { authorization: `Bearer ${token}` } : {});
       outcomes.push({
         kind,
         status: response.status,
@@ -120,7 +122,7 @@ describe('the database goes away mid-load and comes back', () => {
     for (const kind of ['read', 'order'] as const) expect(after.filter((o) => o.kind === kind).at(-1)!.codes).toEqual([]);
 
     // No half-done write: each reported order exists whole; each registered client has its consent record.
-    const pg = new PgClient({ connectionString: server.db.url });
+    const pg = new PgClient({ connectionString: world.db.url });
     await pg.connect();
     try {
       const placed = outcomes.flatMap((o) => (o.orderId ? [o.orderId] : []));

@@ -5,23 +5,23 @@
  */
 import { Client as PgClient } from 'pg';
 import { openBackgroundOrm } from '../../src/db/orm';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
-import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { captureLog } from '../support/logs';
+import { errorCodes } from '../support/server';
+import { startWorld, type World } from '../support/world';
 
 const TIMEOUT_MS = 600;
 const { log, lines } = captureLog('debug');
 let db: TestDatabase;
-let server: HardenedServer;
-let operator: string;
+let world: World;
 
 beforeAll(async () => {
   // One connection: a statement that kept it would starve every later request.
   db = await createTestDatabase({ requestTimeoutMs: TIMEOUT_MS, pool: { min: 0, max: 1 }, log });
-  server = await startHardenedServer({ db, log, env: { REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
-  operator = await server.token({ sub: 'operator-1', role: 'operator' });
+  world = await startWorld({ db, log, env: { REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
 });
 afterAll(async () => {
-  await server?.close();
+  await world?.close();
   await db?.drop();
 });
 
@@ -38,7 +38,7 @@ async function holdingLock<T>(table: string, work: () => Promise<T>): Promise<T>
   }
 }
 
-const readyz = async () => (await fetch(new URL('/readyz', server.app.url))).status;
+const readyz = async () => (await fetch(new URL('/readyz', world.app.url))).status;
 
 it('a statement longer than the deadline is cancelled by PostgreSQL', async () => {
   const started = Date.now();
@@ -61,7 +61,7 @@ it("work that is no request (the job runner's ORM) runs without it", async () =>
 it('a request stuck on a lock times out, and the pool serves the next request while the lock is still held', async () => {
   await holdingLock('client', async () => {
     const started = Date.now();
-    const stuck = await server.gql('{ clients(first: 5) { totalCount } }', {}, operator);
+    const stuck = await world.gql('{ clients(first: 5) { totalCount } }', {}, world.tokens.operator);
     expect(stuck.status).toBe(503);
     expect(errorCodes(stuck.body)).toEqual(['REQUEST_TIMEOUT']);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -72,7 +72,7 @@ it('a request stuck on a lock times out, and the pool serves the next request wh
     expect(await readyz()).toBe(200);
     expect(Date.now() - before).toBeLessThan(1000);
   });
-  const after = await server.gql('{ clients(first: 5) { totalCount } }', {}, operator);
+  const after = await world.gql('{ clients(first: 5) { totalCount } }', {}, world.tokens.operator);
   expect(after.body.errors).toBeUndefined();
 });
 

@@ -5,20 +5,20 @@
  * In production, suggestions ("Did you mean ...?") are gone too.
  */
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
-import { errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { errorCodes, startTestServer, type TestServer } from '../support/server';
 
 const tag = randomBytes(5).toString('hex');
 const canary = `IIN870412${tag}`;
 
 let db: TestDatabase;
-let dev: HardenedServer;
-let production: HardenedServer;
+let dev: TestServer;
+let production: TestServer;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  dev = await startHardenedServer({ db });
-  production = await startHardenedServer({ db, env: { NODE_ENV: 'production' } });
+  dev = await startTestServer({ db });
+  production = await startTestServer({ db, env: { NODE_ENV: 'production' } });
 });
 afterAll(async () => {
   await dev?.close();
@@ -84,7 +84,7 @@ it('messages keep what helps: the variable, its path, the type', async () => {
 });
 
 describe("the caller's own document comes back to the caller; values never do", () => {
-  const message = async (server: HardenedServer, query: string, variables?: Record<string, unknown>) => (await server.gql(query, variables)).body.errors![0]!.message;
+  const message = async (server: TestServer, query: string, variables?: Record<string, unknown>) => (await server.gql(query, variables)).body.errors![0]!.message;
 
   it.each([
     ['an unknown field', '{ clients { totalCont } }', 'Cannot query field "totalCont" on type "ClientConnection".'],

@@ -7,14 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, locatedError } from 'graphql';
-import { createFormatError, isDatabaseUnavailable, wholeSentences, withoutValues } from '../../src/graphql/format-error';
+import { isDatabaseUnavailable } from '../../src/db/outage';
+import { createFormatError, wholeSentences, withoutValues } from '../../src/graphql/format-error';
 import { runJobs } from '../../src/jobs/run-jobs';
 import { scrubPostgresLine } from '../../src/logger';
-import { assignOrder, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
+import { assignOrder, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../support/disclosure';
+import { errorCodes } from '../support/server';
+import { captureLog } from '../support/logs';
 import type { Canary } from '../support/canaries';
 import { validIban, validIin } from '../support/fixtures';
-import type { TestServer } from '../support/harness';
-import { captureLog, errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { useWorld } from '../support/world';
 
 const letters = (n: number) => Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz'[b % 26]).join('');
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
@@ -50,22 +52,18 @@ const REGISTER = `mutation Register($input: RegisterClientInput!) { registerClie
 const ALL_CLIENT_FIELDS = `id surname firstName patronymic fullName iin login phones emails bankAccounts { iban bankName bic }
   residenceAddress { country city street } orders { id contactPhone contactEmail deliveryAddress { street } }`;
 
-let server: HardenedServer;
 const { log, lines } = captureLog('debug');
+const world = useWorld({ env: { LOG_LEVEL: 'debug' }, log });
 const errorBodies: string[] = [];
 let requests = 0;
 
 async function call(query: string, variables: Record<string, unknown> = {}, token?: string | null) {
   requests += 1;
-  const response = await server.gql(query, variables, token);
+  const response = await world.gql(query, variables, token);
   if (response.body?.errors) errorBodies.push(JSON.stringify(response.body.errors));
   return response;
 }
 
-beforeAll(async () => {
-  server = await startHardenedServer({ env: { LOG_LEVEL: 'debug' }, log });
-});
-afterAll(() => server.close());
 
 describe('the whole flow with canary values', () => {
   let token: string;
@@ -105,7 +103,7 @@ describe('the whole flow with canary values', () => {
     );
     expect(order.body.errors).toBeUndefined();
     orderId = order.body.data!.placeOrder.id;
-    operator = await server.token({ sub: 'operator-1', role: 'operator' });
+    operator = world.tokens.operator;
     const list = await call(`query($s: String) { clients(first: 10, filter: { surname: $s }) { edges { node { ${ALL_CLIENT_FIELDS} } } } }`, { s: canary.surname }, operator);
     expect(list.body.errors).toBeUndefined();
     expect(list.body.data!.clients.edges).toHaveLength(1);
@@ -138,21 +136,20 @@ describe('the whole flow with canary values', () => {
   });
 
   it('partner and authority disclosure, export, withdrawal, compromise, erasure and a job run: work', async () => {
-    const asTestServer = server as unknown as TestServer;
-    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    const dpo = world.tokens.dpo;
     const ok = async (query: string, variables: Record<string, unknown>, as: string) => {
       const response = await call(query, variables, as);
       expect(response.body.errors).toBeUndefined();
       return response.body.data!;
     };
     // A partner serving the order reads it: a disclosure logged (P5.1).
-    const partner = await registerPartnerWithContract(asTestServer, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
-    await assignOrder(server.db.orm.em.fork(), { order: { id: orderId } } as Canary, partner.partnerId);
-    const { token: partnerToken } = await issuePartnerToken(asTestServer, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    const partner = await registerPartnerWithContract(world, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+    await assignOrder(world.em(), { order: { id: orderId } } as Canary, partner.partnerId);
+    const { token: partnerToken } = await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
     const served = await ok('{ partnerOrders(first: 10) { edges { node { id contactPhone client { fullName phones } } } } }', {}, partnerToken);
     expect(JSON.stringify(served)).toContain(canary.orderPhone);
     // An authority with a lawful request reads the subject (P5.2).
-    const { registerLawfulRequest } = await gqlOk(asTestServer, 'mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }', {
+    const { registerLawfulRequest } = await gqlOk(world, 'mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }', {
       input: {
         issuingBody: 'Агентство по финансовому мониторингу РК', documentNumber: 'AFM-2026/78', documentDate: '2026-11-01', legalBasis: 'Закон РК о ПОД/ФТ, ст. 13',
         subjectIds: [clientId], categories: ['FULL_NAME', 'PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
@@ -179,7 +176,7 @@ describe('the whole flow with canary values', () => {
     await ok('mutation($id: ID!) { eraseClient(clientId: $id, basis: SUBJECT_REQUEST) { id } }', { id: clientId }, dpo);
     // The job runner, now and a year on, logging to the same captured log.
     for (const offset of [0, 366 * 24 * 3600_000]) {
-      await runJobs({ em: server.db.orm.em.fork(), log, now: () => new Date(Date.now() + offset), throttleSecret: server.config.jwt.secret });
+      await runJobs({ em: world.em(), log, now: () => new Date(Date.now() + offset), throttleSecret: world.config.jwt.secret });
     }
     secrets.push(dpo, partnerToken, issueAuthorityToken.token, resetToken, token);
   });

@@ -8,40 +8,39 @@
 import fc from 'fast-check';
 import { KNOWN_CODES } from '../../src/graphql/format-error';
 import { createCanaryClient } from '../support/canaries';
-import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
-import { startHardenedServer, type HardenedServer, type RawResponse } from './support';
+import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../support/disclosure';
+import { type RawResponse } from '../support/server';
+import { useWorld } from '../support/world';
 
-let server: HardenedServer;
+const world = useWorld({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
 let tokens: Array<string | null>;
 let ids: string[];
 
 beforeAll(async () => {
-  server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
-  const em = server.db.orm.em.fork();
+  const em = world.em();
   const canary = await createCanaryClient(em, 'ACTIVE');
-  const dpo = await dpoToken(server);
+  const dpo = await dpoToken(world);
   // The canary is served by the partner and named by the lawful request, so their paths disclose and log.
-  const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
+  const partner = await registerPartnerWithContract(world, dpo, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT']);
   await assignOrder(em, canary, partner.partnerId);
-  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+  const { registerLawfulRequest } = await gqlOk(world, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
     input: {
       issuingBody: 'Police department', documentNumber: 'PD-FUZZ', documentDate: '2026-11-01', legalBasis: 'Criminal procedure code',
       subjectIds: [canary.client.id], categories: ['FULL_NAME', 'PHONE'], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     },
   }, dpo);
-  const authority = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: registerLawfulRequest.id }, dpo);
+  const authority = await gqlOk(world, `mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: registerLawfulRequest.id }, dpo);
   ids = [canary.client.id, canary.order.id, partner.contractId, registerLawfulRequest.id];
   tokens = [
     null,
-    await server.token({ sub: 'operator-1', role: 'operator' }),
+    world.tokens.operator,
     dpo,
-    await server.token({ sub: canary.client.id, role: 'client' }),
+    await world.token({ sub: canary.client.id, role: 'client' }),
     'not-a-token',
-    (await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT'], 3600)).token,
+    (await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'PHONE', 'ORDER_CONTACT'], 3600)).token,
     authority.issueAuthorityToken.token,
   ];
 });
-afterAll(() => server.close());
 
 const EDGE_STRINGS = [
   '\uD800', // lone high surrogate
@@ -143,7 +142,7 @@ function sentStrings(c: Case): string[] {
 async function send(c: Case): Promise<RawResponse> {
   const bearer = tokens[c.token];
   const headers = { 'content-type': c.contentType, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) };
-  return server.raw(c.kind === 'json' ? JSON.stringify(c.body) : c.body, headers);
+  return world.raw(c.kind === 'json' ? JSON.stringify(c.body) : c.body, headers);
 }
 
 /** The answer's shape: no 5xx, a GraphQL body, known codes only, nothing sent echoed back, no stack. */
@@ -173,7 +172,7 @@ describe('fuzzing /graphql', () => {
     const seen = new Map<string, number>();
     await fc.assert(fc.asyncProperty(requestCase, (c) => expectWellFormed(c, seen)), { numRuns: 600 });
     // The process is still healthy afterwards.
-    expect((await server.gql('{ privacyPolicy { version } }')).status).toBe(200);
+    expect((await world.gql('{ privacyPolicy { version } }')).status).toBe(200);
     // Most runs should get past the HTTP layer to GraphQL's own checks.
     expect([...seen.keys()].length).toBeGreaterThan(3);
   }, NO_HANG_MS);
@@ -185,7 +184,7 @@ describe('fuzzing /graphql', () => {
       token: fc.constantFrom(PARTNER, AUTHORITY),
       contentType: fc.constant('application/json'),
     });
-    const connection = server.db.orm.em.fork().getConnection();
+    const connection = world.em().getConnection();
     const [{ head }] = await connection.execute(`select coalesce(max(seq), 0) as head from disclosure_log`);
     await fc.assert(fc.asyncProperty(disclosureCase, (c) => expectWellFormed(c, new Map())), { numRuns: 150 });
     // The variable-free queries among them serve the canary, so both kinds of recipient reached the log.

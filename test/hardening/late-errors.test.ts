@@ -4,12 +4,13 @@
  * handler, which prints the error, its stack and body-parser's `body` (the raw text) to stderr.
  */
 import { connect } from 'node:net';
-import { captureLog, startHardenedServer, type HardenedServer } from './support';
+import { captureLog } from '../support/logs';
+import { startWorld, type World } from '../support/world';
 
 const CANARY_PASSWORD = 'Zlatepassword-5f2c9e';
 const CANARY_IIN = '900515300417';
 
-let server: HardenedServer;
+let world: World;
 const { log, lines } = captureLog('debug');
 const printed: string[] = [];
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    server = await startHardenedServer({ env: { REQUEST_TIMEOUT_MS: '500' }, log });
+    world = await startWorld({ env: { REQUEST_TIMEOUT_MS: '500' }, log });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
@@ -30,13 +31,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   jest.restoreAllMocks();
-  await server.close();
+  await world.close();
 });
 
 it('a malformed body finishing after the deadline is logged by kind only; nothing reaches stderr', async () => {
   const body = `{"query":"mutation { login(login: \\"${CANARY_IIN}\\", password: \\"${CANARY_PASSWORD}\\") { token } }" ,,, }`;
   const [first, rest] = [body.slice(0, 12), body.slice(12)];
-  const { port } = new URL(server.app.url);
+  const { port } = new URL(world.app.url);
   const received: Buffer[] = [];
   await new Promise<void>((resolve) => {
     const socket = connect(Number(port), '127.0.0.1', () => {

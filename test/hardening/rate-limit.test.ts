@@ -5,8 +5,8 @@
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { registration } from '../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
-import { errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { errorCodes, startTestServer, type TestServer } from '../support/server';
 
 const POLICY = '{ privacyPolicy { version } }';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,9 +20,9 @@ function expectRateLimited(response: { status: number; headers: Headers; body: u
 }
 
 describe('in-process limits', () => {
-  let server: HardenedServer;
+  let server: TestServer;
   beforeAll(async () => {
-    server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_PRINCIPAL: '2', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_PRINCIPAL: '2', RATE_LIMIT_WINDOW_SECONDS: '60' } });
   });
   afterAll(() => server.close());
 
@@ -45,9 +45,9 @@ describe('in-process limits', () => {
 });
 
 describe('a mutation is charged per root field: aliases do not multiply the budget', () => {
-  let server: HardenedServer;
+  let server: TestServer;
   beforeAll(async () => {
-    server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '6', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '6', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
   });
   afterAll(() => server.close());
 
@@ -72,7 +72,7 @@ describe('a mutation is charged per root field: aliases do not multiply the budg
 
   it('per principal, and queries are not weighed: aliased reads of one request count once', async () => {
     const operator = await server.token({ sub: 'operator-w', role: 'operator' });
-    const fresh = await startHardenedServer({ db: server.db, env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    const fresh = await startTestServer({ db: server.db, env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '3', RATE_LIMIT_WINDOW_SECONDS: '60' } });
     try {
       const reads = `{ a: privacyPolicy { version } b: privacyPolicy { version } c: privacyPolicy { version } d: privacyPolicy { version } }`;
       expect((await fresh.gql(reads, {}, operator)).status).toBe(200);
@@ -86,9 +86,9 @@ describe('a mutation is charged per root field: aliases do not multiply the budg
 });
 
 describe('the per-principal budget: per token for partners and authorities, per subject for everyone else', () => {
-  let server: HardenedServer;
+  let server: TestServer;
   beforeAll(async () => {
-    server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_PER_PRINCIPAL: '2', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_PER_PRINCIPAL: '2', RATE_LIMIT_WINDOW_SECONDS: '60' } });
   });
   afterAll(() => server.close());
 
@@ -126,13 +126,13 @@ describe('the per-principal budget: per token for partners and authorities, per 
 
 describe('shared limits through Redis (REDIS_URL)', () => {
   let db: TestDatabase;
-  const servers: HardenedServer[] = [];
+  const servers: TestServer[] = [];
   // A fresh key prefix per run: counts from earlier runs cannot leak in.
   const prefix = `kzpay-test-${randomBytes(6).toString('hex')}`;
   /** Two instances sharing one Redis, as behind a load balancer. */
-  const pair = async (name: string, limits: Record<string, string>): Promise<[HardenedServer, HardenedServer]> => {
+  const pair = async (name: string, limits: Record<string, string>): Promise<[TestServer, TestServer]> => {
     const env = { REDIS_URL, RATE_LIMIT_KEY_PREFIX: `${prefix}-${name}`, ...limits };
-    const started = [await startHardenedServer({ env, db }), await startHardenedServer({ env, db })] as [HardenedServer, HardenedServer];
+    const started = [await startTestServer({ env, db }), await startTestServer({ env, db })] as [TestServer, TestServer];
     servers.push(...started);
     return started;
   };

@@ -9,16 +9,16 @@
  */
 import argon2 from 'argon2';
 import { REGISTER, registration } from '../support/fixtures';
-import { errorCodes, startHardenedServer, type HardenedServer } from './support';
+import { errorCodes, startTestServer, type TestServer } from '../support/server';
 
 const LOGIN = `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`;
 
 const argon2Hash = argon2.hash;
-let server: HardenedServer;
+let server: TestServer;
 let hashes: jest.SpiedFunction<typeof argon2.hash>;
 
 async function start(env: Record<string, string>): Promise<void> {
-  server = await startHardenedServer({ env: { RATE_LIMIT_PER_IP: '0', ...env } });
+  server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '0', ...env } });
 }
 beforeEach(() => {
   hashes = jest.spyOn(argon2, 'hash');

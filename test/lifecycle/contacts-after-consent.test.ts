@@ -2,19 +2,15 @@
 import { updateContacts } from '../../src/clients/client.service';
 import { requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { createCanaryClient, type SubjectState } from '../support/canaries';
-import { codes, startTestServer, type TestServer } from '../support/harness';
-import { act, registerClient } from './lifecycle-support';
+import { codes } from '../support/server';
+import { act } from '../support/lifecycle';
+import { registerClient } from '../support/accounts';
+import { DAY, useWorld } from '../support/world';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const world = useWorld();
 
-const DAY = 86_400_000;
 const NEW_PHONE = '+77057770011';
-const em = () => server.db.orm.em.fork();
-const phonesOf = async (id: string) => (await em().getConnection().execute(`select phones from client where id = ?`, [id]))[0].phones as string[];
+const phonesOf = async (id: string) => (await world.em().getConnection().execute(`select phones from client where id = ?`, [id]))[0].phones as string[];
 /** The error's code and reason, or 'UPDATED' when the write went through. */
 const outcomeOf = (write: Promise<unknown>) =>
   write.then(
@@ -31,21 +27,21 @@ describe('updateContacts needs consent in force (P2-P4)', () => {
     ['EXPIRED', 'FORBIDDEN/NO_SERVICE'],
     ['ERASED', 'FORBIDDEN/NO_SERVICE'],
   ])('subject state %s: %s, and a refusal writes nothing', async (state, expected) => {
-    const canary = await createCanaryClient(em(), state);
-    expect(await outcomeOf(updateContacts(em(), canary.client.id, { phones: [NEW_PHONE] }))).toBe(expected);
+    const canary = await createCanaryClient(world.em(), state);
+    expect(await outcomeOf(updateContacts(world.em(), canary.client.id, { phones: [NEW_PHONE] }))).toBe(expected);
     expect(await phonesOf(canary.client.id)).toEqual(expected === 'UPDATED' ? [NEW_PHONE] : canary.client.phones);
   });
 
   it('a pending withdrawal ends collection at its effective instant, before the job runner records it', async () => {
-    const client = await registerClient(server);
+    const client = await registerClient(world);
     const noticeAt = new Date(Date.now() - 200 * DAY);
-    const effectiveAt = (await requestWithdrawal(em(), client.clientId, { notice: 'Stop.', requestedDay: null }, act(noticeAt))).consent.withdrawalEffectiveAt!;
-    expect(await outcomeOf(updateContacts(em(), client.clientId, { phones: [NEW_PHONE] }, new Date(effectiveAt.getTime() - 1)))).toBe('UPDATED');
-    expect(await outcomeOf(updateContacts(em(), client.clientId, { phones: ['+77057770012'] }, effectiveAt))).toBe('FORBIDDEN/NO_SERVICE');
+    const effectiveAt = (await requestWithdrawal(world.em(), client.clientId, { notice: 'Stop.', requestedDay: null }, act(noticeAt))).consent.withdrawalEffectiveAt!;
+    expect(await outcomeOf(updateContacts(world.em(), client.clientId, { phones: [NEW_PHONE] }, new Date(effectiveAt.getTime() - 1)))).toBe('UPDATED');
+    expect(await outcomeOf(updateContacts(world.em(), client.clientId, { phones: ['+77057770012'] }, effectiveAt))).toBe('FORBIDDEN/NO_SERVICE');
     expect(await phonesOf(client.clientId)).toEqual([NEW_PHONE]);
 
     // Through the API, on the real clock: the date is long past, the token still valid.
-    const response = await server.gql(`mutation { updateMyContacts(input: { phones: ["+77057770013"] }) { phones } }`, {}, client.token);
+    const response = await world.gql(`mutation { updateMyContacts(input: { phones: ["+77057770013"] }) { phones } }`, {}, client.token);
     expect(codes(response)).toEqual(['FORBIDDEN']);
     expect(response.body.errors![0]!.extensions!.reason).toBe('NO_SERVICE');
     expect(await phonesOf(client.clientId)).toEqual([NEW_PHONE]);

@@ -5,20 +5,13 @@ import { holdsValueSql } from '../../src/erasure/erased-row';
 import { DEPERSONALISED_ITEM_NAME } from '../../src/erasure/erasure.service';
 import { CLIENT_PERSONAL_COLUMNS } from '../../src/privacy/personal-columns';
 import { createCanaryClient, type Canary } from '../support/canaries';
-import { codes, startTestServer, TEST_PASSWORD_HASHING, type TestServer } from '../support/harness';
-import { registerClient, scanDatabase } from './lifecycle-support';
+import { codes, TEST_PASSWORD_HASHING } from '../support/server';
+import { registerClient } from '../support/accounts';
+import { scanDatabase } from '../support/lifecycle';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
-let dpo: string;
-let operator: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
-  operator = await server.token({ sub: 'op-1', role: 'operator' });
-});
-afterAll(() => server.close());
+const world = useWorld();
 
-const sql = <T = any>(query: string, params: unknown[] = []) => server.db.orm.em.fork().getConnection().execute<T[]>(query, params);
 
 const REQUEST_ERASURE = `mutation { requestErasure { id clientId status requestedAt receiptId } }`;
 const ERASE = `mutation($id: ID!, $basis: ErasureBasis!, $ref: String) {
@@ -31,8 +24,8 @@ const PASSWORD = 'canary password 42';
 
 /** The brute-force counter row kept under a login (keyed by HMAC, so found by recomputing the key). */
 const throttleRow = async (login: string) => {
-  const [key] = throttleKeys(server.config, login, null);
-  return (await sql(`select failures from login_throttle where key_hash = ?`, [key!.hash]))[0] ?? null;
+  const [key] = throttleKeys(world.config, login, null);
+  return (await world.sql(`select failures from login_throttle where key_hash = ?`, [key!.hash]))[0] ?? null;
 };
 
 /**
@@ -40,16 +33,16 @@ const throttleRow = async (login: string) => {
  * through the API (its item name a canary too) and a failed login counted against its login.
  */
 async function loggedInCanary(kind: ClientKind = ClientKind.PERSON): Promise<{ canary: Canary; token: string; secrets: string[]; orderId: string; word: string }> {
-  const canary = await createCanaryClient(server.db.orm.em.fork(), 'ACTIVE', kind);
+  const canary = await createCanaryClient(world.em(), 'ACTIVE', kind);
   const passwordHash = await hashPassword(PASSWORD, TEST_PASSWORD_HASHING);
-  await sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
-  const login = await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD });
+  await world.sql(`update client set password_hash = ? where id = ?`, [passwordHash, canary.client.id]);
+  const login = await world.gql(LOGIN, { l: canary.client.login, p: PASSWORD });
   expect(login.body.errors).toBeUndefined();
   const token = login.body.data!.login.token;
   // A legal entity has no residence or first name: its registered office and its head stand in.
   const address = (canary.client.residenceAddress ?? canary.client.registrationAddress)!;
   const word = (canary.client.firstName ?? canary.client.headFullName!).split(' ')[0]!;
-  const placed = await server.gql(
+  const placed = await world.gql(
     `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
     {
       input: {
@@ -61,7 +54,7 @@ async function loggedInCanary(kind: ClientKind = ClientKind.PERSON): Promise<{ c
     token,
   );
   expect(placed.body.errors).toBeUndefined();
-  await server.gql(LOGIN, { l: canary.client.login, p: 'wrong password here' });
+  await world.gql(LOGIN, { l: canary.client.login, p: 'wrong password here' });
   expect(await throttleRow(canary.client.login!)).toEqual({ failures: 1 });
   return { canary, token, orderId: placed.body.data!.placeOrder.id, word, secrets: [...canary.values, passwordHash, `ITEM${word}`] };
 }
@@ -69,15 +62,15 @@ async function loggedInCanary(kind: ClientKind = ClientKind.PERSON): Promise<{ c
 describe('erasure on request (P4)', () => {
   it('the subject asks, the DPO executes; the receipt lists categories, never values, and is returned again on repeat', async () => {
     const { canary, token } = await loggedInCanary();
-    const request = await server.gql(REQUEST_ERASURE, {}, token);
+    const request = await world.gql(REQUEST_ERASURE, {}, token);
     expect(request.body.data!.requestErasure).toMatchObject({ clientId: canary.client.id, status: 'PENDING', receiptId: null });
-    const repeated = await server.gql(REQUEST_ERASURE, {}, token);
+    const repeated = await world.gql(REQUEST_ERASURE, {}, token);
     expect(repeated.body.data!.requestErasure.id).toBe(request.body.data!.requestErasure.id);
 
-    expect(codes(await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, operator))).toEqual(['FORBIDDEN']);
-    expect(codes(await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, world.tokens.operator))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, token))).toEqual(['FORBIDDEN']);
 
-    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
+    const erased = await world.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, world.tokens.dpo);
     expect(erased.body.errors).toBeUndefined();
     const receipt = erased.body.data!.eraseClient;
     expect(receipt).toMatchObject({
@@ -98,34 +91,34 @@ describe('erasure on request (P4)', () => {
     // The login's brute-force counter went with the login.
     expect(await throttleRow(canary.client.login!)).toBeNull();
 
-    const again = await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/77' }, dpo);
+    const again = await world.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/77' }, world.tokens.dpo);
     expect(again.body.data!.eraseClient).toMatchObject({ id: receipt.id, openObligations: null });
-    const [count] = await sql(`select count(*)::int as n from erasure_receipt where client_id = ?`, [canary.client.id]);
+    const [count] = await world.sql(`select count(*)::int as n from erasure_receipt where client_id = ?`, [canary.client.id]);
     expect(count.n).toBe(1);
-    const [done] = await sql(`select status, receipt_id from erasure_request where client_id = ?`, [canary.client.id]);
+    const [done] = await world.sql(`select status, receipt_id from erasure_request where client_id = ?`, [canary.client.id]);
     expect(done).toEqual({ status: 'DONE', receipt_id: receipt.id });
   });
 
   it.each([ClientKind.PERSON, ClientKind.ENTITY])('leaves no canary value of a %s in any text, varchar, json, jsonb or text[] column of any table', async (kind) => {
     const { canary, token, secrets, orderId, word } = await loggedInCanary(kind);
-    const [partner] = await sql(`insert into partner (id, name, bin, created_at) values (gen_random_uuid(), 'Agent LLP', '123456789012', now())
+    const [partner] = await world.sql(`insert into partner (id, name, bin, created_at) values (gen_random_uuid(), 'Agent LLP', '123456789012', now())
       on conflict (bin) do update set name = excluded.name returning id`);
-    await sql(`update client_order set partner_id = ? where id = ?`, [partner.id, orderId]);
+    await world.sql(`update client_order set partner_id = ? where id = ?`, [partner.id, orderId]);
     const notice = `Withdrawal from ${canary.client.surname ?? canary.client.legalName} NOTICE${word}`;
-    await server.gql(`mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }`, { n: notice }, token);
-    await server.gql(REQUEST_ERASURE, {}, token);
+    await world.gql(`mutation($n: String!) { requestConsentWithdrawal(notice: $n) { status } }`, { n: notice }, token);
+    await world.gql(REQUEST_ERASURE, {}, token);
     // The scan finds every canary before erasure, so an empty result after means something.
-    const before = await scanDatabase(server.db.orm.em, secrets);
+    const before = await scanDatabase(world.db.orm.em, secrets);
     expect(secrets.filter((s) => !before.some((hit) => hit.endsWith(`: ${s}`)))).toEqual([]);
-    const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
+    const [sessions] = await world.sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
     expect(sessions.n).toBeGreaterThan(0);
-    const kept = await sql(`select id, created_at from client_order where client_id = ?`, [canary.client.id]);
+    const kept = await world.sql(`select id, created_at from client_order where client_id = ?`, [canary.client.id]);
 
-    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, dpo);
+    const erased = await world.gql(ERASE, { id: canary.client.id, basis: 'SUBJECT_REQUEST' }, world.tokens.dpo);
     expect(erased.body.errors).toBeUndefined();
-    expect(await scanDatabase(server.db.orm.em, [...secrets, `NOTICE${word}`])).toEqual([]);
+    expect(await scanDatabase(world.db.orm.em, [...secrets, `NOTICE${word}`])).toEqual([]);
     // Not text, or not unique to this client (a form, a date, a two-digit code): checked by column.
-    const [requisites] = await sql(`select legal_form, state_registration_date, kbe from client where id = ?`, [canary.client.id]);
+    const [requisites] = await world.sql(`select legal_form, state_registration_date, kbe from client where id = ?`, [canary.client.id]);
     expect(requisites).toEqual({ legal_form: null, state_registration_date: null, kbe: null });
     if (kind === ClientKind.ENTITY) expect(erased.body.data!.eraseClient.categories).toEqual(expect.arrayContaining(['FULL_NAME', 'OFFICIAL_REQUISITES']));
 
@@ -133,11 +126,11 @@ describe('erasure on request (P4)', () => {
     // and prices under a neutral name, and one tombstone id; no partner, no contact; and new ids,
     // so the ones handed out with personal data lead nowhere.
     expect(kept.map((o) => o.id).sort()).toEqual([canary.order.id, orderId].sort());
-    expect(await sql(`select id from client_order where id in (?, ?)`, kept.map((o) => o.id))).toEqual([]);
+    expect(await world.sql(`select id from client_order where id in (?, ?)`, kept.map((o) => o.id))).toEqual([]);
     const keptAt = (id: string) => kept.find((o) => o.id === id)!.created_at;
-    const orders = await sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where created_at = ? and amount_tiyn = 123456`, [keptAt(canary.order.id)]);
+    const orders = await world.sql(`select client_id, tombstone_id, amount_tiyn, status from client_order where created_at = ? and amount_tiyn = 123456`, [keptAt(canary.order.id)]);
     expect(orders).toEqual([{ client_id: null, tombstone_id: expect.any(String), amount_tiyn: '123456', status: 'PAID' }]);
-    const [placed] = await sql(`select tombstone_id, partner_id, items, amount_tiyn, contact_email, delivery_address from client_order where created_at = ? and tombstone_id = ?`, [keptAt(orderId), orders[0].tombstone_id]);
+    const [placed] = await world.sql(`select tombstone_id, partner_id, items, amount_tiyn, contact_email, delivery_address from client_order where created_at = ? and tombstone_id = ?`, [keptAt(orderId), orders[0].tombstone_id]);
     expect(placed).toEqual({
       tombstone_id: orders[0].tombstone_id,
       partner_id: null,
@@ -147,22 +140,22 @@ describe('erasure on request (P4)', () => {
       delivery_address: null,
     });
     // Consent history stays as proof, ended by the erasure.
-    const [last] = await sql(`select kind, status, actor, channel from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
+    const [last] = await world.sql(`select kind, status, actor, channel from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
     expect(last).toEqual({ kind: 'WITHDRAWN', status: 'WITHDRAWN', actor: 'DPO', channel: 'OPERATOR' });
   });
 
   it('the erased subject can no longer log in, nor place orders with an old token', async () => {
     const { canary, token } = await loggedInCanary();
-    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0815' }, dpo);
+    await world.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0815' }, world.tokens.dpo);
     // The consent record that erasure appends says how the request came: on paper.
-    const [ended] = await sql(`select channel, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
+    const [ended] = await world.sql(`select channel, actor from consent where client_id = ? order by recorded_at desc, id desc limit 1`, [canary.client.id]);
     expect(ended).toEqual({ channel: 'PAPER', actor: 'DPO' });
-    expect(codes(await server.gql(LOGIN, { l: canary.client.login, p: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await world.gql(LOGIN, { l: canary.client.login, p: PASSWORD }))).toEqual(['UNAUTHENTICATED']);
     // The token version was bumped: the old token authenticates no one, whatever it asks for.
-    const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
+    const order = await world.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
     expect(codes(order)).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await server.gql(`{ me { id } }`, {}, token))).toEqual(['UNAUTHENTICATED']);
-    const [sessions] = await sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
+    expect(codes(await world.gql(`{ me { id } }`, {}, token))).toEqual(['UNAUTHENTICATED']);
+    const [sessions] = await world.sql(`select count(*)::int as n from session where client_id = ?`, [canary.client.id]);
     expect(sessions.n).toBe(0);
   });
 
@@ -170,26 +163,26 @@ describe('erasure on request (P4)', () => {
     const { canary, secrets } = await loggedInCanary();
     const id = canary.client.id;
     const snapshot = async () => ({
-      client: await sql(`select * from client where id = ?`, [id]),
-      orders: await sql(`select * from client_order where client_id = ? order by id`, [id]),
-      sessions: await sql(`select * from session where client_id = ? order by id`, [id]),
-      consent: await sql(`select * from consent where client_id = ? order by recorded_at, id`, [id]),
-      receipts: await sql(`select * from erasure_receipt where client_id = ?`, [id]),
+      client: await world.sql(`select * from client where id = ?`, [id]),
+      orders: await world.sql(`select * from client_order where client_id = ? order by id`, [id]),
+      sessions: await world.sql(`select * from session where client_id = ? order by id`, [id]),
+      consent: await world.sql(`select * from consent where client_id = ? order by recorded_at, id`, [id]),
+      receipts: await world.sql(`select * from erasure_receipt where client_id = ?`, [id]),
       throttle: await throttleRow(canary.client.login!),
     });
     const before = await snapshot();
     expect(before.orders).toHaveLength(2);
     expect(before.sessions.length).toBeGreaterThan(0);
     // The receipt is written by the final flush, after the orders, sessions and counters went.
-    await sql(`create function test_fail_receipt() returns trigger language plpgsql as $$
+    await world.sql(`create function test_fail_receipt() returns trigger language plpgsql as $$
       begin if new.client_id = '${id}' then raise exception 'forced failure'; end if; return new; end $$`);
-    await sql(`create trigger test_fail_receipt before insert on erasure_receipt for each row execute function test_fail_receipt()`);
+    await world.sql(`create trigger test_fail_receipt before insert on erasure_receipt for each row execute function test_fail_receipt()`);
     let response;
     try {
-      response = await server.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, dpo);
+      response = await world.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, world.tokens.dpo);
     } finally {
-      await sql(`drop trigger test_fail_receipt on erasure_receipt`);
-      await sql(`drop function test_fail_receipt()`);
+      await world.sql(`drop trigger test_fail_receipt on erasure_receipt`);
+      await world.sql(`drop function test_fail_receipt()`);
     }
     expect(codes(response)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(response.body.data?.eraseClient ?? null).toBeNull();
@@ -198,29 +191,29 @@ describe('erasure on request (P4)', () => {
     expect(answer).not.toMatch(/forced failure|erasure_receipt|insert/i);
     expect(await snapshot()).toEqual(before);
 
-    const retried = await server.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, dpo);
+    const retried = await world.gql(ERASE, { id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0999' }, world.tokens.dpo);
     expect(retried.body.errors).toBeUndefined();
   });
 
   it('the database refuses to put personal data back into an erased client, or to restore it', async () => {
     const { canary } = await loggedInCanary();
-    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0816' }, dpo);
-    await expect(sql(`update client set phones = '{"+77010000001"}' where id = ?`, [canary.client.id])).rejects.toThrow(/holds no personal data/);
-    await expect(sql(`update client set status = 'ACTIVE' where id = ?`, [canary.client.id])).rejects.toThrow(/cannot be restored/);
+    await world.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0816' }, world.tokens.dpo);
+    await expect(world.sql(`update client set phones = '{"+77010000001"}' where id = ?`, [canary.client.id])).rejects.toThrow(/holds no personal data/);
+    await expect(world.sql(`update client set status = 'ACTIVE' where id = ?`, [canary.client.id])).rejects.toThrow(/cannot be restored/);
   });
 
   it('the database refuses to put any declared personal column back into an erased client, each value taken from a live client', async () => {
     const { canary } = await loggedInCanary(ClientKind.ENTITY);
     const live = [(await loggedInCanary(ClientKind.PERSON)).canary.client.id, (await loggedInCanary(ClientKind.ENTITY)).canary.client.id];
-    await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0817' }, dpo);
+    await world.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0817' }, world.tokens.dpo);
     for (const c of CLIENT_PERSONAL_COLUMNS) {
-      const [source] = await sql(`select id from client where id in (?, ?) and ${holdsValueSql(c, 'client')}`, live);
+      const [source] = await world.sql(`select id from client where id in (?, ?) and ${holdsValueSql(c, 'client')}`, live);
       expect({ column: c.column, source: typeof source?.id }).toEqual({ column: c.column, source: 'string' });
-      const restore = sql(`update client set ${c.column} = (select ${c.column} from client where id = ?) where id = ?`, [source.id, canary.client.id]);
+      const restore = world.sql(`update client set ${c.column} = (select ${c.column} from client where id = ?) where id = ?`, [source.id, canary.client.id]);
       await expect(restore).rejects.toThrow(/holds no personal data/);
     }
     const held = CLIENT_PERSONAL_COLUMNS.map((c) => `${holdsValueSql(c, 'client')} as "${c.column}"`).join(', ');
-    const [row] = await sql(`select status, ${held} from client where id = ?`, [canary.client.id]);
+    const [row] = await world.sql(`select status, ${held} from client where id = ?`, [canary.client.id]);
     expect(row).toEqual({ status: 'ERASED', ...Object.fromEntries(CLIENT_PERSONAL_COLUMNS.map((c) => [c.column, false])) });
   });
 
@@ -230,10 +223,10 @@ describe('erasure on request (P4)', () => {
     ['RETENTION_ENDED, which only the job runner applies', { basis: 'RETENTION_ENDED' }, 'BAD_USER_INPUT'],
     ['SUBJECT_REQUEST when the subject asked for nothing', { basis: 'SUBJECT_REQUEST' }, 'CONFLICT'],
   ])('refuses %s, and erases nothing', async (_name, args, code) => {
-    const client = await registerClient(server);
-    const response = await server.gql(ERASE, { id: client.clientId, ...args }, dpo);
+    const client = await registerClient(world);
+    const response = await world.gql(ERASE, { id: client.clientId, ...args }, world.tokens.dpo);
     expect(codes(response)).toEqual([code]);
-    const [row] = await sql(`select status, login from client where id = ?`, [client.clientId]);
+    const [row] = await world.sql(`select status, login from client where id = ?`, [client.clientId]);
     expect(row).toEqual({ status: 'ACTIVE', login: client.input.login });
   });
 });
@@ -257,7 +250,7 @@ describe('erasure during concurrent reads', () => {
     const firstReadReturned = new Promise<void>((resolve) => (firstRead = resolve));
     const readOnce = async (kind: Read['kind']) => {
       const startedAfterErasure = erasureDone;
-      const response = await server.gql(kind === 'client' ? CLIENT : EXPORT, { id: canary.client.id }, dpo);
+      const response = await world.gql(kind === 'client' ? CLIENT : EXPORT, { id: canary.client.id }, world.tokens.dpo);
       reads.push({ kind, body: response.body, startedAfterErasure });
       firstRead();
     };
@@ -272,7 +265,7 @@ describe('erasure during concurrent reads', () => {
     const readers = [reader('client'), reader('export'), reader('client'), reader('export')];
     // Erasure starts only once a read has come back, so some reads certainly precede it.
     await firstReadReturned;
-    const erased = await server.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0900' }, dpo);
+    const erased = await world.gql(ERASE, { id: canary.client.id, basis: 'WRITTEN_REQUEST_OFFLINE', ref: 'IN-2026/0900' }, world.tokens.dpo);
     erasureDone = true;
     await Promise.all(readers);
     expect(erased.body.errors).toBeUndefined();

@@ -8,8 +8,9 @@ import { requestWithdrawal } from '../../src/consent/consent-lifecycle';
 import { ConsentChannel } from '../../src/consent/consent.entity';
 import { recordInitialConsent } from '../../src/consent/consent.service';
 import { runJobs } from '../../src/jobs/run-jobs';
-import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from '../support/harness';
-import { act, consentHistory } from './lifecycle-support';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_JWT_SECRET } from '../support/server';
+import { act, consentHistory } from '../support/lifecycle';
 
 let db: TestDatabase;
 beforeAll(async () => {

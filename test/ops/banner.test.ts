@@ -1,6 +1,6 @@
 /** What `npm start` prints (built server): the banner whole, then the logs; pretty logs in development, JSON in production. */
 import { freePort } from '../../src/db/embedded-postgres';
-import { useEmptyDatabases } from '../support/harness';
+import { useEmptyDatabases } from '../support/database';
 import { useProcesses } from '../support/processes';
 
 jest.setTimeout(120_000);

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { buildSchema, getNamedType, isObjectType, Kind, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLObjectType } from 'graphql';
 import { FLOOR_SHAPE_SQL, ME, OPERATOR_LIST, SHAPE_BY_ID, SHAPE_LIST } from '../../bench/queries';
 import { PROJECT_ROOT } from '../../src/paths';
-import { seedDemoData } from '../../src/seed/seed';
-import { startTestServer, type TestServer } from '../support/harness';
+import { useWorld } from '../support/world';
 
 const sdl = readFileSync(join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8');
 const schema = buildSchema(sdl);
@@ -72,21 +71,16 @@ describe('the shapes of issue 9', () => {
   });
 
   describe('the floor returns the same rows as the API', () => {
-    let server: TestServer;
-    let firstClientId: string;
-    beforeAll(async () => {
-      server = await startTestServer();
-      // The benchmark's own data, fewer clients: persons and legal entities, with and without orders.
-      ({ firstClientId } = (await seedDemoData(server.db.orm.em.fork(), { count: 40, seed: 42 })) as { firstClientId: string });
-    });
-    afterAll(() => server.close());
+    // The benchmark's own data, fewer clients: persons and legal entities, with and without orders.
+    const world = useWorld({ seed: { count: 40, seed: 42 } });
+    const firstClientId = () => world.seeded.firstClientId!;
 
-    const floor = (sql: string, params: unknown[]) => server.db.orm.em.fork().getConnection().execute(sql.replace(/\$1/g, '?'), params);
-    const dpo = () => server.token({ sub: 'dpo-bench', role: 'dpo' });
+    const floor = (sql: string, params: unknown[]) => world.em().getConnection().execute(sql.replace(/\$1/g, '?'), params);
+    const dpo = () => world.token({ sub: 'dpo-bench', role: 'dpo' });
 
     it('the first N clients, for N = 10 and N = 100 (more than there are)', async () => {
       for (const first of [10, 100]) {
-        const response = await server.gql(SHAPE_LIST, { first }, await dpo());
+        const response = await world.gql(SHAPE_LIST, { first }, await dpo());
         expect(response.body.errors).toBeUndefined();
         const api = response.body.data!.clients.edges.map((edge: { node: unknown }) => edge.node);
         expect(api).toHaveLength(Math.min(first, 40));
@@ -96,10 +90,10 @@ describe('the shapes of issue 9', () => {
     });
 
     it('one client by id', async () => {
-      const response = await server.gql(SHAPE_BY_ID, { id: firstClientId }, await dpo());
+      const response = await world.gql(SHAPE_BY_ID, { id: firstClientId() }, await dpo());
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.client).not.toBeNull();
-      expect(JSON.parse(JSON.stringify(await floor(FLOOR_SHAPE_SQL.byId, [firstClientId])))).toEqual([response.body.data!.client]);
+      expect(JSON.parse(JSON.stringify(await floor(FLOOR_SHAPE_SQL.byId, [firstClientId()])))).toEqual([response.body.data!.client]);
     });
   });
 });

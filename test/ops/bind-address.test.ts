@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config';
-import { startTestServer, type TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/server';
 
 const servers: TestServer[] = [];
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { PROJECT_ROOT } from '../../src/paths';
-import { TEST_JWT_SECRET } from '../support/harness';
+import { TEST_JWT_SECRET } from '../support/server';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

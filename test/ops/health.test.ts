@@ -3,17 +3,17 @@
  * recovery without a restart when the database drops the pool's connections.
  */
 import { Client as PgClient } from 'pg';
-import { startTestServer, type TestServer } from '../support/harness';
+import { startWorld, type World } from '../support/world';
 
-let server: TestServer;
+let world: World;
 let database: string;
 beforeAll(async () => {
-  server = await startTestServer();
-  database = new URL(server.db.url).pathname.slice(1);
+  world = await startWorld();
+  database = new URL(world.db.url).pathname.slice(1);
 });
 afterAll(async () => {
   await admin(`alter database ${database} with allow_connections true`).catch(() => undefined);
-  await server.close();
+  await world.close();
 });
 
 /** A query on the run's PostgreSQL as the admin; returns the rows. */
@@ -31,7 +31,7 @@ const terminateConnections = async (): Promise<number> =>
   (await admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${database}' and pid <> pg_backend_pid()`)).length;
 
 const get = async (path: string): Promise<{ status: number; body: unknown }> => {
-  const response = await fetch(new URL(path, server.app.url));
+  const response = await fetch(new URL(path, world.app.url));
   return { status: response.status, body: await response.json() };
 };
 
@@ -55,7 +55,7 @@ describe('health endpoints', () => {
 
   it('/readyz runs at most one database check per second, however often it is called', async () => {
     await new Promise((r) => setTimeout(r, 1100));
-    const execute = jest.spyOn(server.db.orm.em.getConnection(), 'execute');
+    const execute = jest.spyOn(world.db.orm.em.getConnection(), 'execute');
     const answers = await Promise.all(Array.from({ length: 50 }, () => get('/readyz')));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(execute.mock.calls.filter(([sql]) => sql === 'select 1')).toHaveLength(1);
@@ -68,8 +68,8 @@ describe('health endpoints', () => {
     expect(await terminateConnections()).toBeGreaterThan(0);
     await until('/readyz', 200, 5000);
     // GraphQL reads from the database again too.
-    const operator = await server.token({ sub: 'operator-1', role: 'operator' });
-    const statistics = await server.gql('{ statistics { clientsByKind { key count } } }', {}, operator);
+    const operator = world.tokens.operator;
+    const statistics = await world.gql('{ statistics { clientsByKind { key count } } }', {}, operator);
     expect(statistics.body.errors).toBeUndefined();
     expect(statistics.body.data).toEqual({ statistics: { clientsByKind: [] } });
   });

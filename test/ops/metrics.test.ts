@@ -9,7 +9,7 @@ import { startJobScheduler } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/logger';
 import { createMetrics, MAX_OPERATION_LABELS } from '../../src/observability/metrics';
 import { driveCanaryTraffic, type Traffic } from '../support/canary-traffic';
-import { startTestServer, type TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/server';
 
 interface Sample {
   readonly name: string;

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useEmptyDatabases } from '../support/harness';
+import { useEmptyDatabases } from '../support/database';
 import { cli, ROOT, STACK_TRACE } from '../support/processes';
 
 jest.setTimeout(120_000);

@@ -8,9 +8,10 @@ import { Client as PgClient } from 'pg';
 import { openDatabase } from '../../src/db/orm';
 import { createLogger } from '../../src/logger';
 import { runJobs } from '../../src/jobs/run-jobs';
-import { startHardenedServer, type HardenedServer } from '../hardening/support';
-import { adminQuery, TEST_JWT_SECRET, type TestDatabase } from '../support/harness';
+import { TEST_JWT_SECRET } from '../support/server';
+import { adminQuery, type TestDatabase } from '../support/database';
 import { registration, REGISTER } from '../support/fixtures';
+import { startWorld, type World } from '../support/world';
 
 const tag = randomBytes(5).toString('hex');
 const database = `kzpay_t_role_${tag}`;
@@ -19,7 +20,7 @@ const password = `pw-${tag}`;
 let ownerUrl: string;
 let appUrl: string;
 let db: TestDatabase;
-let server: HardenedServer;
+let world: World;
 
 beforeAll(async () => {
   await adminQuery(`create database ${database}`);
@@ -33,10 +34,10 @@ beforeAll(async () => {
   appUrl = app.toString();
   const orm = await openDatabase(appUrl, {}, { migrationUrl: ownerUrl, log: createLogger('silent') });
   db = { url: appUrl, orm, drop: async () => orm.close(true) };
-  server = await startHardenedServer({ db, env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
+  world = await startWorld({ db, env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
 });
 afterAll(async () => {
-  await server?.close();
+  await world?.close();
   await db?.drop();
   await adminQuery(`drop database if exists ${database} with (force)`);
   await adminQuery(`drop role if exists ${role}`);
@@ -56,17 +57,17 @@ async function asApp(sql: string): Promise<{ code?: string }> {
 }
 
 it('the API role serves the flow: registration, an order, a logged disclosure, an erasure, a job run', async () => {
-  const registered = await server.gql(REGISTER, { input: registration() });
+  const registered = await world.gql(REGISTER, { input: registration() });
   expect(registered.body.errors).toBeUndefined();
   const { clientId, token } = registered.body.data!.registerClient;
-  const order = await server.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
+  const order = await world.gql(`mutation { placeOrder(input: { items: [{ name: "Tea", quantity: 1, priceTiyn: 100 }] }) { id } }`, {}, token);
   expect(order.body.errors).toBeUndefined();
-  const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
-  const recorded = await server.gql(`mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
+  const dpo = world.tokens.dpo;
+  const recorded = await world.gql(`mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { seq } }`, {
     input: { subjectId: clientId, recipientKind: 'OTHER', recipient: 'Notary (paper request)', categories: ['FULL_NAME'], purpose: 'CONTRACT_PERFORMANCE', legalBasis: 'a written request of the subject' },
   }, dpo);
   expect(recorded.body.errors).toBeUndefined();
-  const erased = await server.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/0042") { id } }`, { id: clientId }, dpo);
+  const erased = await world.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/0042") { id } }`, { id: clientId }, dpo);
   expect(erased.body.errors).toBeUndefined();
   expect(await runJobs({ em: db.orm.em, log: createLogger('silent'), throttleSecret: TEST_JWT_SECRET })).toMatchObject({ failures: 0 });
 });
@@ -106,10 +107,10 @@ describe('the consent purge (P2: consent records are kept as proof for the reten
   };
 
   it('as the API role, no cutoff purges the history of a client erased minutes ago', async () => {
-    const registered = await server.gql(REGISTER, { input: registration() });
+    const registered = await world.gql(REGISTER, { input: registration() });
     const { clientId } = registered.body.data!.registerClient;
-    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
-    const erased = await server.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/0043") { id } }`, { id: clientId }, dpo);
+    const dpo = world.tokens.dpo;
+    const erased = await world.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/0043") { id } }`, { id: clientId }, dpo);
     expect(erased.body.errors).toBeUndefined();
     const before = await historyOf(clientId);
     expect(before).toBeGreaterThanOrEqual(2);

@@ -8,7 +8,7 @@ import { Client as PgClient } from 'pg';
 import { signToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { freePort, NOT_INSTALLED } from '../../src/db/embedded-postgres';
-import { useEmptyDatabases } from '../support/harness';
+import { useEmptyDatabases } from '../support/database';
 import { STACK_TRACE, useProcesses, type ServerProcess } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');

@@ -10,7 +10,8 @@ import { signToken } from '../../src/auth/tokens';
 import { scrubSpan, scrubSql } from '../../src/observability/trace-scrub';
 import { tracingEnabled } from '../../src/observability/tracing-switch';
 import { driveCanaryTraffic, type Traffic } from '../support/canary-traffic';
-import { createTestDatabase, testConfig, TEST_JWT_SECRET, type TestDatabase } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_JWT_SECRET, testConfig } from '../support/server';
 
 jest.setTimeout(120_000);
 

@@ -6,24 +6,18 @@ import { buildSchema, type GraphQLInputObjectType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths';
-import { startTestServer, type TestServer } from '../support/harness';
-import { placeOrder, registerClient } from '../lifecycle/lifecycle-support';
+import { placeOrder, registerClient } from '../support/accounts';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
-let operator: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  operator = await server.token({ sub: 'op-1', role: 'operator' });
-});
-afterAll(() => server.close());
+const world = useWorld();
 
 const READ = `query($id: ID!) { order(id: $id) { deliveryAddress { city street building apartment } client { residenceAddress { city street } } } }`;
 
 describe("an order's contact copy", () => {
   it('an order placed without a delivery address has none, so the operator never sees the residence street through it', async () => {
-    const client = await registerClient(server);
-    const orderId = await placeOrder(server, client.token);
-    const read = await server.gql(READ, { id: orderId }, operator);
+    const client = await registerClient(world);
+    const orderId = await placeOrder(world, client.token);
+    const read = await world.gql(READ, { id: orderId }, world.tokens.operator);
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data!.order.deliveryAddress).toBeNull();
     const street = client.input.residenceAddress.street as string;
@@ -32,18 +26,18 @@ describe("an order's contact copy", () => {
   });
 
   it('a delivery address given with the order is the order contact the operator needs to deliver it', async () => {
-    const client = await registerClient(server);
+    const client = await registerClient(world);
     const deliveryAddress = { country: 'KZ', region: 'Алматы', city: 'Алматы', street: 'Сатпаева', building: '22', apartment: '5', postalCode: '050000' };
-    const orderId = await placeOrder(server, client.token, { deliveryAddress });
-    const read = await server.gql(READ, { id: orderId }, operator);
+    const orderId = await placeOrder(world, client.token, { deliveryAddress });
+    const read = await world.gql(READ, { id: orderId }, world.tokens.operator);
     expect(read.body.data!.order.deliveryAddress).toEqual({ city: 'Алматы', street: 'Сатпаева', building: '22', apartment: '5' });
   });
 
   it('an order placed without a contact phone or e-mail has none, and the schema promises no default from the profile', async () => {
-    const client = await registerClient(server);
-    const orderId = await placeOrder(server, client.token);
-    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
-    const read = await server.gql(`query($id: ID!) { order(id: $id) { contactPhone contactEmail } }`, { id: orderId }, dpo);
+    const client = await registerClient(world);
+    const orderId = await placeOrder(world, client.token);
+    const dpo = world.tokens.dpo;
+    const read = await world.gql(`query($id: ID!) { order(id: $id) { contactPhone contactEmail } }`, { id: orderId }, dpo);
     expect(read.body.data!.order).toEqual({ contactPhone: null, contactEmail: null });
     const sdl = buildSchema(readFileSync(join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8'));
     const fields = (sdl.getType('PlaceOrderInput') as GraphQLInputObjectType).getFields();

@@ -5,29 +5,27 @@
  * opaque cursors.
  */
 import { Order, OrderStatus } from '../../src/orders/order.entity';
-import { seedDemoData } from '../../src/seed/seed';
 import { createCanaryClient, type Canary, type SubjectState } from '../support/canaries';
-import { codes, startTestServer, TEST_PASSWORD_HASHING, type GraphQLResponse, type TestServer } from '../support/harness';
-import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from '../disclosure/support';
+import { assignOrder, dpoToken, issuePartnerToken, logRows, registerPartnerWithContract, requestIdOf } from '../support/disclosure';
+import { codes, TEST_PASSWORD_HASHING, type GraphQLResponse } from '../support/server';
+import { useWorld } from '../support/world';
 
 const FIELDS = 'id status amount createdAt contactPhone contactEmail deliveryAddress { city street }';
 const AS_LIST = `query($id: ID!) { client(id: $id) { id orders(first: 10) { ${FIELDS} } } }`;
 const AS_CONNECTION = `query($id: ID!) { client(id: $id) { id ordersConnection(first: 10) { edges { node { ${FIELDS} } } } } }`;
 const EXTRA_ORDERS = 4;
 
-let server: TestServer;
+const world = useWorld({ seed: { count: 30, seed: 5, passwordHashing: TEST_PASSWORD_HASHING } });
 let statements: string[] = [];
 const canaries = new Map<SubjectState, Canary>();
 const callers: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await seedDemoData(server.db.orm.em.fork(), { count: 30, seed: 5, passwordHashing: TEST_PASSWORD_HASHING });
   for (const state of ['ACTIVE', 'NARROWED', 'WITHDRAWAL_PENDING', 'WITHDRAWN', 'ERASED'] as const) {
-    canaries.set(state, await createCanaryClient(server.db.orm.em.fork(), state));
+    canaries.set(state, await createCanaryClient(world.em(), state));
   }
   // The active client has more orders, a second apart, so pages have an order to follow.
-  const em = server.db.orm.em.fork();
+  const em = world.em();
   const active = canaries.get('ACTIVE')!;
   for (let i = 1; i <= EXTRA_ORDERS; i++) {
     em.create(Order, {
@@ -42,15 +40,14 @@ beforeAll(async () => {
     });
   }
   await em.flush();
-  const dpo = await dpoToken(server);
-  const partner = await registerPartnerWithContract(server, dpo, ['FULL_NAME', 'ORDER_CONTACT']);
-  for (const canary of canaries.values()) await assignOrder(server.db.orm.em.fork(), canary, partner.partnerId);
-  callers.operator = await server.token({ sub: 'operator-1', role: 'operator' });
+  const dpo = await dpoToken(world);
+  const partner = await registerPartnerWithContract(world, dpo, ['FULL_NAME', 'ORDER_CONTACT']);
+  for (const canary of canaries.values()) await assignOrder(world.em(), canary, partner.partnerId);
+  callers.operator = await world.token({ sub: 'operator-1', role: 'operator' });
   callers.dpo = dpo;
-  callers.partner = (await issuePartnerToken(server, dpo, partner.contractId, ['FULL_NAME', 'ORDER_CONTACT'])).token;
-  server.db.orm.em.getConnection().getKnex().on('query', (q: { sql: string }) => statements.push(q.sql));
+  callers.partner = (await issuePartnerToken(world, dpo, partner.contractId, ['FULL_NAME', 'ORDER_CONTACT'])).token;
+  world.db.orm.em.getConnection().getKnex().on('query', (q: { sql: string }) => statements.push(q.sql));
 });
-afterAll(() => server.close());
 
 /** The redaction report with the connection's paths written as the list's, to compare the two. */
 const asListPaths = (response: GraphQLResponse) =>
@@ -70,9 +67,9 @@ describe('the same orders as Client.orders', () => {
 
   it.each(['operator', 'dpo', 'partner', 'self'])('for the %s, in every consent state: values, masks and redactions alike', async (caller) => {
     for (const [state, canary] of canaries) {
-      const token = caller === 'self' ? await server.token({ sub: canary.client.id, role: 'client' }) : callers[caller]!;
-      const list = await server.gql(AS_LIST, { id: canary.client.id }, token);
-      const connection = await server.gql(AS_CONNECTION, { id: canary.client.id }, token);
+      const token = caller === 'self' ? await world.token({ sub: canary.client.id, role: 'client' }) : callers[caller]!;
+      const list = await world.gql(AS_LIST, { id: canary.client.id }, token);
+      const connection = await world.gql(AS_CONNECTION, { id: canary.client.id }, token);
       expect({ state, errors: connection.body.errors }).toEqual({ state, errors: list.body.errors });
       const listed = list.body.data!.client;
       const connected = connection.body.data!.client;
@@ -85,11 +82,11 @@ describe('the same orders as Client.orders', () => {
 
   it("a partner gets only the orders its contract assigns it, and each one served is logged alike", async () => {
     const active = canaries.get('ACTIVE')!;
-    const list = await server.gql(AS_LIST, { id: active.client.id }, callers.partner);
-    const connection = await server.gql(AS_CONNECTION, { id: active.client.id }, callers.partner);
+    const list = await world.gql(AS_LIST, { id: active.client.id }, callers.partner);
+    const connection = await world.gql(AS_CONNECTION, { id: active.client.id }, callers.partner);
     expect(connection.body.data!.client.ordersConnection.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([active.order.id]);
     const logged = async (response: GraphQLResponse) =>
-      (await logRows(server.db.orm.em.fork(), 'request_id = ?', [requestIdOf(response)]))
+      (await logRows(world.em(), 'request_id = ?', [requestIdOf(response)]))
         .flatMap((r) => r.fields)
         .filter((f) => f.category !== 'FULL_NAME')
         .map((f) => `${f.path.replace('ordersConnection.edges.0.node', 'orders.0').replace('ordersConnection.edges.0', 'orders.0')}|${f.category}|${f.access}`)
@@ -109,7 +106,7 @@ describe('one statement per page', () => {
   it('a page of clients with their order connections is one statement, whether 5 or 30 rows', async () => {
     const run = async (first: number) => {
       statements = [];
-      const response = await server.gql(PAGE, { first }, callers.operator);
+      const response = await world.gql(PAGE, { first }, callers.operator);
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.clients.edges.length).toBe(first);
       return [...statements];
@@ -137,13 +134,13 @@ describe('paging through one client', () => {
     ['read on its own after the client (Order.client)', THROUGH_AN_ORDER, (c: Canary) => ({ order: c.order.id }), (data: any) => data.order.client.ordersConnection],
   ])('%s: forward by cursor, each order once, newest first, Relay PageInfo', async (_how, query, variablesOf, connectionOf) => {
     const active = canaries.get('ACTIVE')!;
-    const all = (await server.gql(AS_LIST, { id: active.client.id }, callers.operator)).body.data!.client.orders.map((o: { id: string }) => o.id);
+    const all = (await world.gql(AS_LIST, { id: active.client.id }, callers.operator)).body.data!.client.orders.map((o: { id: string }) => o.id);
     expect(all).toHaveLength(EXTRA_ORDERS + 1);
     const seen: string[] = [];
     const shapes: Array<[number, boolean, boolean]> = [];
     let after: string | null = null;
     for (let n = 0; n < 10; n++) {
-      const response: GraphQLResponse = await server.gql(query, { ...variablesOf(active), first: 2, after }, callers.operator);
+      const response: GraphQLResponse = await world.gql(query, { ...variablesOf(active), first: 2, after }, callers.operator);
       expect(response.body.errors).toBeUndefined();
       const page = connectionOf(response.body.data);
       expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
@@ -162,7 +159,7 @@ describe('paging through one client', () => {
     ['a clients cursor', Buffer.from(JSON.stringify(['clients.createdAt', '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
     ['a disclosure-log cursor', Buffer.from(JSON.stringify(['disclosures.seq', '5'])).toString('base64url')],
   ])('%s is refused as BAD_USER_INPUT on after', async (_name, after) => {
-    const response = await server.gql(PAGE, { id: canaries.get('ACTIVE')!.client.id, first: 2, after }, callers.operator);
+    const response = await world.gql(PAGE, { id: canaries.get('ACTIVE')!.client.id, first: 2, after }, callers.operator);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.extensions!.field).toBe('after');
   });

@@ -19,10 +19,11 @@ import { consentCovers } from '../../src/privacy/consent-state';
 import { decide, decideRelation, mayReach, RELATION_CATEGORY, roleSeesInFull, type Caller, type Decision, type Grant, type Relation, type Subject } from '../../src/privacy/decide';
 import { applyMask, DEFAULT_MASK, type MaskKind } from '../../src/privacy/masking';
 import type { Role } from '../../src/privacy/roles';
-import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
+import { assignOrder, dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../support/disclosure';
+import { codes, type GraphQLResponse } from '../support/server';
 import { createCanaryClient, type Canary, type SubjectState } from '../support/canaries';
-import { codes, startTestServer, type GraphQLResponse, type TestServer } from '../support/harness';
 import { expectedReport, sortReport, type RedactedValue } from '../support/redactions';
+import { useWorld } from '../support/world';
 
 const VIEWERS = ['SUBJECT', 'CLIENT', 'OPERATOR', 'DPO', 'PARTNER', 'AUTHORITY', 'ANALYST'] as const;
 type Viewer = (typeof VIEWERS)[number];
@@ -63,7 +64,8 @@ function piiFields(schema: GraphQLSchema, typeName: string): PiiField[] {
   });
 }
 
-let server: TestServer;
+// Hundreds of requests from one address and a few tokens: the rate limiter is not under test here.
+const world = useWorld({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
 let clientFields: PiiField[];
 let orderFields: PiiField[];
 const subjects = {} as Record<SubjectKey, Canary>;
@@ -79,7 +81,7 @@ let authorityGrant: Grant;
 let grantedIds: ReadonlySet<string>;
 
 async function addCanary(state: SubjectState, kind: ClientKind = ClientKind.PERSON): Promise<Canary> {
-  const canary = await createCanaryClient(server.db.orm.em.fork(), state, kind);
+  const canary = await createCanaryClient(world.em(), state, kind);
   byClient.set(canary.client.id, canary);
   byOrder.set(canary.order.id, canary);
   return canary;
@@ -87,13 +89,11 @@ async function addCanary(state: SubjectState, kind: ClientKind = ClientKind.PERS
 
 /** The subjects' privacy state as the server reads it (the decision's input; checked against the seed below). */
 async function refreshStates(): Promise<void> {
-  const loaded = await loadSubjectStates(server.db.orm.em.fork(), [...byClient.keys()]);
+  const loaded = await loadSubjectStates(world.em(), [...byClient.keys()]);
   for (const [id, state] of loaded) states.set(id, state);
 }
 
 beforeAll(async () => {
-  // Hundreds of requests from one address and a few tokens: the rate limiter is not under test here.
-  server = await startTestServer({ env: { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_PRINCIPAL: '0' } });
   const schema = await buildApiSchema();
   clientFields = piiFields(schema, 'Client');
   orderFields = piiFields(schema, 'Order');
@@ -101,15 +101,15 @@ beforeAll(async () => {
   outsider = await addCanary('ACTIVE');
   await refreshStates();
 
-  const dpo = await dpoToken(server);
-  const partner = await registerPartnerWithContract(server, dpo, CONTRACT);
-  for (const key of SUBJECTS) await assignOrder(server.db.orm.em.fork(), subjects[key], partner.partnerId);
-  tokens.PARTNER = (await issuePartnerToken(server, dpo, partner.contractId, TOKEN_SCOPES)).token;
+  const dpo = await dpoToken(world);
+  const partner = await registerPartnerWithContract(world, dpo, CONTRACT);
+  for (const key of SUBJECTS) await assignOrder(world.em(), subjects[key], partner.partnerId);
+  tokens.PARTNER = (await issuePartnerToken(world, dpo, partner.contractId, TOKEN_SCOPES)).token;
   const subjectIds = SUBJECTS.map((key) => subjects[key].client.id);
   grantedIds = new Set(subjectIds);
   partnerGrant = { categories: new Set(CONTRACT.filter((c) => TOKEN_SCOPES.includes(c))), inForce: true };
 
-  const { registerLawfulRequest } = await gqlOk(server, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
+  const { registerLawfulRequest } = await gqlOk(world, `mutation($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { id } }`, {
     input: {
       issuingBody: 'Агентство по финансовому мониторингу РК',
       documentNumber: 'AFM-2026/91',
@@ -120,16 +120,15 @@ beforeAll(async () => {
       expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     },
   }, dpo);
-  ({ issueAuthorityToken: { token: tokens.AUTHORITY } } = await gqlOk(server, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 3600) { token } }`, { r: registerLawfulRequest.id }, dpo));
+  ({ issueAuthorityToken: { token: tokens.AUTHORITY } } = await gqlOk(world, `mutation($r: ID!) { issueAuthorityToken(requestId: $r, ttl: 3600) { token } }`, { r: registerLawfulRequest.id }, dpo));
   authorityGrant = { categories: new Set(REQUEST), inForce: true };
 
-  tokens.OPERATOR = await server.token({ sub: 'op-1', role: 'operator' });
+  tokens.OPERATOR = world.tokens.operator;
   tokens.DPO = dpo;
-  tokens.ANALYST = await server.token({ sub: 'an-1', role: 'analyst' });
-  tokens.CLIENT = await server.token({ sub: outsider.client.id, role: 'client' });
-  for (const key of SUBJECTS) tokens[`SUBJECT:${key}`] = await server.token({ sub: subjects[key].client.id, role: 'client' });
+  tokens.ANALYST = await world.token({ sub: 'an-1', role: 'analyst' });
+  tokens.CLIENT = await world.token({ sub: outsider.client.id, role: 'client' });
+  for (const key of SUBJECTS) tokens[`SUBJECT:${key}`] = await world.token({ sub: subjects[key].client.id, role: 'client' });
 }, 60_000);
-afterAll(() => server.close());
 
 const tokenFor = (viewer: Viewer, key: SubjectKey) => (viewer === 'SUBJECT' ? tokens[`SUBJECT:${key}`]! : tokens[viewer]!);
 
@@ -295,7 +294,7 @@ async function runCase(viewer: Viewer, key: SubjectKey, path: PathName, shape: S
   const canary = subjects[key];
   const caller = callerOf(viewer, key);
   const check = new Check(`${viewer} on ${key} via ${path}`, caller);
-  const response = await server.gql(queryFor(path, shape), { id: canary.client.id, order: canary.order.id }, tokenFor(viewer, key));
+  const response = await world.gql(queryFor(path, shape), { id: canary.client.id, order: canary.order.id }, tokenFor(viewer, key));
   if (!mayCall(ROOT[path], viewer)) {
     // The operation itself is refused (a client may read only itself through client(id)).
     const value = response.body.data?.[ROOT[path]] ?? null;
@@ -490,7 +489,7 @@ describe('filters and sorting: a filter is an oracle', () => {
         if (v === null) continue;
         const caller = callerOf(viewer, key);
         const check = new Check(`${viewer} filtering ${key} by ${name}`, caller);
-        const response = await server.gql(`query($v: String) { clients(first: 100, filter: { ${name}: $v }) { totalCount edges { node { id ${plainShape().client} } } } }`, { v }, tokens[viewer]);
+        const response = await world.gql(`query($v: String) { clients(first: 100, filter: { ${name}: $v }) { totalCount edges { node { id ${plainShape().client} } } } }`, { v }, tokens[viewer]);
         if (!mayCall('clients', viewer) || !roleSeesInFull(role, category)) {
           expect({ at: check.label, codes: codes(response), data: response.body.data ?? null }).toEqual({ at: check.label, codes: ['FORBIDDEN'], data: null });
         } else {
@@ -510,7 +509,7 @@ describe('filters and sorting: a filter is an oracle', () => {
 
   it('an operator may sort by surname (seen in full): only subjects it sees in full, in surname order', async () => {
     const caller = callerOf('OPERATOR', 'ACTIVE');
-    const response = await server.gql(`{ clients(first: 100, orderBy: { field: SURNAME, direction: DESC }) { edges { node { id surname } } } }`, {}, tokens.OPERATOR);
+    const response = await world.gql(`{ clients(first: 100, orderBy: { field: SURNAME, direction: DESC }) { edges { node { id surname } } } }`, {}, tokens.OPERATOR);
     expect(response.body.errors).toBeUndefined();
     const visible = [...byClient.values()].filter((c) => decisionFor(caller, 'FULL_NAME', c.client.id).access === 'FULL');
     const key = (c: Canary) => `${c.client.surname ?? ''}\u0000${c.client.id}`;
@@ -536,7 +535,7 @@ describe('mutation payloads: the opt-out answers with a consent record, under th
         await refreshStates();
         const caller = callerOf(viewer, 'ACTIVE');
         const before = relationFor(caller, 'CONSENTS', canary.client.id);
-        const response = await server.gql(
+        const response = await world.gql(
           `mutation($id: ID!) { optOutOfMarketing(clientId: $id) { ${RECORD} client { id ${plainShape().client} } } }`,
           { id: canary.client.id },
           tokens[viewer],
@@ -552,7 +551,7 @@ describe('mutation payloads: the opt-out answers with a consent record, under th
           outcomes[state] = 'served';
           const { client, ...record } = response.body.data!.optOutOfMarketing;
           if (['ACTIVE', 'WITHDRAWAL_PENDING', 'NARROWED'].includes(state)) expect(record.purposes).not.toContain('MARKETING');
-          const history = await server.gql(`query($id: ID!) { client(id: $id) { consents { ${RECORD} } } }`, { id: canary.client.id }, tokens[viewer]);
+          const history = await world.gql(`query($id: ID!) { client(id: $id) { consents { ${RECORD} } } }`, { id: canary.client.id }, tokens[viewer]);
           expect({ at: check.label, record }).toEqual({ at: check.label, record: history.body.data!.client.consents.at(-1) });
           check.client(client, 'optOutOfMarketing.client', plainShape().picks);
         }
@@ -566,7 +565,7 @@ describe('mutation payloads: the opt-out answers with a consent record, under th
 describe('literal mask shapes for known canaries (independent of the production masks)', () => {
   it('an operator sees an IIN, IBAN, BIC and residence address masked in the documented shapes', async () => {
     const c = subjects.ACTIVE.client;
-    const response = await server.gql(`query($id: ID!) { client(id: $id) { iin phones bankAccounts { iban bankName bic } residenceAddress ${ADDRESS} login } }`, { id: c.id }, tokens.OPERATOR);
+    const response = await world.gql(`query($id: ID!) { client(id: $id) { iin phones bankAccounts { iban bankName bic } residenceAddress ${ADDRESS} login } }`, { id: c.id }, tokens.OPERATOR);
     const account = c.bankAccounts[0]!;
     expect(response.body.data!.client).toEqual({
       iin: `********${c.iin!.slice(8)}`,
@@ -581,7 +580,7 @@ describe('literal mask shapes for known canaries (independent of the production 
 
   it("an operator sees a legal entity's BIN, VAT certificate and legal name masked, and a free-text BIC dropped", async () => {
     const c = subjects.ENTITY.client;
-    const response = await server.gql(`query($id: ID!) { client(id: $id) { bin iin legalName vatCertificate bankAccounts { iban bankName bic } } }`, { id: c.id }, tokens.OPERATOR);
+    const response = await world.gql(`query($id: ID!) { client(id: $id) { bin iin legalName vatCertificate bankAccounts { iban bankName bic } } }`, { id: c.id }, tokens.OPERATOR);
     expect(response.body.data!.client).toEqual({
       bin: `********${c.bin!.slice(8)}`,
       iin: null,
@@ -593,7 +592,7 @@ describe('literal mask shapes for known canaries (independent of the production 
 
   it("a partner sees the contact copy and names in full, and nothing outside its contract's scope", async () => {
     const canary = subjects.ACTIVE;
-    const response = await server.gql(`{ partnerOrders(first: 100) { edges { node { id contactPhone client { id fullName emails bankAccounts { iban } } } } } }`, {}, tokens.PARTNER);
+    const response = await world.gql(`{ partnerOrders(first: 100) { edges { node { id contactPhone client { id fullName emails bankAccounts { iban } } } } } }`, {}, tokens.PARTNER);
     const node = edgeNodes(response.body.data!.partnerOrders).find((n) => n.id === canary.order.id)!;
     expect(node).toEqual({
       id: canary.order.id,

@@ -1,5 +1,5 @@
 import { ERASED_ROW_GUARD, erasedRowGuardBody } from '../../src/erasure/erased-row';
-import { createTestDatabase, type TestDatabase } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { Order, OrderStatus } from '../../src/orders/order.entity';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentPurpose } from '../../src/privacy/categories';
 import type { ConsentStatus } from '../../src/privacy/consent-state';
 import { validIban, validIin } from './fixtures';
+import { DAY } from './world';
 
 /**
  * The subject's consent history, as its records say:
@@ -29,7 +30,6 @@ export interface Canary {
 }
 
 let serial = 0;
-const DAY = 24 * 3600_000;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const letters = (n: number) => Array.from({ length: n }, () => LETTERS[randomInt(LETTERS.length)]).join('');
 

@@ -7,9 +7,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { TokenClaims } from '../../src/auth/tokens';
 import { ClientKind } from '../../src/clients/client.entity';
-import { assignOrder, issuePartnerToken, registerPartnerWithContract } from '../disclosure/support';
+import { assignOrder, issuePartnerToken, registerPartnerWithContract } from './disclosure';
 import { createCanaryClient, type Canary } from './canaries';
-import type { GraphQLResponse, TestServer } from './harness';
+import type { GraphQLResponse, TestServer } from './server';
 
 export interface TrafficTarget {
   /** The server's /graphql URL. */

@@ -1,6 +1,6 @@
 /**
  * One PostgreSQL for the whole run: embedded unless DATABASE_URL names a server. Each test file
- * then creates its own database on it (see harness.ts), so files never see each other's rows.
+ * then creates its own database on it (see database.ts), so files never see each other's rows.
  */
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';

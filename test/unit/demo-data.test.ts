@@ -9,7 +9,8 @@ import {
 import { createRng, generateDemoClients, type DemoAddress, type DemoClient } from '../../src/seed/demo-data';
 import { seedDemoData } from '../../src/seed/seed';
 import * as v from '../../src/validation/validate';
-import { createTestDatabase, TEST_PASSWORD_HASHING, type TestDatabase } from '../support/harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_PASSWORD_HASHING } from '../support/server';
 
 const clients = generateDemoClients(2000, 42);
 const persons = clients.filter((c) => c.kind === 'PERSON');

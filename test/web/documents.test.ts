@@ -8,16 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as documents from '../../web/src/api/documents';
 import { PROJECT_ROOT } from '../../src/paths';
-import { startTestServer, type TestServer } from '../support/harness';
+import { useWorld } from '../support/world';
 
 const schema = buildSchema(readFileSync(join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8'));
 const entries = Object.entries(documents);
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const world = useWorld();
 
 it('there are documents to check', () => {
   expect(entries.length).toBeGreaterThan(30);
@@ -29,7 +25,7 @@ it.each(entries)('%s is valid against the printed schema', (_name, document) => 
 
 it.each(entries)('%s passes the server\'s document limits', async (_name, document) => {
   // No caller and no variables: the answer may be a refusal or a missing variable, never a limit or a validation failure.
-  const response = await server.gql(document, {});
+  const response = await world.gql(document, {});
   const codes = (response.body.errors ?? []).map((e) => String(e.extensions?.code));
   for (const code of codes) expect(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']).toContain(code);
 });

@@ -8,15 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRIVACY_CENTER_CSP, PRIVACY_CENTER_DIR, privacyCenter } from '../../src/web/privacy-center';
-import { startTestServer, type TestServer } from '../support/harness';
+import { useWorld } from '../support/world';
 
-let server: TestServer;
+const world = useWorld();
 let origin: string;
 beforeAll(async () => {
-  server = await startTestServer();
-  origin = new URL(server.app.url).origin;
+  origin = new URL(world.app.url).origin;
 });
-afterAll(() => server.close());
 
 const get = (path: string) => fetch(`${origin}${path}`, { redirect: 'manual' });
 

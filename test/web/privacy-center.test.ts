@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { iinCheckDigit } from '../../src/kz/identifiers';
 import { PROJECT_ROOT } from '../../src/paths';
-import { startTestServer, type TestServer } from '../support/harness';
-import { placeOrder, registerClient, type Registered } from '../lifecycle/lifecycle-support';
+import { placeOrder, registerClient, type Registered } from '../support/accounts';
+import { startWorld, type World } from '../support/world';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -26,7 +26,7 @@ const PHONE = { width: 390, height: 844 };
 
 jest.setTimeout(90_000);
 
-let server: TestServer;
+let world: World;
 let origin: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -98,10 +98,10 @@ async function expectNothingStored(): Promise<void> {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   mkdirSync(SCREENS, { recursive: true });
-  server = await startTestServer();
-  origin = new URL(server.app.url).origin;
-  [subject, other] = await Promise.all([registerClient(server, { marketing: true }), registerClient(server)]);
-  orderId = await placeOrder(server, subject.token, { contactPhone: subject.input.phones[0] });
+  world = await startWorld();
+  origin = new URL(world.app.url).origin;
+  [subject, other] = await Promise.all([registerClient(world, { marketing: true }), registerClient(world)]);
+  orderId = await placeOrder(world, subject.token, { contactPhone: subject.input.phones[0] });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   context = await browser.newContext({ acceptDownloads: true, viewport: DESKTOP, locale: 'ru-RU' });
   context.setDefaultTimeout(20_000);
@@ -114,7 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await world?.close();
 });
 
 describe('the subject', () => {
@@ -162,7 +162,7 @@ describe('the subject', () => {
     await page.getByRole('button', { name: 'Отказаться от рассылок' }).click();
     await page.getByText('Готово: рассылки отключены сразу').waitFor();
     await current.getByText('Информирование о новых продуктах и услугах (рассылки)').waitFor({ state: 'detached' });
-    const consent = (await server.gql(`{ me { consents { kind status purposes } } }`, {}, subject.token)).body.data!.me.consents;
+    const consent = (await world.gql(`{ me { consents { kind status purposes } } }`, {}, subject.token)).body.data!.me.consents;
     expect(consent.at(-1)).toMatchObject({ kind: 'PURPOSES_NARROWED', status: 'ACTIVE' });
     expect(consent.at(-1).purposes).not.toContain('MARKETING');
     expect(consent.at(-1).purposes).toContain('CONTRACT_PERFORMANCE');
@@ -178,7 +178,7 @@ describe('the subject', () => {
     await pending.getByRole('button', { name: 'Отменить отзыв' }).waitFor();
     const history = page.getByRole('table', { name: 'Все записи согласия, сначала старые' });
     expect(await history.getByRole('row').count()).toBe(4);
-    const consent = (await server.gql(`{ me { consents { status withdrawalEffectiveAt } } }`, {}, subject.token)).body.data!.me.consents;
+    const consent = (await world.gql(`{ me { consents { status withdrawalEffectiveAt } } }`, {}, subject.token)).body.data!.me.consents;
     expect(consent.at(-1).status).toBe('WITHDRAWAL_PENDING');
     await shot('03-consent');
   });
@@ -216,8 +216,8 @@ describe('the subject', () => {
     await submit.click();
     await main.getByText('Запрос отправлен.').waitFor();
     await main.getByText(/Запрос от \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} ожидает исполнения ответственным лицом\./).waitFor();
-    const dpo = await server.token({ sub: 'dpo-1', role: 'dpo' });
-    const pending = (await server.gql(`{ erasureRequests { clientId status } }`, {}, dpo)).body.data!.erasureRequests;
+    const dpo = world.tokens.dpo;
+    const pending = (await world.gql(`{ erasureRequests { clientId status } }`, {}, dpo)).body.data!.erasureRequests;
     expect(pending).toContainEqual({ clientId: subject.clientId, status: 'PENDING' });
     await shot('06-erasure');
   });
@@ -250,7 +250,7 @@ describe('another subject reporting a suspected compromise (P7)', () => {
     await page.getByLabel('Завершить все сеансы и сменить пароль').check();
     await page.getByRole('button', { name: 'Сообщить о подозрении на взлом' }).click();
     await page.getByText('Все сеансы завершены.').waitFor();
-    expect((await server.gql(`{ me { id } }`, {}, other.token)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await world.gql(`{ me { id } }`, {}, other.token)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     await page.getByLabel('Логин').fill(other.input.login);
     await page.getByLabel('Пароль').fill(other.input.password);
@@ -279,7 +279,7 @@ describe('the privacy officer', () => {
     await page.getByLabel('Токен ответственного лица (JWT)').fill(other.token);
     await page.getByRole('button', { name: 'Войти в консоль' }).click();
     await page.getByText('Этот токен не даёт прав ответственного лица').waitFor();
-    dpoToken = await server.token({ sub: 'dpo-1', role: 'dpo' });
+    dpoToken = world.tokens.dpo;
     await page.getByLabel('Токен ответственного лица (JWT)').fill(dpoToken);
     await page.getByRole('button', { name: 'Войти в консоль' }).click();
     await page.getByRole('heading', { level: 1, name: 'Запросы на удаление' }).waitFor();
@@ -305,7 +305,7 @@ describe('the privacy officer', () => {
     expect(text).toContain(reference);
     expect(text).toMatch(/Логин.*Пароль/s);
     expect(text).toContain(`${orderId.slice(0, 8)} (новый)`);
-    const client = (await server.gql(`query($id: ID!) { client(id: $id) { status } }`, { id: subject.clientId }, dpoToken)).body.data!.client;
+    const client = (await world.gql(`query($id: ID!) { client(id: $id) { status } }`, { id: subject.clientId }, dpoToken)).body.data!.client;
     expect(client.status).toBe('ERASED');
     await page.getByText('Ожидающих запросов нет.').waitFor();
   });
@@ -333,7 +333,7 @@ describe('the privacy officer', () => {
 
     await page.getByRole('button', { name: 'Проверить цепочки' }).click();
     await page.getByText(/Журнал цел\. Проверено записей: \d+, цепочек: \d+\./).waitFor();
-    const lastOfEach = await server.db.orm.em.fork().getConnection().execute<Array<{ chain: string; chain_seq: string; hash: string }>>(
+    const lastOfEach = await world.em().getConnection().execute<Array<{ chain: string; chain_seq: string; hash: string }>>(
       'select distinct on (chain) chain, chain_seq, hash from disclosure_log order by chain, chain_seq desc',
     );
     const heads = lastOfEach.map((row) => `${row.chain}=${row.chain_seq}:${row.hash}`);
@@ -365,7 +365,7 @@ describe('the privacy officer', () => {
     const token = await detail.getByLabel('Выданный токен').inputValue();
     expect(token.split('.')).toHaveLength(3);
     await detail.getByRole('table', { name: 'Токены' }).getByText('действует').waitFor();
-    const subjects = await server.gql(`{ authorityRequestSubjects { totalCount } }`, {}, token);
+    const subjects = await world.gql(`{ authorityRequestSubjects { totalCount } }`, {}, token);
     expect(subjects.body.data!.authorityRequestSubjects.totalCount).toBe(1);
     await shot('12-dpo-requests');
   });

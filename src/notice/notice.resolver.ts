@@ -1,5 +1,5 @@
 import { Field, ObjectType, Query, Resolver } from 'type-graphql';
-import { privacyPolicy } from './privacy-policy';
+import { privacyPolicy } from './notice';
 
 @ObjectType('PolicyContacts', { description: 'P8: where to send questions and requests (company contacts, not personal data)' })
 class PolicyContacts {

@@ -1,42 +1,10 @@
-/** Shared by the lifecycle tests: registering clients through the API, and scanning the whole database. */
+/** Consent over time (the subject's acts, the consent history) and scanning the whole database for values. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConsentAct } from '../../src/consent/consent-lifecycle';
 import { ConsentChannel } from '../../src/consent/consent.entity';
-import { REGISTER, registration, validIin } from '../support/fixtures';
-import type { TestServer } from '../support/harness';
-
-export interface Registered {
-  readonly clientId: string;
-  readonly token: string;
-  readonly input: Record<string, any>;
-}
-
-let serial = 0;
-
-/**
- * A registration through the API. The IIN comes from a counter: `registration()` draws it at
- * random, and one account per IIN makes a file with dozens of clients collide now and then.
- * 5000 + n keeps clear of the canaries' range (test/support/canaries.ts).
- */
-export async function registerClient(server: TestServer, overrides: Record<string, unknown> = {}): Promise<Registered> {
-  serial += 1;
-  const input = registration({ iin: validIin(5000 + serial), ...overrides });
-  const response = await server.gql(REGISTER, { input });
-  if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
-  const { clientId, token } = response.body.data!.registerClient;
-  return { clientId, token, input };
-}
 
 /** The subject acting on the web at `now` (service calls with a fake clock). */
 export const act = (now: Date): ConsentAct => ({ actor: 'SUBJECT', actorId: null, channel: ConsentChannel.WEB, evidence: { userAgent: 'test', ipPrefix: null }, now });
-
-export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }`;
-
-export async function placeOrder(server: TestServer, token: string, input: Record<string, unknown> = {}): Promise<string> {
-  const response = await server.gql(PLACE_ORDER, { input: { items: [{ name: 'Tea', quantity: 2, priceTiyn: 1500 }], ...input } }, token);
-  if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
-  return response.body.data!.placeOrder.id;
-}
 
 export const CONSENT_FIELDS = 'id kind status purposes operations actor actorId channel recordedAt withdrawalNoticeAt withdrawalEffectiveAt noticeSha256 noticeLength';
 

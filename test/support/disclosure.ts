@@ -7,8 +7,8 @@ import { iinCheckDigit } from '../../src/kz/identifiers';
 import { CONSENT_OPERATIONS, CONSENT_PURPOSES, type ConsentOperation, type ConsentPurpose, type PiiCategory } from '../../src/privacy/categories';
 import { CHAIN_LOCK, chainLockKey } from '../../src/disclosure/chain';
 import type { LogRow } from '../../src/disclosure/disclosure-log';
-import type { Canary } from '../support/canaries';
-import type { GraphQLResponse, TestServer } from '../support/harness';
+import type { Canary } from './canaries';
+import type { GraphQLResponse, TestServer } from './server';
 
 let serial = 0;
 
