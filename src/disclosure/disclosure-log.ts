@@ -5,10 +5,10 @@
  * while other recipients' requests append to their own chains at the same time.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
+import { pgQuery } from '../db/pg-query';
 import type { PendingDisclosure } from './batch';
-import { asStored, CHAIN_LOCK, chainLockKey, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
-import { revoked, stillInForce } from './recipient';
+import { chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
+import { contractInForceParams, revoked } from './recipient';
 import type { DisclosedField, RecipientKind } from './disclosure.entity';
 
 export interface RequestFacts {
@@ -16,12 +16,6 @@ export interface RequestFacts {
   readonly queryHash: string | null;
   readonly requestId: string | null;
 }
-
-const COLUMNS = [
-  'seq', 'chain', 'chain_seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
-  'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
-] as const;
-const ROW = `(${COLUMNS.map((c) => (c === 'fields' ? '?::jsonb' : '?')).join(', ')})`;
 
 /** The request's configured deadline, which no wait of the log may outlast. */
 export interface LogLimits {
@@ -37,17 +31,18 @@ export function logTimeouts(limits: LogLimits): { lockTimeoutMs: number; stateme
   return { lockTimeoutMs: Math.min(LOCK_TIMEOUT_MS, deadline), statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, deadline) };
 }
 
-/** A chain's newest entry as the append reads it, with the log-wide positions reserved for the new ones. */
-interface HeadRow {
-  chain: string;
-  chain_seq: string | null;
-  hash: string | null;
-  seqs: string[];
-}
+/** What `append_disclosures` raises when a grant ended while the request ran. */
+const GRANT_ENDED = 'KZ001';
+
+/** Text as PostgreSQL stores it (a lone surrogate, which UTF-8 cannot hold, becomes U+FFFD), so that JSON.stringify cannot escape it. */
+const wellFormed = (_key: string, value: unknown): unknown => (typeof value === 'string' ? value.toWellFormed() : value);
 
 /**
- * Appends a request's disclosures as one INSERT, each chained after its recipient's current head.
- * Throws if it cannot. Usually one chain; an access export per subject is one chain each.
+ * Appends a request's disclosures, each chained after its recipient's current head, in one call of
+ * the database function `append_disclosures` (migrations/Migration20261206111500.ts): it takes the
+ * chains' locks, re-checks the grants, reads the heads, hashes (chain.ts's form) and inserts, so
+ * that a chain's lock is held for that call and the commit only. Throws if it cannot. Usually one
+ * chain; an access export per subject is one chain each.
  */
 export async function appendDisclosures(
   em: EntityManager,
@@ -58,69 +53,33 @@ export async function appendDisclosures(
   if (pending.length === 0) return [];
   const at = options.at ?? new Date();
   const { lockTimeoutMs, statementTimeoutMs } = logTimeouts(options);
-  const byChain = new Map<string, PendingDisclosure[]>();
-  for (const p of pending) {
-    const chain = chainOf(p.recipient, p.subjectId);
-    byChain.set(chain, [...(byChain.get(chain) ?? []), p]);
-  }
-  // Always taken in ascending key order, so two requests that need the same chains cannot deadlock.
-  const lockKeys = [...new Set([...byChain.keys()].map(chainLockKey))].sort((a, b) => a - b);
+  const entries = pending.map((p) => ({
+    chain: chainOf(p.recipient, p.subjectId),
+    recipient_kind: p.recipient.kind,
+    recipient: p.recipient.label,
+    partner_id: p.recipient.partnerId,
+    contract_id: p.recipient.contractId,
+    lawful_request_id: p.recipient.lawfulRequestId,
+    token_id: p.recipient.tokenId,
+    actor: p.recipient.actor,
+    subject_id: p.subjectId,
+    fields: p.fields,
+    purpose: p.recipient.purpose,
+    legal_basis: p.recipient.legalBasis,
+  }));
   return em.fork().transactional(async (tx) => {
     // Fail fast rather than hold a response: an unavailable log withholds the data instead. Never
     // longer than the request's deadline, after which the answer is no longer awaited (P5).
-    await tx.execute(`select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
-    for (const key of lockKeys) await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK}, ${key})`);
-    for (const recipient of new Set(pending.map((p) => p.recipient))) {
-      if (!(await stillInForce(tx, recipient, at))) throw revoked();
+    await pgQuery(tx, `select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
+    try {
+      const rows = await pgQuery<LogRow>(tx, 'select * from append_disclosures(?::jsonb, ?, ?, ?, ?, ?::date, ?, ?)', [
+        JSON.stringify(entries, wellFormed), at, facts.operationName, facts.queryHash, facts.requestId, ...contractInForceParams(at), lockTimeoutMs,
+      ]);
+      return rows.map(entryOf);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === GRANT_ENDED) throw revoked();
+      throw error;
     }
-    // Read under the locks, in a statement of its own: its snapshot then sees every earlier append.
-    const chains = [...byChain];
-    const heads: HeadRow[] = await tx.execute(
-      `select c.chain, h.chain_seq, h.hash, array(select nextval('disclosure_log_seq_seq') from generate_series(1, c.n)) as seqs
-         from (values ${chains.map(() => '(?::text, ?::int)').join(', ')}) as c(chain, n)
-         left join lateral (select chain_seq, hash from disclosure_log d where d.chain = c.chain order by d.chain_seq desc limit 1) h on true`,
-      chains.flatMap(([chain, entries]) => [chain, entries.length]),
-    );
-    const params: unknown[] = [];
-    const written: LoggedDisclosure[] = [];
-    for (const [chain, entries] of chains) {
-      const head = heads.find((h) => h.chain === chain)!;
-      let chainSeq = head.chain_seq === null ? 0 : Number(head.chain_seq);
-      let prevHash = head.hash ?? GENESIS_HASH;
-      for (const [i, p] of entries.entries()) {
-        chainSeq += 1;
-        const entry: ChainedEntry = asStored({
-          seq: Number(head.seqs[i]),
-          chain,
-          chainSeq,
-          id: randomUUID(),
-          at,
-          recipientKind: p.recipient.kind,
-          recipient: p.recipient.label,
-          partnerId: p.recipient.partnerId,
-          contractId: p.recipient.contractId,
-          lawfulRequestId: p.recipient.lawfulRequestId,
-          tokenId: p.recipient.tokenId,
-          actor: p.recipient.actor,
-          subjectId: p.subjectId,
-          fields: p.fields,
-          purpose: p.recipient.purpose,
-          legalBasis: p.recipient.legalBasis,
-          ...facts,
-          prevHash,
-        });
-        const hash = entryHash(entry);
-        params.push(
-          entry.seq, entry.chain, entry.chainSeq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId,
-          entry.lawfulRequestId, entry.tokenId, entry.actor, entry.subjectId, JSON.stringify(entry.fields), entry.purpose, entry.legalBasis,
-          entry.operationName, entry.queryHash, entry.requestId, entry.prevHash, hash,
-        );
-        written.push({ ...entry, hash });
-        prevHash = hash;
-      }
-    }
-    await tx.execute(`insert into disclosure_log (${COLUMNS.join(', ')}) values ${written.map(() => ROW).join(', ')}`, params);
-    return written;
   });
 }
 

@@ -53,12 +53,14 @@ interface AuthorityRow {
 /** P5.1: the purpose of every disclosure to a partner; a contract that does not name it opens nothing. */
 const PARTNER_PURPOSE: ConsentPurpose = 'THIRD_PARTY_OBLIGATIONS';
 
-/** A contract `c` in force today: in its period and naming the partner purpose. Shared by the first look and the re-check. */
-const CONTRACT_IN_FORCE = `(c.valid_from <= ?::date and ?::date <= c.valid_to and ? = any(c.purposes))`;
-const contractInForceParams = (now: Date): unknown[] => {
-  const today = kazakhstanDate(now);
-  return [today, today, PARTNER_PURPOSE];
-};
+/**
+ * A contract `c` in force today: in its period and naming the partner purpose. The rule is the SQL
+ * function `contract_in_force` (migrations/Migration20261206111500.ts), shared by this first look
+ * and the log's re-check (`append_disclosures`).
+ */
+const CONTRACT_IN_FORCE = `contract_in_force(c.valid_from, c.valid_to, c.purposes, ?::date, ?)`;
+/** `contract_in_force`'s today (in Kazakhstan) and purpose. */
+export const contractInForceParams = (now: Date): [string, ConsentPurpose] => [kazakhstanDate(now), PARTNER_PURPOSE];
 
 export async function loadRecipient(em: EntityManager, principal: Principal, now = new Date()): Promise<Recipient | null> {
   if (principal.role === 'partner') {
@@ -132,34 +134,4 @@ export function subjectAccessRecipient(principal: Principal): RecipientRef {
     purpose: 'SUBJECT_ACCESS',
     legalBasis: "the subject's right of access to its personal data",
   };
-}
-
-/**
- * Re-checked inside the log transaction, just before the entry is written: a token revoked, a
- * contract ended or a request withdrawn while the request ran stops this response too ("revocable
- * at once"). The token row is locked for share, so a revocation committing now waits for this
- * entry, and takes effect on everything after it.
- */
-export async function stillInForce(em: EntityManager, recipient: RecipientRef, now: Date): Promise<boolean> {
-  // Without a token: a disclosure made off-system and recorded by the DPO (recordDisclosure).
-  if (recipient.tokenId === null) return true;
-  if (recipient.kind === RecipientKind.PARTNER) {
-    const rows = await em.execute(
-      `select 1 from partner_token t join contract c on c.id = t.contract_id
-        where t.jti = ? and c.id = ? and t.revoked_at is null and t.expires_at > ? and ${CONTRACT_IN_FORCE}
-          for share of t`,
-      [recipient.tokenId, recipient.contractId, now, ...contractInForceParams(now)],
-    );
-    return rows.length === 1;
-  }
-  if (recipient.kind === RecipientKind.AUTHORITY) {
-    const rows = await em.execute(
-      `select 1 from authority_token t join lawful_request r on r.id = t.request_id
-        where t.jti = ? and r.id = ? and t.revoked_at is null and t.expires_at > ? and r.expires_at > ?
-          for share of t`,
-      [recipient.tokenId, recipient.lawfulRequestId, now, now],
-    );
-    return rows.length === 1;
-  }
-  return true;
 }

@@ -1,0 +1,149 @@
+/**
+ * The log's append runs in the database (`append_disclosures`), which hashes what it stores, while
+ * verification stays in TypeScript (src/disclosure/chain.ts): the two must agree on every entry,
+ * whatever its text; the function takes chain.ts's locks, re-checks the grant by the shared
+ * contract rule, and fails closed when it cannot take its lock in time.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import type { RecipientRef } from '../../src/disclosure/batch';
+import { canonical, chainLockKey, entryHash } from '../../src/disclosure/chain';
+import { RecipientKind, type DisclosedField } from '../../src/disclosure/disclosure.entity';
+import { appendDisclosures, entryOf, verifyChains, type LogRow } from '../../src/disclosure/disclosure-log';
+import { issuePartnerToken, registerContract, registerPartner } from '../../src/partners/partner.service';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/harness';
+import { holdChain, logRows, releaseChain } from './support';
+
+let db: TestDatabase;
+const em = (): EntityManager => db.orm.em.fork();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+/** Every kind of text JSON escapes, or that UTF-8 cannot hold (a lone surrogate). */
+const AWKWARD = [
+  'quote " backslash \\ slash /',
+  'controls \b\f\n\r\t \u0001\u001f and DEL \u007f',
+  'Қазақстан, Алматы',
+  'emoji 🏦 and line separator \u2028',
+  'lone surrogate \ud800 here',
+  '',
+];
+
+const subjectRecipient = (actor: string): RecipientRef => ({
+  kind: RecipientKind.SUBJECT, label: 'the data subject (access export)', partnerId: null, contractId: null, lawfulRequestId: null,
+  tokenId: null, actor, purpose: 'SUBJECT_ACCESS', legalBasis: "the subject's right of access",
+});
+
+const facts = (requestId: string) => ({ operationName: 'Op "x"\n', queryHash: null, requestId });
+const LIMITS = { requestTimeoutMs: 10_000 };
+
+it('the database hashes each entry exactly as chain.ts does, for any text, several entries and chains in one call', async () => {
+  const fields: DisclosedField[] = AWKWARD.map((path) => ({ path, category: 'PHONE', access: 'MASKED' }));
+  const other: RecipientRef = {
+    kind: RecipientKind.OTHER, label: AWKWARD.join(' | '), partnerId: null, contractId: null, lawfulRequestId: null, tokenId: null,
+    actor: AWKWARD[2]!, purpose: AWKWARD[0]!, legalBasis: AWKWARD[1]!,
+  };
+  const [one, two] = [randomUUID(), randomUUID()];
+  const written = await appendDisclosures(em(), [
+    { recipient: other, subjectId: one, fields },
+    { recipient: subjectRecipient(AWKWARD[3]!), subjectId: one, fields: [] },
+    { recipient: other, subjectId: two, fields: fields.slice(0, 2) },
+    { recipient: subjectRecipient(AWKWARD[4]!), subjectId: two, fields: [{ path: AWKWARD[4]!, category: 'FULL_NAME', access: 'FULL' }] },
+  ], facts('hash-agreement'), { ...LIMITS, at: new Date('2026-12-06T11:22:33.045Z') });
+  // A second call extends the chains from the heads the first left.
+  await appendDisclosures(em(), [{ recipient: other, subjectId: one, fields: [] }], facts('hash-agreement-2'), LIMITS);
+
+  const rows: Array<LogRow & { sql_canonical: string }> = await em().getConnection().execute(
+    'select d.*, disclosure_canonical_v2(d) as sql_canonical from disclosure_log d order by seq',
+  );
+  expect(rows.map((r) => [r.chain, Number(r.chain_seq)])).toEqual([
+    ['other', 1], ['other', 2], [`subject:${one}`, 1], [`subject:${two}`, 1], ['other', 3],
+  ]);
+  for (const row of rows) {
+    const entry = entryOf(row);
+    expect(row.sql_canonical).toBe(canonical(entry));
+    expect(row.hash).toBe(entryHash(entry));
+  }
+  // What the append returns is what was stored: the lone surrogate as U+FFFD, the time as given.
+  expect(written).toEqual(rows.slice(0, 4).map(entryOf));
+  expect(written[3]!.actor).toBe('lone surrogate \ufffd here');
+  expect(written[0]!.at.toISOString()).toBe('2026-12-06T11:22:33.045Z');
+  expect(await verifyChains(em())).toMatchObject({ ok: true, entries: 5 });
+});
+
+it("the database's lock key of a chain is chain.ts's chainLockKey", async () => {
+  const chains = ['other', 'legacy', `partner:${randomUUID()}`, `lawful-request:${randomUUID()}`, 'Қазақстан 🏦'];
+  const pg = new PgClient({ connectionString: db.url });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query(`select disclosure_chain_lock_key(c) as key from unnest($1::text[]) with ordinality as x(c, n) order by n`, [chains]);
+    expect(rows.map((r: { key: number }) => r.key)).toEqual(chains.map(chainLockKey));
+  } finally {
+    await pg.end();
+  }
+});
+
+it('fails closed when its chain stays locked past its lock timeout: the append throws and writes nothing', async () => {
+  const subjectId = randomUUID();
+  const chain = `subject:${subjectId}`;
+  const holder = new PgClient({ connectionString: db.url });
+  await holder.connect();
+  try {
+    await holdChain(holder, chain);
+    const started = Date.now();
+    const append = appendDisclosures(em(), [{ recipient: subjectRecipient('s'), subjectId, fields: [] }], facts('locked-out'), { requestTimeoutMs: 300 });
+    // The lock timeout or, as long, the statement timeout: both the request's deadline here.
+    expect(['55P03', '57014']).toContain(((await append.catch((e: unknown) => e)) as { code?: string }).code);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await logRows(em(), 'request_id = ?', ['locked-out'])).toEqual([]);
+  } finally {
+    await releaseChain(holder, chain);
+    await holder.end();
+  }
+  const [entry] = await appendDisclosures(em(), [{ recipient: subjectRecipient('s'), subjectId, fields: [] }], facts('after-release'), LIMITS);
+  expect([entry!.chain, entry!.chainSeq]).toEqual([chain, 1]);
+});
+
+describe("the grant re-checked in the append, by the shared contract rule (contract_in_force)", () => {
+  async function partner(purposes: Array<'CONTRACT_PERFORMANCE' | 'THIRD_PARTY_OBLIGATIONS'>, validTo = '2099-12-31'): Promise<RecipientRef> {
+    const config = testConfig(db.url);
+    const registered = await registerPartner(em(), { name: 'Courier', bin: '180440000009' }).catch(async () => {
+      const [row]: Array<{ id: string }> = await em().getConnection().execute(`select id from partner where bin = '180440000009'`);
+      return row!;
+    });
+    const contract = await registerContract(em(), {
+      partnerId: registered.id, number: `AG-${randomUUID().slice(0, 6)}`, validFrom: '2020-01-01', validTo, categories: ['PHONE'], purposes,
+    });
+    const { tokenId } = await issuePartnerToken(em(), config.jwt, { contractId: contract.id, scopes: ['PHONE'], ttl: 600, issuedBy: 'dpo-test' });
+    return {
+      kind: RecipientKind.PARTNER, label: 'Courier, contract AG', partnerId: registered.id, contractId: contract.id, lawfulRequestId: null, tokenId,
+      actor: `partner:${registered.id}`, purpose: 'THIRD_PARTY_OBLIGATIONS', legalBasis: 'P5.1',
+    };
+  }
+  const appendFor = (recipient: RecipientRef, requestId: string) =>
+    appendDisclosures(em(), [{ recipient, subjectId: randomUUID(), fields: [{ path: 'partnerOrders.edges.0.node.contactPhone', category: 'PHONE', access: 'FULL' }] }], facts(requestId), LIMITS);
+  const unauthenticated = (error: unknown) => error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED';
+
+  it('a grant in force is logged', async () => {
+    expect(await appendFor(await partner(['THIRD_PARTY_OBLIGATIONS']), 'in-force')).toHaveLength(1);
+  });
+
+  it('a revoked token, or a contract that does not name the partner purpose: UNAUTHENTICATED, nothing written', async () => {
+    const revoked = await partner(['CONTRACT_PERFORMANCE', 'THIRD_PARTY_OBLIGATIONS']);
+    await em().getConnection().execute('update partner_token set revoked_at = now() where jti = ?', [revoked.tokenId]);
+    const withoutPurpose = await partner(['THIRD_PARTY_OBLIGATIONS']);
+    await em().getConnection().execute(`update contract set purposes = '{CONTRACT_PERFORMANCE}' where id = ?`, [withoutPurpose.contractId]);
+    const ended = await partner(['THIRD_PARTY_OBLIGATIONS']);
+    await em().getConnection().execute(`update contract set valid_to = '2021-01-01' where id = ?`, [ended.contractId]);
+    for (const [recipient, requestId] of [[revoked, 'revoked'], [withoutPurpose, 'without-purpose'], [ended, 'ended']] as const) {
+      const error = await appendFor(recipient, requestId).catch((e: unknown) => e);
+      expect(unauthenticated(error)).toBe(true);
+      expect(await logRows(em(), 'request_id = ?', [requestId])).toEqual([]);
+    }
+  });
+});
