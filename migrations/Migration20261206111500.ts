@@ -25,39 +25,36 @@ as $$ select ('x' || left(encode(sha256(convert_to(chain, 'UTF8')), 'hex'), 8)):
 
     // A JSON value's text as JSON.stringify writes it: PostgreSQL's json escapes strings as it does, without spaces.
     this.addSql(`create function disclosure_json(value text) returns text
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$ select coalesce(to_json(value)::text, 'null') $$;`);
 
-    // src/disclosure/chain.ts canonical, version 2 (the chains' entries; the legacy chain's are never written again).
-    this.addSql(`create function disclosure_canonical_v2(e disclosure_log) returns text
+    // src/disclosure/chain.ts canonical, version 2 (the chains' entries; the legacy chain's are never
+    // written again), of an entry as jsonb keyed by column (`to_jsonb` of a row) and its fields'
+    // part. Plain SQL without subqueries, so the planner inlines them into the statement that appends.
+    this.addSql(`create function disclosure_fields_v2(fields jsonb) returns setof text
 language sql stable parallel safe
-as $$ select '["kzpay-disclosure-v2",' || e.seq || ',' || disclosure_json(e.chain) || ',' || e.chain_seq || ',' || disclosure_json(e.id::text) || ','
-  || disclosure_json(to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) || ',' || disclosure_json(e.recipient_kind) || ','
-  || disclosure_json(e.recipient) || ',' || disclosure_json(e.partner_id::text) || ',' || disclosure_json(e.contract_id::text) || ','
-  || disclosure_json(e.lawful_request_id::text) || ',' || disclosure_json(e.token_id) || ',' || disclosure_json(e.actor) || ','
-  || disclosure_json(e.subject_id::text) || ','
-  || (select '[' || coalesce(string_agg('[' || disclosure_json(f->>'path') || ',' || disclosure_json(f->>'category') || ',' || disclosure_json(f->>'access') || ']', ',' order by n), '') || ']'
-        from jsonb_array_elements(e.fields) with ordinality as x(f, n)) || ','
-  || disclosure_json(e.purpose) || ',' || disclosure_json(e.legal_basis) || ',' || disclosure_json(e.operation_name) || ','
-  || disclosure_json(e.query_hash) || ',' || disclosure_json(e.request_id) || ',' || disclosure_json(e.prev_hash) || ']' $$;`);
+as $$ select '[' || coalesce(string_agg('[' || disclosure_json(f->>'path') || ',' || disclosure_json(f->>'category') || ','
+  || disclosure_json(f->>'access') || ']', ',' order by n), '') || ']' from jsonb_array_elements(fields) with ordinality as x(f, n) $$;`);
+    this.addSql(`create function disclosure_canonical_v2(e jsonb, fields text) returns text
+language sql stable parallel safe
+as $$ select '["kzpay-disclosure-v2",' || (e->>'seq') || ',' || disclosure_json(e->>'chain') || ',' || (e->>'chain_seq') || ','
+  || disclosure_json(e->>'id') || ',' || disclosure_json(to_char((e->>'at')::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) || ','
+  || disclosure_json(e->>'recipient_kind') || ',' || disclosure_json(e->>'recipient') || ',' || disclosure_json(e->>'partner_id') || ','
+  || disclosure_json(e->>'contract_id') || ',' || disclosure_json(e->>'lawful_request_id') || ',' || disclosure_json(e->>'token_id') || ','
+  || disclosure_json(e->>'actor') || ',' || disclosure_json(e->>'subject_id') || ',' || fields || ','
+  || disclosure_json(e->>'purpose') || ',' || disclosure_json(e->>'legal_basis') || ',' || disclosure_json(e->>'operation_name') || ','
+  || disclosure_json(e->>'query_hash') || ',' || disclosure_json(e->>'request_id') || ',' || disclosure_json(e->>'prev_hash') || ']' $$;`);
 
     // SQLSTATE KZ001: the grant ended while the request ran (the API answers UNAUTHENTICATED).
     this.addSql(`create function append_disclosures(p_entries jsonb, p_at timestamptz, p_operation_name text, p_query_hash text, p_request_id text,
-  p_today date, p_partner_purpose text, p_lock_timeout_ms integer)
+  p_today date, p_partner_purpose text)
 returns setof disclosure_log
 language plpgsql
 as $body$
 declare
   v_key integer;
   v_grant record;
-  v_chain text;
-  v_head record;
-  v_entry jsonb;
-  v_row disclosure_log;
-  v_rows disclosure_log[] := '{}';
 begin
-  -- Read by every lock wait below: an unavailable log fails fast and the data is withheld.
-  perform set_config('lock_timeout', p_lock_timeout_ms || 'ms', true);
   -- In ascending key order, so that two appends needing the same chains cannot deadlock.
   for v_key in select distinct disclosure_chain_lock_key(e->>'chain') from jsonb_array_elements(p_entries) e order by 1 loop
     perform pg_advisory_xact_lock(1803186276, v_key); -- src/disclosure/chain.ts CHAIN_LOCK
@@ -84,43 +81,44 @@ begin
       raise exception 'the grant ended during the request' using errcode = 'KZ001';
     end if;
   end loop;
-  for v_chain in select e->>'chain' from jsonb_array_elements(p_entries) with ordinality as x(e, n) group by 1 order by min(n) loop
-    select d.chain_seq, d.hash into v_head from disclosure_log d where d.chain = v_chain order by d.chain_seq desc limit 1;
-    v_row.chain_seq := coalesce(v_head.chain_seq, 0);
-    v_row.hash := coalesce(v_head.hash, repeat('0', 64));
-    for v_entry in select e from jsonb_array_elements(p_entries) with ordinality as x(e, n) where e->>'chain' = v_chain order by n loop
-      v_row.prev_hash := v_row.hash;
-      v_row.seq := nextval('disclosure_log_seq_seq');
-      v_row.chain := v_chain;
-      v_row.chain_seq := v_row.chain_seq + 1;
-      v_row.id := gen_random_uuid();
-      v_row.at := p_at;
-      v_row.recipient_kind := v_entry->>'recipient_kind';
-      v_row.recipient := v_entry->>'recipient';
-      v_row.partner_id := v_entry->>'partner_id';
-      v_row.contract_id := v_entry->>'contract_id';
-      v_row.lawful_request_id := v_entry->>'lawful_request_id';
-      v_row.token_id := v_entry->>'token_id';
-      v_row.actor := v_entry->>'actor';
-      v_row.subject_id := v_entry->>'subject_id';
-      v_row.fields := v_entry->'fields';
-      v_row.purpose := v_entry->>'purpose';
-      v_row.legal_basis := v_entry->>'legal_basis';
-      v_row.operation_name := p_operation_name;
-      v_row.query_hash := p_query_hash;
-      v_row.request_id := p_request_id;
-      v_row.hash := encode(sha256(convert_to(disclosure_canonical_v2(v_row), 'UTF8')), 'hex');
-      v_rows := v_rows || v_row;
-    end loop;
-  end loop;
-  -- One INSERT for the whole request.
-  return query with added as (insert into disclosure_log select * from unnest(v_rows) returning *) select * from added;
+  -- Each chain's entries after its head, in the order given, hashed one after another; one INSERT.
+  return query
+  with recursive
+    entry as (
+      select x.e, x.n, x.e->>'chain' as chain, row_number() over (partition by x.e->>'chain' order by x.n) as k, f.text as fields
+        from jsonb_array_elements(p_entries) with ordinality as x(e, n) cross join lateral disclosure_fields_v2(x.e->'fields') as f(text)
+    ),
+    head as (
+      select c.chain, coalesce(d.chain_seq, 0) as chain_seq, coalesce(d.hash, repeat('0', 64)) as hash
+        from (select distinct chain from entry) c
+        left join lateral (select l.chain_seq, l.hash from disclosure_log l where l.chain = c.chain order by l.chain_seq desc limit 1) d on true
+    ),
+    unhashed as (
+      select entry.chain, entry.k, entry.n, entry.fields, entry.e || jsonb_build_object('seq', nextval('disclosure_log_seq_seq'), 'chain_seq', head.chain_seq + entry.k,
+               'id', gen_random_uuid(), 'at', p_at, 'operation_name', p_operation_name, 'query_hash', p_query_hash, 'request_id', p_request_id) as e
+        from entry join head using (chain)
+    ),
+    hashed (chain, k, n, e, hash) as (
+      select head.chain, 0::bigint, 0::bigint, null::jsonb, head.hash from head
+      union all
+      select u.chain, u.k, u.n, linked.e, encode(sha256(convert_to(disclosure_canonical_v2(linked.e, u.fields), 'UTF8')), 'hex')
+        from hashed h join unhashed u on u.chain = h.chain and u.k = h.k + 1
+        cross join lateral (select u.e || jsonb_build_object('prev_hash', h.hash) as e) linked
+    ),
+    added as (
+      insert into disclosure_log
+      select r.* from hashed cross join lateral jsonb_populate_record(null::disclosure_log, hashed.e || jsonb_build_object('hash', hashed.hash)) r
+       where hashed.k > 0 order by hashed.n
+      returning *
+    )
+  select * from added;
 end $body$;`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop function append_disclosures(jsonb, timestamptz, text, text, text, date, text, integer);`);
-    this.addSql(`drop function disclosure_canonical_v2(disclosure_log);`);
+    this.addSql(`drop function append_disclosures(jsonb, timestamptz, text, text, text, date, text);`);
+    this.addSql(`drop function disclosure_canonical_v2(jsonb, text);`);
+    this.addSql(`drop function disclosure_fields_v2(jsonb);`);
     this.addSql(`drop function disclosure_json(text);`);
     this.addSql(`drop function disclosure_chain_lock_key(text);`);
     this.addSql(`drop function contract_in_force(date, date, text[], date, text);`);

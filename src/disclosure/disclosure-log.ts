@@ -72,8 +72,8 @@ export async function appendDisclosures(
     // longer than the request's deadline, after which the answer is no longer awaited (P5).
     await pgQuery(tx, `select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
     try {
-      const rows = await pgQuery<LogRow>(tx, 'select * from append_disclosures(?::jsonb, ?, ?, ?, ?, ?::date, ?, ?)', [
-        JSON.stringify(entries, wellFormed), at, facts.operationName, facts.queryHash, facts.requestId, ...contractInForceParams(at), lockTimeoutMs,
+      const rows = await pgQuery<LogRow>(tx, 'select * from append_disclosures(?::jsonb, ?, ?, ?, ?, ?::date, ?)', [
+        JSON.stringify(entries, wellFormed), at, facts.operationName, facts.queryHash, facts.requestId, ...contractInForceParams(at),
       ]);
       return rows.map(entryOf);
     } catch (error) {
