@@ -40,7 +40,7 @@ export function chainOf(recipient: RecipientRef, subjectId: string): string {
 
 /**
  * The class of the chains' advisory locks (`pg_advisory_xact_lock(CHAIN_LOCK, chainLockKey(chain))`),
- * as the database function `append_disclosures` takes them (its `disclosure_chain_lock_key` is this key).
+ * as the database function `lock_disclosure_chains` takes them (its `disclosure_chain_lock_key` is this key).
  */
 export const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
 
@@ -126,7 +126,31 @@ export function fieldsProblem(fields: unknown): string | null {
   return null;
 }
 
-/** Also computed by the database, as the log's writer (`disclosure_canonical_v2`): a test holds the two to the same text. */
+const stored = <T extends string | null>(text: T): T => (text === null ? text : (text.toWellFormed() as T));
+
+/**
+ * The entry as PostgreSQL will store it, which is what its hash must cover: text goes to the
+ * database as UTF-8, where a lone surrogate (no character, and no UTF-8 form) becomes U+FFFD.
+ */
+export function asStored<T extends ChainedEntry>(entry: T): T {
+  return {
+    ...entry,
+    recipient: stored(entry.recipient),
+    partnerId: stored(entry.partnerId),
+    contractId: stored(entry.contractId),
+    lawfulRequestId: stored(entry.lawfulRequestId),
+    tokenId: stored(entry.tokenId),
+    actor: stored(entry.actor),
+    subjectId: stored(entry.subjectId),
+    fields: entry.fields.map((f) => ({ ...f, path: stored(f.path) })),
+    purpose: stored(entry.purpose),
+    legalBasis: stored(entry.legalBasis),
+    operationName: stored(entry.operationName),
+    queryHash: stored(entry.queryHash),
+    requestId: stored(entry.requestId),
+  };
+}
+
 export function entryHash(entry: ChainedEntry): string {
   return createHash('sha256').update(canonical(entry), 'utf8').digest('hex');
 }

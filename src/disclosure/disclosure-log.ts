@@ -5,11 +5,12 @@
  * while other recipients' requests append to their own chains at the same time.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { pgQuery } from '../db/pg-query';
 import type { PendingDisclosure } from './batch';
-import { chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
+import { asStored, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
 import { contractInForceParams, revoked } from './recipient';
-import type { DisclosedField, RecipientKind } from './disclosure.entity';
+import { RecipientKind, type DisclosedField } from './disclosure.entity';
 
 export interface RequestFacts {
   readonly operationName: string | null;
@@ -31,18 +32,38 @@ export function logTimeouts(limits: LogLimits): { lockTimeoutMs: number; stateme
   return { lockTimeoutMs: Math.min(LOCK_TIMEOUT_MS, deadline), statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, deadline) };
 }
 
-/** What `append_disclosures` raises when a grant ended while the request ran. */
+/** What `lock_disclosure_chains` raises when a grant ended while the request ran. */
 const GRANT_ENDED = 'KZ001';
 
-/** Text as PostgreSQL stores it (a lone surrogate, which UTF-8 cannot hold, becomes U+FFFD), so that JSON.stringify cannot escape it. */
-const wellFormed = (_key: string, value: unknown): unknown => (typeof value === 'string' ? value.toWellFormed() : value);
+const COLUMNS = [
+  'seq', 'chain', 'chain_seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
+  'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
+] as const;
+
+/** A chain's newest entry as the append reads it, with the log-wide positions reserved for the new ones. */
+interface HeadRow {
+  chain: string;
+  chain_seq: string | null;
+  hash: string | null;
+  seqs: string[];
+}
+
+/** The grants to re-check under the chains' locks: those of a token (an off-system record has none). */
+function grantsOf(pending: readonly PendingDisclosure[]): Array<Record<string, string | null>> {
+  const grants = new Map<string, Record<string, string | null>>();
+  for (const { recipient: r } of pending) {
+    if (r.tokenId === null || (r.kind !== RecipientKind.PARTNER && r.kind !== RecipientKind.AUTHORITY)) continue;
+    grants.set(`${r.kind} ${r.tokenId} ${r.contractId} ${r.lawfulRequestId}`, { kind: r.kind, token_id: r.tokenId, contract_id: r.contractId, lawful_request_id: r.lawfulRequestId });
+  }
+  return [...grants.values()];
+}
 
 /**
- * Appends a request's disclosures, each chained after its recipient's current head, in one call of
- * the database function `append_disclosures` (migrations/Migration20261206111500.ts): it takes the
- * chains' locks, re-checks the grants, reads the heads, hashes (chain.ts's form) and inserts, so
- * that a chain's lock is held for that call and the commit only. Throws if it cannot. Usually one
- * chain; an access export per subject is one chain each.
+ * Appends a request's disclosures, each chained after its recipient's current head, in four round
+ * trips: BEGIN; `lock_disclosure_chains` (migrations/Migration20261206111500.ts: the timeouts, the
+ * chains' locks, the grants re-checked, the heads, the positions); one INSERT of the hashed
+ * entries; COMMIT. Throws if it cannot. Usually one chain; an access export per subject is one
+ * chain each.
  */
 export async function appendDisclosures(
   em: EntityManager,
@@ -53,35 +74,68 @@ export async function appendDisclosures(
   if (pending.length === 0) return [];
   const at = options.at ?? new Date();
   const { lockTimeoutMs, statementTimeoutMs } = logTimeouts(options);
-  const entries = pending.map((p) => ({
-    chain: chainOf(p.recipient, p.subjectId),
-    recipient_kind: p.recipient.kind,
-    recipient: p.recipient.label,
-    partner_id: p.recipient.partnerId,
-    contract_id: p.recipient.contractId,
-    lawful_request_id: p.recipient.lawfulRequestId,
-    token_id: p.recipient.tokenId,
-    actor: p.recipient.actor,
-    subject_id: p.subjectId,
-    fields: p.fields,
-    purpose: p.recipient.purpose,
-    legal_basis: p.recipient.legalBasis,
-  }));
+  const byChain = new Map<string, PendingDisclosure[]>();
+  for (const p of pending) {
+    const chain = chainOf(p.recipient, p.subjectId);
+    byChain.set(chain, [...(byChain.get(chain) ?? []), p]);
+  }
+  const chains = [...byChain];
   return em.fork().transactional(async (tx) => {
     // Fail fast rather than hold a response: an unavailable log withholds the data instead. Never
     // longer than the request's deadline, after which the answer is no longer awaited (P5).
-    await pgQuery(tx, `select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
-    try {
-      const rows = await pgQuery<LogRow>(tx, 'select * from append_disclosures(?::jsonb, ?, ?, ?, ?, ?::date, ?)', [
-        JSON.stringify(entries, wellFormed), at, facts.operationName, facts.queryHash, facts.requestId, ...contractInForceParams(at),
-      ]);
-      return rows.map(entryOf);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === GRANT_ENDED) throw revoked();
-      throw error;
+    const heads = await pgQuery<HeadRow>(tx, 'select * from lock_disclosure_chains(?::jsonb, ?::jsonb, ?, ?::date, ?, ?, ?)', [
+      JSON.stringify(chains.map(([chain, entries]) => ({ chain, n: entries.length }))), JSON.stringify(grantsOf(pending)), at,
+      ...contractInForceParams(at), lockTimeoutMs, statementTimeoutMs,
+    ]).catch((error: unknown) => {
+      throw (error as { code?: unknown }).code === GRANT_ENDED ? revoked() : error;
+    });
+    const written: LoggedDisclosure[] = [];
+    for (const [chain, entries] of chains) {
+      const head = heads.find((h) => h.chain === chain)!;
+      let chainSeq = head.chain_seq === null ? 0 : Number(head.chain_seq);
+      let prevHash = head.hash ?? GENESIS_HASH;
+      for (const [i, p] of entries.entries()) {
+        chainSeq += 1;
+        const entry: ChainedEntry = asStored({
+          seq: Number(head.seqs[i]),
+          chain,
+          chainSeq,
+          id: randomUUID(),
+          at,
+          recipientKind: p.recipient.kind,
+          recipient: p.recipient.label,
+          partnerId: p.recipient.partnerId,
+          contractId: p.recipient.contractId,
+          lawfulRequestId: p.recipient.lawfulRequestId,
+          tokenId: p.recipient.tokenId,
+          actor: p.recipient.actor,
+          subjectId: p.subjectId,
+          fields: p.fields,
+          purpose: p.recipient.purpose,
+          legalBasis: p.recipient.legalBasis,
+          ...facts,
+          prevHash,
+        });
+        const hash = entryHash(entry);
+        written.push({ ...entry, hash });
+        prevHash = hash;
+      }
     }
+    // One bound parameter for the whole batch, whatever its size.
+    await pgQuery(tx, `insert into disclosure_log (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from jsonb_populate_recordset(null::disclosure_log, ?::jsonb)`, [
+      JSON.stringify(written.map(rowOf)),
+    ]);
+    return written;
   });
 }
+
+/** An entry as its `disclosure_log` row, keyed by column. */
+const rowOf = (e: LoggedDisclosure) => ({
+  seq: e.seq, chain: e.chain, chain_seq: e.chainSeq, id: e.id, at: e.at, recipient_kind: e.recipientKind, recipient: e.recipient, partner_id: e.partnerId,
+  contract_id: e.contractId, lawful_request_id: e.lawfulRequestId, token_id: e.tokenId, actor: e.actor, subject_id: e.subjectId, fields: e.fields,
+  purpose: e.purpose, legal_basis: e.legalBasis, operation_name: e.operationName, query_hash: e.queryHash, request_id: e.requestId, prev_hash: e.prevHash,
+  hash: e.hash,
+});
 
 /** A `disclosure_log` row as PostgreSQL returns it. */
 export interface LogRow {

@@ -56,7 +56,7 @@ const PARTNER_PURPOSE: ConsentPurpose = 'THIRD_PARTY_OBLIGATIONS';
 /**
  * A contract `c` in force today: in its period and naming the partner purpose. The rule is the SQL
  * function `contract_in_force` (migrations/Migration20261206111500.ts), shared by this first look
- * and the log's re-check (`append_disclosures`).
+ * and the log's re-check (`lock_disclosure_chains`).
  */
 const CONTRACT_IN_FORCE = `contract_in_force(c.valid_from, c.valid_to, c.purposes, ?::date, ?)`;
 /** `contract_in_force`'s today (in Kazakhstan) and purpose. */
