@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --duration 10 --connections 10 --rounds 3 --shape-duration 5 --profile 10 --soak 60]`:
+ * `npm run bench [-- --duration 10 --connections 10 --rounds 3 --shape-duration 5 --profile 10 --soak 60 --only partner]`:
  * embedded PostgreSQL seeded with 10,000 clients, each server in its own process, autocannon
  * against six scenarios side by side; then the three shapes of issue 9 (operator with masking on,
  * enforcement off, and the floor, in interleaved rounds); a CPU profile of the first shape's server
@@ -42,6 +42,11 @@ with autocannon: six scenarios side by side, then an RSS soak. Writes bench/resu
   --duration <s>     seconds per scenario after a 2 s warm-up (default 10)
   --connections <n>  concurrent connections (default 10)
   --soak <s>         seconds of the RSS soak (default 60)
+  --rounds <n>       interleaved rounds of the shapes and of the partner query (default 3, at least 3)
+  --shape-duration <s>  seconds per round (default 5)
+  --profile <s>      seconds of load on the profiled server (default 10; 0 skips the profile)
+  --only partner     only the partner query, logged and enforcement off, in interleaved rounds,
+                     and the profile of the logged one (bench/results-partner.json)
   -h, --help         this text
 `,
   options: {
@@ -51,6 +56,7 @@ with autocannon: six scenarios side by side, then an RSS soak. Writes bench/resu
     rounds: { type: 'string', default: '3' },
     'shape-duration': { type: 'string', default: '5' },
     profile: { type: 'string', default: '10' },
+    only: { type: 'string' },
   },
 } as const satisfies CliSpec;
 
@@ -63,6 +69,9 @@ const ROUNDS = Number(args.rounds);
 const SHAPE_SECONDS = Number(args['shape-duration']);
 /** Seconds of load on the profiled server; 0 skips the profile. */
 const PROFILE_SECONDS = Number(args.profile);
+if (args.only !== undefined && args.only !== 'partner') throw new Error('--only takes one value: partner');
+/** `--only partner`: the partner query's interleaved rounds and its profile, nothing else. */
+const PARTNER_ONLY = args.only === 'partner';
 for (const [name, value, min] of [['duration', DURATION, 1], ['connections', CONNECTIONS, 1], ['soak', SOAK_SECONDS, 0], ['rounds', ROUNDS, 3], ['shape-duration', SHAPE_SECONDS, 1], ['profile', PROFILE_SECONDS, 0]] as const) {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number, at least ${min}`);
 }
@@ -230,7 +239,7 @@ async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured
 type Variant = 'on' | 'off' | 'floor';
 
 interface ShapeSpec {
-  readonly id: 'list100' | 'list10' | 'byId';
+  readonly id: 'list100' | 'list10' | 'byId' | 'partner';
   readonly title: string;
   /** One Scenario per variant, in the order each round runs them. */
   readonly variants: ReadonlyArray<{ readonly variant: Variant; readonly scenario: Scenario }>;
@@ -288,6 +297,19 @@ async function checkShape(shape: ShapeSpec): Promise<Map<Variant, { responseByte
   return checked;
 }
 
+/** The partner query, logged and enforcement off: each answers once, without errors, with the same orders. */
+async function checkPartner(shape: ShapeSpec): Promise<Awaited<ReturnType<typeof checkShape>>> {
+  const checked: Awaited<ReturnType<typeof checkShape>> = new Map();
+  for (const { variant, scenario } of shape.variants) {
+    const { responseBytes, redactions, json } = await check(scenario);
+    const orders: Array<{ client: { id: string } | null }> = (json.data as any).partnerOrders.edges.map((edge: { node: unknown }) => edge.node);
+    checked.set(variant, { responseBytes, redactions, clients: new Set(orders.map((o) => o.client?.id)).size, orders: orders.length });
+  }
+  const counts = new Set([...checked.values()].map((c) => c.orders));
+  if (counts.size !== 1 || checked.get('on')!.orders === 0) throw new Error(`partner: the variants do not return the same orders (${[...counts].join(', ')})`);
+  return checked;
+}
+
 /** Interleaved rounds: every variant once per round, in turn, so that a slow spell of the machine falls on all of them. */
 async function measureShape(shape: ShapeSpec, checked: Awaited<ReturnType<typeof checkShape>>): Promise<ShapeVariantResult[]> {
   const statements = new Map<Variant, { mean: number; perRun: number[] }>();
@@ -319,6 +341,14 @@ async function measureShape(shape: ShapeSpec, checked: Awaited<ReturnType<typeof
   });
 }
 
+function printShapeResult(r: ShapeVariantResult): void {
+  console.log(
+    `  ${`${r.shape} ${r.variant}`.padEnd(14)} ${String(r.requestsPerSecond).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  ` +
+      `SQL/req ${r.statementsPerRequest}${new Set(r.statementsPerRun).size > 1 ? ` (${r.statementsPerRun.join(', ')})` : ''}  ` +
+      `${Math.round(r.responseBytes / 1024)} KiB, ${r.clients} clients, ${r.orders} orders, ${r.redactions} redactions  (rounds ${r.rounds.map((x) => x.requestsPerSecond).join(', ')})`,
+  );
+}
+
 interface Profiled {
   readonly file: string;
   readonly seconds: number;
@@ -326,12 +356,12 @@ interface Profiled {
 }
 
 /**
- * The first shape's server (masking on) in a process of its own under `node --cpu-prof`, loaded
+ * A scenario's server (enforcement on) in a process of its own under `node --cpu-prof`, loaded
  * alone; the summary keeps only the samples of the measured window (start-up and warm-up out).
  */
-async function profileShape(scenarioOf: (target: Target) => Scenario, env: Record<string, string>): Promise<Profiled> {
+async function profileShape(id: string, scenarioOf: (target: Target) => Scenario, env: Record<string, string>): Promise<Profiled> {
   const dir = join(PROJECT_ROOT, 'bench', 'profile');
-  const name = 'list100.cpuprofile';
+  const name = `${id}.cpuprofile`;
   rmSync(join(dir, name), { force: true });
   mkdirSync(dir, { recursive: true });
   const target = await spawnChild('api-profiled', 'server.js', env, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`]);
@@ -522,6 +552,38 @@ async function main(): Promise<void> {
       shapeOf('list10', 'the same, first 10', shapeList(10), 'shape?first=10'),
       shapeOf('byId', 'one client by id, the same fields', { query: SHAPE_BY_ID, variables: { id: byId }, token: operator }, `shape?id=${byId}`),
     ];
+    // The partner query in interleaved rounds too: scenarios 3 and 3b, run one after the other, would
+    // give the machine's slow spells to one of them.
+    const partnerShape: ShapeSpec | null = partner
+      ? {
+          id: 'partner',
+          title: 'partner reads 100 served orders',
+          variants: [
+            { variant: 'on', scenario: scenario('partner-on', 'partner reads 100 served orders, disclosure logged', enforced, partnerList(100)) },
+            { variant: 'off', scenario: scenario('partner-off', 'the same partner query, enforcement off (nothing logged)', baseline, partnerList(100)) },
+          ],
+        }
+      : null;
+    const partnerCheck = partnerShape ? await checkPartner(partnerShape) : null;
+    if (PARTNER_ONLY) {
+      if (!partnerShape) throw new Error('--only partner: the partner token could not be issued');
+      console.log(`\nPartner query: ${ROUNDS} interleaved rounds (on, off, on, off, …) of ${SHAPE_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, medians`);
+      const measured = await measureShape(partnerShape, partnerCheck!);
+      measured.forEach(printShapeResult);
+      const ratio = Math.round((measured[0]!.requestsPerSecond / measured[1]!.requestsPerSecond) * 1000) / 1000;
+      console.log(`  partner_on_vs_off ${ratio}  target >= ${TARGETS.partner_on_vs_off.atLeast.toFixed(2)}  ${ratio >= TARGETS.partner_on_vs_off.atLeast ? 'met' : 'MISSED'}`);
+      let profiled: Profiled | null = null;
+      if (PROFILE_SECONDS > 0) {
+        console.log(`\nCPU profile: the partner query, logged, ${PROFILE_SECONDS} s, its own process under node --cpu-prof`);
+        profiled = await profileShape('partner', (target) => scenario('partner-profiled', 'partner query, logged, profiled', target, partnerList(100)), env);
+        for (const line of formatSummary(profiled.summary)) console.log(`  ${line}`);
+        console.log(`  (profile: ${profiled.file})`);
+      }
+      const output = { at: new Date().toISOString(), settings: { clients: CLIENTS, connections: CONNECTIONS, rounds: ROUNDS, shapeSeconds: SHAPE_SECONDS, profileSeconds: PROFILE_SECONDS }, partner_on_vs_off: ratio, partner: measured, profile: profiled };
+      writeFileSync(join(PROJECT_ROOT, 'bench', 'results-partner.json'), `${JSON.stringify(output, null, 2)}\n`);
+      console.log('\nWrote bench/results-partner.json');
+      return;
+    }
     // Checked before anything is measured: a shape whose variants answer different rows fails the run at once.
     const shapeChecks = new Map<ShapeSpec['id'], Awaited<ReturnType<typeof checkShape>>>();
     for (const shape of shapes) shapeChecks.set(shape.id, await checkShape(shape));
@@ -532,18 +594,14 @@ async function main(): Promise<void> {
     console.log(`\nShapes: ${ROUNDS} interleaved rounds (on, off, floor, on, off, floor, …) of ${SHAPE_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, medians`);
     const shapeResults: ShapeVariantResult[] = [];
     for (const shape of shapes) shapeResults.push(...(await measureShape(shape, shapeChecks.get(shape.id)!)));
-    for (const r of shapeResults) {
-      console.log(
-        `  ${`${r.shape} ${r.variant}`.padEnd(14)} ${String(r.requestsPerSecond).padStart(8)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  ` +
-          `SQL/req ${r.statementsPerRequest}${new Set(r.statementsPerRun).size > 1 ? ` (${r.statementsPerRun.join(', ')})` : ''}  ` +
-          `${Math.round(r.responseBytes / 1024)} KiB, ${r.clients} clients, ${r.orders} orders, ${r.redactions} redactions  (rounds ${r.rounds.map((x) => x.requestsPerSecond).join(', ')})`,
-      );
-    }
+    shapeResults.forEach(printShapeResult);
+    const partnerResults = partnerShape ? await measureShape(partnerShape, partnerCheck!) : [];
+    partnerResults.forEach(printShapeResult);
 
     let profiled: Profiled | null = null;
     if (PROFILE_SECONDS > 0) {
       console.log(`\nCPU profile: list100 with masking on, ${PROFILE_SECONDS} s, its own process under node --cpu-prof`);
-      profiled = await profileShape((target) => scenario('list100-profiled', 'list100, masking on, profiled', target, shapeList(100)), env);
+      profiled = await profileShape('list100', (target) => scenario('list100-profiled', 'list100, masking on, profiled', target, shapeList(100)), env);
       for (const line of formatSummary(profiled.summary)) console.log(`  ${line}`);
       console.log(`  (profile: ${profiled.file}; node dist/bench/profile-summary.js <file> summarises any profile)`);
     }
@@ -590,7 +648,7 @@ async function main(): Promise<void> {
       list100_on_vs_off: divide(shapeRps('list100', 'on'), shapeRps('list100', 'off')),
       list10_on_vs_off: divide(shapeRps('list10', 'on'), shapeRps('list10', 'off')),
       byId_on_vs_off: divide(shapeRps('byId', 'on'), shapeRps('byId', 'off')),
-      partner_on_vs_off: scenarioRatios['3/3b'],
+      partner_on_vs_off: partnerResults.length ? divide(partnerResults[0]!.requestsPerSecond, partnerResults[1]!.requestsPerSecond) : null,
       gc_share_list100: profiled ? Math.round(profiled.summary.gcShare * 1000) / 1000 : null,
     };
     console.log('\nRatios against issue 9\'s targets:');
@@ -615,6 +673,7 @@ async function main(): Promise<void> {
       scenarios: results,
       scenarioRatios,
       shapes: shapeResults,
+      partner: partnerResults,
       profile: profiled,
       statementsByPageSize: { constant, pageSizes },
       soak: soaked,

@@ -38,7 +38,10 @@ export function chainOf(recipient: RecipientRef, subjectId: string): string {
   }
 }
 
-/** The class of the chains' advisory locks (`pg_advisory_xact_lock(CHAIN_LOCK, chainLockKey(chain))`). */
+/**
+ * The class of the chains' advisory locks (`pg_advisory_xact_lock(CHAIN_LOCK, chainLockKey(chain))`),
+ * as the database function `lock_disclosure_chains` takes them (its `disclosure_chain_lock_key` is this key).
+ */
 export const CHAIN_LOCK = 0x6b7a7064; // "kzpd"
 
 /**

@@ -6,22 +6,18 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { query } from '../db/query';
+import { contractInForceArgs } from '../partners/contract-in-force';
 import type { PendingDisclosure } from './batch';
-import { asStored, CHAIN_LOCK, chainLockKey, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
-import { revoked, stillInForce } from './recipient';
-import type { DisclosedField, RecipientKind } from './disclosure.entity';
+import { asStored, chainOf, entryHash, fieldsProblem, GENESIS_HASH, LEGACY_CHAIN, type ChainedEntry } from './chain';
+import { revoked } from './recipient';
+import { RecipientKind, type DisclosedField } from './disclosure.entity';
 
 export interface RequestFacts {
   readonly operationName: string | null;
   readonly queryHash: string | null;
   readonly requestId: string | null;
 }
-
-const COLUMNS = [
-  'seq', 'chain', 'chain_seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
-  'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
-] as const;
-const ROW = `(${COLUMNS.map((c) => (c === 'fields' ? '?::jsonb' : '?')).join(', ')})`;
 
 /** The request's configured deadline, which no wait of the log may outlast. */
 export interface LogLimits {
@@ -37,6 +33,14 @@ export function logTimeouts(limits: LogLimits): { lockTimeoutMs: number; stateme
   return { lockTimeoutMs: Math.min(LOCK_TIMEOUT_MS, deadline), statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, deadline) };
 }
 
+/** What `lock_disclosure_chains` raises when a grant ended while the request ran. */
+const GRANT_ENDED = 'KZ001';
+
+const COLUMNS = [
+  'seq', 'chain', 'chain_seq', 'id', 'at', 'recipient_kind', 'recipient', 'partner_id', 'contract_id', 'lawful_request_id', 'token_id', 'actor',
+  'subject_id', 'fields', 'purpose', 'legal_basis', 'operation_name', 'query_hash', 'request_id', 'prev_hash', 'hash',
+] as const;
+
 /** A chain's newest entry as the append reads it, with the log-wide positions reserved for the new ones. */
 interface HeadRow {
   chain: string;
@@ -45,9 +49,22 @@ interface HeadRow {
   seqs: string[];
 }
 
+/** The grants to re-check under the chains' locks: those of a token (an off-system record has none). */
+function grantsOf(pending: readonly PendingDisclosure[]): Array<Record<string, string | null>> {
+  const grants = new Map<string, Record<string, string | null>>();
+  for (const { recipient: r } of pending) {
+    if (r.tokenId === null || (r.kind !== RecipientKind.PARTNER && r.kind !== RecipientKind.AUTHORITY)) continue;
+    grants.set(`${r.kind} ${r.tokenId} ${r.contractId} ${r.lawfulRequestId}`, { kind: r.kind, token_id: r.tokenId, contract_id: r.contractId, lawful_request_id: r.lawfulRequestId });
+  }
+  return [...grants.values()];
+}
+
 /**
- * Appends a request's disclosures as one INSERT, each chained after its recipient's current head.
- * Throws if it cannot. Usually one chain; an access export per subject is one chain each.
+ * Appends a request's disclosures, each chained after its recipient's current head, in four round
+ * trips: BEGIN; `lock_disclosure_chains` (migrations/Migration20261206111500.ts: the timeouts, the
+ * chains' locks, the grants re-checked, the heads, the positions); one INSERT of the hashed
+ * entries; COMMIT. Throws if it cannot. Usually one chain; an access export per subject is one
+ * chain each.
  */
 export async function appendDisclosures(
   em: EntityManager,
@@ -63,25 +80,16 @@ export async function appendDisclosures(
     const chain = chainOf(p.recipient, p.subjectId);
     byChain.set(chain, [...(byChain.get(chain) ?? []), p]);
   }
-  // Always taken in ascending key order, so two requests that need the same chains cannot deadlock.
-  const lockKeys = [...new Set([...byChain.keys()].map(chainLockKey))].sort((a, b) => a - b);
+  const chains = [...byChain];
   return em.fork().transactional(async (tx) => {
     // Fail fast rather than hold a response: an unavailable log withholds the data instead. Never
     // longer than the request's deadline, after which the answer is no longer awaited (P5).
-    await tx.execute(`select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [`${lockTimeoutMs}`, `${statementTimeoutMs}`]);
-    for (const key of lockKeys) await tx.execute(`select pg_advisory_xact_lock(${CHAIN_LOCK}, ${key})`);
-    for (const recipient of new Set(pending.map((p) => p.recipient))) {
-      if (!(await stillInForce(tx, recipient, at))) throw revoked();
-    }
-    // Read under the locks, in a statement of its own: its snapshot then sees every earlier append.
-    const chains = [...byChain];
-    const heads: HeadRow[] = await tx.execute(
-      `select c.chain, h.chain_seq, h.hash, array(select nextval('disclosure_log_seq_seq') from generate_series(1, c.n)) as seqs
-         from (values ${chains.map(() => '(?::text, ?::int)').join(', ')}) as c(chain, n)
-         left join lateral (select chain_seq, hash from disclosure_log d where d.chain = c.chain order by d.chain_seq desc limit 1) h on true`,
-      chains.flatMap(([chain, entries]) => [chain, entries.length]),
-    );
-    const params: unknown[] = [];
+    const heads = await query<HeadRow>(tx, 'select * from lock_disclosure_chains(?::jsonb, ?::jsonb, ?, ?::date, ?, ?, ?)', [
+      JSON.stringify(chains.map(([chain, entries]) => ({ chain, n: entries.length }))), JSON.stringify(grantsOf(pending)), at,
+      ...contractInForceArgs(at), lockTimeoutMs, statementTimeoutMs,
+    ]).catch((error: unknown) => {
+      throw (error as { code?: unknown }).code === GRANT_ENDED ? revoked() : error;
+    });
     const written: LoggedDisclosure[] = [];
     for (const [chain, entries] of chains) {
       const head = heads.find((h) => h.chain === chain)!;
@@ -110,19 +118,25 @@ export async function appendDisclosures(
           prevHash,
         });
         const hash = entryHash(entry);
-        params.push(
-          entry.seq, entry.chain, entry.chainSeq, entry.id, entry.at, entry.recipientKind, entry.recipient, entry.partnerId, entry.contractId,
-          entry.lawfulRequestId, entry.tokenId, entry.actor, entry.subjectId, JSON.stringify(entry.fields), entry.purpose, entry.legalBasis,
-          entry.operationName, entry.queryHash, entry.requestId, entry.prevHash, hash,
-        );
         written.push({ ...entry, hash });
         prevHash = hash;
       }
     }
-    await tx.execute(`insert into disclosure_log (${COLUMNS.join(', ')}) values ${written.map(() => ROW).join(', ')}`, params);
+    // One bound parameter for the whole batch, whatever its size.
+    await query(tx, `insert into disclosure_log (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from jsonb_populate_recordset(null::disclosure_log, ?::jsonb)`, [
+      JSON.stringify(written.map(rowOf)),
+    ]);
     return written;
   });
 }
+
+/** An entry as its `disclosure_log` row, keyed by column. */
+const rowOf = (e: LoggedDisclosure) => ({
+  seq: e.seq, chain: e.chain, chain_seq: e.chainSeq, id: e.id, at: e.at, recipient_kind: e.recipientKind, recipient: e.recipient, partner_id: e.partnerId,
+  contract_id: e.contractId, lawful_request_id: e.lawfulRequestId, token_id: e.tokenId, actor: e.actor, subject_id: e.subjectId, fields: e.fields,
+  purpose: e.purpose, legal_basis: e.legalBasis, operation_name: e.operationName, query_hash: e.queryHash, request_id: e.requestId, prev_hash: e.prevHash,
+  hash: e.hash,
+});
 
 /** A `disclosure_log` row as PostgreSQL returns it. */
 export interface LogRow {

@@ -26,7 +26,7 @@ export function withholdData(response: GraphQLResponse, why: { error: GraphQLFor
   response.http.status = why.status;
 }
 
-/** The grant ended while the request ran (src/disclosure/recipient.ts stillInForce): nothing leaves. */
+/** The grant ended while the request ran (re-checked by the log's append, src/disclosure/disclosure-log.ts): nothing leaves. */
 const revokedMeanwhile = (error: unknown): error is GraphQLError => error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED';
 
 /** The value at a response path ("a.b.0.c"), undefined where the path does not reach. */

@@ -36,15 +36,3 @@ export function subjectAccessRecipient(principal: Principal): RecipientRef {
     legalBasis: "the subject's right of access to its personal data",
   };
 }
-
-/**
- * Re-checked inside the log transaction, just before the entry is written: a token revoked, a
- * contract ended or a request withdrawn while the request ran stops this response too ("revocable
- * at once"). Only a kind's tokens are registered and revocable; other entries pass.
- */
-export async function stillInForce(em: EntityManager, recipient: RecipientRef, now: Date): Promise<boolean> {
-  // Without a token: a disclosure made off-system and recorded by the DPO (recordDisclosure).
-  if (recipient.tokenId === null) return true;
-  const kind = RECIPIENT_KINDS.find((k) => k.kind === recipient.kind);
-  return kind ? kind.stillInForce(em, recipient, now) : true;
-}

@@ -22,11 +22,14 @@ export function contractInForce(contract: ContractTerms, now: Date): boolean {
   return contract.validFrom <= today && today <= contract.validTo && contract.purposes.includes(PARTNER_PURPOSE);
 }
 
-/** The same rule for the contract row `alias`, with the same clock passed in. */
+/** `contract_in_force`'s last two arguments: today in Kazakhstan, and the partner purpose. */
+export const contractInForceArgs = (now: Date): [string, ConsentPurpose] => [kazakhstanDate(now), PARTNER_PURPOSE];
+
+/**
+ * The same rule for the contract row `alias`, with the same clock passed in: the SQL function
+ * `contract_in_force` (migrations/Migration20261206111500.ts), which the disclosure log's re-check
+ * under its locks (`lock_disclosure_chains`) calls too.
+ */
 export function contractInForceSql(alias: string, now: Date): { sql: string; params: unknown[] } {
-  const today = kazakhstanDate(now);
-  return {
-    sql: `(${alias}.valid_from <= ?::date and ?::date <= ${alias}.valid_to and ?::text = any(${alias}.purposes))`,
-    params: [today, today, PARTNER_PURPOSE],
-  };
+  return { sql: `contract_in_force(${alias}.valid_from, ${alias}.valid_to, ${alias}.purposes, ?::date, ?::text)`, params: contractInForceArgs(now) };
 }

@@ -33,10 +33,8 @@ const lifecycle = tokenLifecycle<Contract, PartnerTokenIssue>({
   grantArg: 'contractId',
   grantName: 'Contract',
   listedCategories: 't.categories',
-  grantIdOf: (recipient) => recipient.contractId,
   findGrant: (em, id) => em.findOne(Contract, { id }),
   inForce: contractInForce,
-  inForceSql: contractInForceSql,
   notInForce: () => apiError('CONFLICT', 'The contract is not in force', { reason: 'CONTRACT_NOT_IN_FORCE' }),
   endOf: (contract) => endOfValidity(contract.validTo),
   categories(contract, issue) {

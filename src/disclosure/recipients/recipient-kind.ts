@@ -62,12 +62,6 @@ export interface RecipientKindHandler<I extends TokenIssue = TokenIssue> {
    * The server's records decide, the claims only name them: an unknown, revoked or expired token throws `revoked()`.
    */
   load(em: EntityManager, principal: Principal, now: Date): Promise<Recipient>;
-  /**
-   * Inside the log transaction, just before the entry is written: the token still live and the
-   * grant still in force. Locks the token row for share, so a revocation committing meanwhile
-   * waits for this entry and takes effect on everything after it.
-   */
-  stillInForce(em: EntityManager, recipient: RecipientRef, now: Date): Promise<boolean>;
   /** Records the token's jti first, so a token exists only if it can be checked and revoked; refused unless the grant is in force. */
   issueToken(em: EntityManager, jwt: Config['jwt'], issue: I, now?: Date): Promise<IssuedToken>;
   /** The grant's tokens, newest first. */

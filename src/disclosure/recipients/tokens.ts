@@ -10,7 +10,6 @@ import { signToken, type TokenClaims } from '../../auth/tokens';
 import { badInput, notFound } from '../../errors';
 import { scopeOf, type PiiCategory } from '../../privacy/categories';
 import * as v from '../../validation/validate';
-import type { RecipientRef } from '../batch';
 import type { IssuedToken, RecipientKindHandler, TokenIssue, TokenRecord } from './recipient-kind';
 
 /** Tokens are short-lived: a day at most, and never beyond their grant. */
@@ -48,11 +47,9 @@ export interface TokenKind<G, I extends TokenIssue> {
   readonly grantName: string;
   /** Where a listed token's categories come from: its own record (`t`) or its grant (`g`). */
   readonly listedCategories: string;
-  grantIdOf(recipient: RecipientRef): string | null;
   findGrant(em: EntityManager, id: string): Promise<G | null>;
-  /** The grant's in-force rule for a grant in hand; `inForceSql` is the same rule for the row `alias`. */
+  /** The grant's in-force rule for a grant in hand (its SQL form is the kind's own, in its `load`). */
   inForce(grant: G, now: Date): boolean;
-  inForceSql(alias: string, now: Date): Condition;
   /** Refuses a token under a grant not in force, with a stable `reason`. */
   notInForce(): GraphQLError;
   /** The first instant the grant no longer covers: no token outlives it. */
@@ -79,23 +76,12 @@ function listed(row: ListedRow & { jti: string }, now: Date): TokenRecord {
   return { tokenId: row.jti, categories: row.categories, issuedAt: new Date(row.issued_at), expiresAt, revokedAt, live: !revokedAt && expiresAt > now };
 }
 
-export type TokenLifecycle<I extends TokenIssue> = Pick<RecipientKindHandler<I>, 'stillInForce' | 'issueToken' | 'listTokens' | 'revokeToken' | 'revokeAllTokens'>;
+export type TokenLifecycle<I extends TokenIssue> = Pick<RecipientKindHandler<I>, 'issueToken' | 'listTokens' | 'revokeToken' | 'revokeAllTokens'>;
 
 export function tokenLifecycle<G, I extends TokenIssue>(kind: TokenKind<G, I>): TokenLifecycle<I> {
   const { tokenTable, grantTable, grantColumn } = kind;
   const grantId = (id: string) => v.uuid(kind.grantArg, id);
   return {
-    async stillInForce(em, recipient, now) {
-      const rule = kind.inForceSql('g', now);
-      const rows = await em.execute(
-        `select 1 from ${tokenTable} t join ${grantTable} g on g.id = t.${grantColumn}
-          where t.jti = ? and g.id = ? and t.revoked_at is null and t.expires_at > ? and ${rule.sql}
-            for share of t`,
-        [recipient.tokenId, kind.grantIdOf(recipient), now, ...rule.params],
-      );
-      return rows.length === 1;
-    },
-
     async issueToken(em, jwt, issue, now = new Date()): Promise<IssuedToken> {
       const grant = await kind.findGrant(em, grantId(issue.grantId));
       if (!grant) throw notFound(kind.grantName);
