@@ -56,9 +56,14 @@ describe('health endpoints', () => {
   it('/readyz runs at most one database check per second, however often it is called', async () => {
     await new Promise((r) => setTimeout(r, 1100));
     const execute = jest.spyOn(world.db.orm.em.getConnection(), 'execute');
+    const started = performance.now();
     const answers = await Promise.all(Array.from({ length: 50 }, () => get('/readyz')));
+    // On a busy machine the burst can outlast a second: one more check per second it took is allowed.
+    const seconds = Math.floor((performance.now() - started) / 1000);
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(execute.mock.calls.filter(([sql]) => sql === 'select 1')).toHaveLength(1);
+    const checks = execute.mock.calls.filter(([sql]) => sql === 'select 1').length;
+    expect(checks).toBeGreaterThanOrEqual(1);
+    expect(checks).toBeLessThanOrEqual(1 + seconds);
     execute.mockRestore();
   });
 
