@@ -83,7 +83,7 @@ const KNOWN_QUERIES = [
   '{ me { id orders(first: 3) { id } } }',
   '{ statistics { clientsByKind { key count } } }',
   'query($n: Int!, $a: String) { myDisclosures(first: $n, after: $a) { edges { cursor node { seq fields { path category } } } } }',
-  'query($id: ID!) { partnerTokens(contractId: $id) { tokenId live } }',
+  'query($id: ID!) { partnerTokens(contractId: $id) { edges { node { tokenId live } } } }',
 ];
 
 const deep = fc.integer({ min: 1, max: 80 }).map((n) => `{ ${'order(id: "x") { client { '.repeat(n)}id${' } }'.repeat(n)} }`);
