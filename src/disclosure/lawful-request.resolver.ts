@@ -3,7 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolv
 import { pageInfoOf, type ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
 import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
-import { DEFAULT_PAGE_SIZE, DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeRowCursor, encodeRowCursor, RECORD_SORTS, type RowSort } from '../graphql/cursor';
 import { IssuedTokenType, TokenRecordConnection, tokenPosition } from '../partners/partner.type';
 import { LawfulRequest } from './lawful-request.entity';
@@ -27,8 +27,8 @@ const SUBJECTS_BY_ID: RowSort = { name: 'authority.subjects', key: 'row' };
 @Resolver(() => LawfulRequestType)
 export class LawfulRequestResolver {
   @Query(() => LawfulRequestConnection, { description: 'Registered lawful requests, newest first (DPO)' })
-  lawfulRequests(@Args() { first, after }: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<LawfulRequest>> {
-    return keysetPage(RECORD_SORTS.lawfulRequests, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (position, limit) =>
+  lawfulRequests(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<LawfulRequest>> {
+    return keysetPage(ctx, page, RECORD_SORTS.lawfulRequests, (position, limit) =>
       ctx.em.find(LawfulRequest, afterPosition('createdAt', position, 'desc'), { orderBy: { createdAt: 'desc', id: 'desc' }, limit }),
     (r) => ({ at: r.createdAt, id: r.id }));
   }
@@ -56,8 +56,8 @@ export class LawfulRequestResolver {
   }
 
   @Query(() => TokenRecordConnection, { description: "A lawful request's issued authority tokens, newest first; never the tokens themselves (DPO)" })
-  authorityTokens(@Arg('requestId', () => ID) requestId: string, @Args() { first, after }: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
-    return keysetPage(RECORD_SORTS.authorityTokens, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (before, limit) =>
+  authorityTokens(@Arg('requestId', () => ID) requestId: string, @Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
+    return keysetPage(ctx, page, RECORD_SORTS.authorityTokens, (before, limit) =>
       authorityRecipients.listTokens(ctx.em, requestId, { before, limit }),
     tokenPosition);
   }

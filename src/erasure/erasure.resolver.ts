@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import type { OpenObligation } from '../consent/consent-lifecycle';
 import { evidenceOf } from '../consent/consent.service';
 import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
-import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { principalOf, type RequestContext } from '../graphql/context';
 import { RECORD_SORTS } from '../graphql/cursor';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
 import { eraseClient, requestErasure } from './erasure.service';
@@ -21,18 +21,18 @@ export class ErasureRequestResolver {
   @Query(() => ErasureRequestConnection, { description: 'Erasure requests, oldest first (DPO)' })
   erasureRequests(
     @Arg('status', () => ErasureRequestStatus, { defaultValue: ErasureRequestStatus.PENDING }) status: ErasureRequestStatus,
-    @Args() { first, after }: RecordPageArgs,
+    @Args() page: RecordPageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<ErasureRequest>> {
-    return keysetPage(RECORD_SORTS.erasureRequests, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (position, limit) =>
+    return keysetPage(ctx, page, RECORD_SORTS.erasureRequests, (position, limit) =>
       ctx.em.find(ErasureRequest, { status, ...afterPosition('requestedAt', position, 'asc') }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit }),
     requestPosition);
   }
 
   @Query(() => ErasureRequestConnection, { description: "The calling client's erasure requests, newest first (P4): where its request stands" })
-  myErasureRequests(@Args() { first, after }: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<ErasureRequest>> {
+  myErasureRequests(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<ErasureRequest>> {
     const client = principalOf(ctx).sub;
-    return keysetPage(RECORD_SORTS.myErasureRequests, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (position, limit) =>
+    return keysetPage(ctx, page, RECORD_SORTS.myErasureRequests, (position, limit) =>
       ctx.em.find(ErasureRequest, { client, ...afterPosition('requestedAt', position, 'desc') }, { orderBy: { requestedAt: 'desc', id: 'desc' }, limit }),
     requestPosition);
   }
@@ -71,11 +71,11 @@ export class ErasureReceiptResolver {
   @Query(() => ErasureReceiptConnection, { description: 'Erasure receipts, newest first; with clientId, those of one (erased) client (DPO)' })
   erasureReceipts(
     @Arg('clientId', () => ID, { nullable: true }) clientId: string | null,
-    @Args() { first, after }: RecordPageArgs,
+    @Args() page: RecordPageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<Connection<ErasureReceipt>> {
     const where = clientId == null ? {} : { client: uuid('clientId', clientId) };
-    return keysetPage(RECORD_SORTS.erasureReceipts, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (position, limit) =>
+    return keysetPage(ctx, page, RECORD_SORTS.erasureReceipts, (position, limit) =>
       ctx.em.find(ErasureReceipt, { ...where, ...afterPosition('erasedAt', position, 'desc') }, { orderBy: { erasedAt: 'desc', id: 'desc' }, limit }),
     (r) => ({ at: r.erasedAt, id: r.id }));
   }

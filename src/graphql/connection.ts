@@ -5,7 +5,7 @@
  */
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { PageInfo, pageInfoOf } from '../clients/client.type';
-import { DEFAULT_RECORDS_PAGE_SIZE } from './context';
+import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, type RequestContext } from './context';
 import { cursorAt, positionAfter, type KeyedSort, type Position } from './cursor';
 
 export interface Connection<T> {
@@ -36,20 +36,21 @@ export function connectionType<T extends object>(name: string, node: ClassType<T
 }
 
 /**
- * `first` rows after the cursor's position. `fetch` reads up to `limit` rows strictly after the
- * position (null: from the start) in the list's order; the one row past `first` says whether a
- * page follows. A cursor of another sort is refused before `fetch` runs.
+ * `first` rows (within MAX_PAGE_SIZE) after the cursor's position. `fetch` reads up to `limit` rows
+ * strictly after the position (null: from the start) in the list's order; the one row past
+ * `first` says whether a page follows. A cursor of another sort is refused before `fetch` runs.
  */
 export async function keysetPage<T>(
+  ctx: RequestContext,
+  { first, after }: RecordPageArgs,
   sort: KeyedSort,
-  first: number,
-  after: string | null | undefined,
   fetch: (position: Position | null, limit: number) => Promise<T[]>,
   positionOf: (row: T) => Position,
 ): Promise<Connection<T>> {
-  const rows = await fetch(positionAfter(sort, after), first + 1);
-  const edges = rows.slice(0, first).map((node) => ({ cursor: cursorAt(sort, positionOf(node)), node }));
-  return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after) };
+  const size = pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE);
+  const rows = await fetch(positionAfter(sort, after), size + 1);
+  const edges = rows.slice(0, size).map((node) => ({ cursor: cursorAt(sort, positionOf(node)), node }));
+  return { edges, pageInfo: pageInfoOf(edges, rows.length > size, after) };
 }
 
 /** The ORM condition for rows after a position in (time, id) order: a row tie-broken by its id. */

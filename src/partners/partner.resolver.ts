@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { apiError } from '../errors';
 import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
-import { DEFAULT_PAGE_SIZE, DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { RECORD_SORTS } from '../graphql/cursor';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import { OrderConnection } from '../orders/order.type';
@@ -37,8 +37,8 @@ const contractView = (c: Contract): ContractType => ({
 @Resolver(() => PartnerType)
 export class PartnerResolver {
   @Query(() => PartnerConnection, { description: 'Registered partners, oldest first (DPO)' })
-  partners(@Args() { first, after }: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Partner>> {
-    return keysetPage(RECORD_SORTS.partners, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (position, limit) =>
+  partners(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Partner>> {
+    return keysetPage(ctx, page, RECORD_SORTS.partners, (position, limit) =>
       ctx.em.find(Partner, afterPosition('createdAt', position, 'asc'), { orderBy: { createdAt: 'asc', id: 'asc' }, limit }),
     (p) => ({ at: p.createdAt, id: p.id }));
   }
@@ -75,8 +75,8 @@ export class PartnerResolver {
   }
 
   @Query(() => TokenRecordConnection, { description: "A contract's issued tokens, newest first; never the tokens themselves (DPO)" })
-  partnerTokens(@Arg('contractId', () => ID) contractId: string, @Args() { first, after }: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
-    return keysetPage(RECORD_SORTS.partnerTokens, pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE), after, (before, limit) =>
+  partnerTokens(@Arg('contractId', () => ID) contractId: string, @Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
+    return keysetPage(ctx, page, RECORD_SORTS.partnerTokens, (before, limit) =>
       partnerRecipients.listTokens(ctx.em, contractId, { before, limit }),
     tokenPosition);
   }
