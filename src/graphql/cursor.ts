@@ -32,7 +32,10 @@ export const ORDERS_BY_CREATED_AT: KeyedSort = { name: 'orders.createdAt', key: 
 
 export const DISCLOSURES_BY_SEQ: SeqSort = { name: 'disclosures.seq', key: 'seq' };
 
-/** The DPO's and the subject's record lists: each in one fixed order by a time written by the server, then id. */
+/**
+ * The DPO's and the subject's record lists: each in one fixed order by a time, then id. The times
+ * are written from JavaScript Dates (milliseconds), which a cursor's ISO key holds whole.
+ */
 export const RECORD_SORTS = {
   erasureRequests: { name: 'erasureRequests.requestedAt', key: 'timestamp' },
   myErasureRequests: { name: 'myErasureRequests.requestedAt', key: 'timestamp' },
