@@ -2,14 +2,15 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { pageInfoOf, type ClientEdge } from '../clients/client.type';
 import { apiError } from '../errors';
+import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
-import { decodeRowCursor, encodeRowCursor, type RowSort } from '../graphql/cursor';
-import { IssuedTokenType, TokenRecordType } from '../partners/partner.type';
+import { decodeRowCursor, encodeRowCursor, RECORD_SORTS, type RowSort } from '../graphql/cursor';
+import { IssuedTokenType, TokenRecordConnection, tokenPosition } from '../partners/partner.type';
 import { LawfulRequest } from './lawful-request.entity';
 import { registerLawfulRequest, withdrawLawfulRequest } from './lawful-request.service';
 import { authorityRecipients } from './recipients/authority';
 import type { IssuedToken, TokenRecord } from './recipients/recipient-kind';
-import { AuthoritySubjectConnection, LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
+import { AuthoritySubjectConnection, LawfulRequestConnection, LawfulRequestType, RegisterLawfulRequestInput } from './lawful-request.type';
 import { uuid } from '../validation/validate';
 import { clientReadSpec } from '../graphql/selection';
 import { readClients } from '../subjects/client-store';
@@ -25,9 +26,11 @@ const SUBJECTS_BY_ID: RowSort = { name: 'authority.subjects', key: 'row' };
 
 @Resolver(() => LawfulRequestType)
 export class LawfulRequestResolver {
-  @Query(() => [LawfulRequestType], { description: 'Registered lawful requests, newest first (DPO)' })
-  lawfulRequests(@Ctx() ctx: RequestContext): Promise<LawfulRequest[]> {
-    return ctx.em.find(LawfulRequest, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
+  @Query(() => LawfulRequestConnection, { description: 'Registered lawful requests, newest first (DPO)' })
+  lawfulRequests(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<LawfulRequest>> {
+    return keysetPage(ctx, page, RECORD_SORTS.lawfulRequests, (position, limit) =>
+      ctx.em.find(LawfulRequest, afterPosition('createdAt', position, 'desc'), { orderBy: { createdAt: 'desc', id: 'desc' }, limit }),
+    (r) => ({ at: r.createdAt, id: r.id }));
   }
 
   @Mutation(() => LawfulRequestType, { description: 'Register a request of a state body (DPO, P5.2)' })
@@ -52,9 +55,11 @@ export class LawfulRequestResolver {
     return authorityRecipients.revokeToken(ctx.em, uuid('tokenId', tokenId));
   }
 
-  @Query(() => [TokenRecordType], { description: "A lawful request's issued authority tokens, newest first; never the tokens themselves (DPO)" })
-  authorityTokens(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
-    return authorityRecipients.listTokens(ctx.em, requestId);
+  @Query(() => TokenRecordConnection, { description: "A lawful request's issued authority tokens, newest first; never the tokens themselves (DPO)" })
+  authorityTokens(@Arg('requestId', () => ID) requestId: string, @Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
+    return keysetPage(ctx, page, RECORD_SORTS.authorityTokens, (before, limit) =>
+      authorityRecipients.listTokens(ctx.em, requestId, { before, limit }),
+    tokenPosition);
   }
 
   @Mutation(() => LawfulRequestType, { description: 'Withdraw a lawful request before its expiry: it expires now and its tokens are revoked (DPO, P5.2)' })

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ClientEdge, PageInfo } from '../clients/client.type';
+import { connectionType } from '../graphql/connection';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import type { PiiCategory } from '../privacy/categories';
 
@@ -33,3 +34,5 @@ export class AuthoritySubjectConnection {
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int, { description: 'How many subjects the request names' }) totalCount!: number;
 }
+
+export const LawfulRequestConnection = connectionType('LawfulRequest', LawfulRequestType, 'Registered lawful requests, one page');

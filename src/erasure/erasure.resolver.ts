@@ -1,11 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { OpenObligation } from '../consent/consent-lifecycle';
 import { evidenceOf } from '../consent/consent.service';
-import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
+import { principalOf, type RequestContext } from '../graphql/context';
+import { RECORD_SORTS } from '../graphql/cursor';
 import { ErasureBasis, ErasureReceipt, ErasureRequest, ErasureRequestStatus } from './erasure.entity';
 import { eraseClient, requestErasure } from './erasure.service';
-import { ErasureReceiptType, ErasureRequestType } from './erasure.type';
+import { ErasureReceiptConnection, ErasureReceiptType, ErasureRequestConnection, ErasureRequestType } from './erasure.type';
 import { uuid } from '../validation/validate';
+
+const requestPosition = (r: ErasureRequest) => ({ at: r.requestedAt, id: r.id });
 
 @Resolver(() => ErasureRequestType)
 export class ErasureRequestResolver {
@@ -14,21 +18,23 @@ export class ErasureRequestResolver {
     return requestErasure(ctx.em, principalOf(ctx).sub, evidenceOf(ctx.origin), new Date());
   }
 
-  @Query(() => [ErasureRequestType], { description: 'Erasure requests, oldest first (DPO)' })
+  @Query(() => ErasureRequestConnection, { description: 'Erasure requests, oldest first (DPO)' })
   erasureRequests(
     @Arg('status', () => ErasureRequestStatus, { defaultValue: ErasureRequestStatus.PENDING }) status: ErasureRequestStatus,
-    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
+    @Args() page: RecordPageArgs,
     @Ctx() ctx: RequestContext,
-  ): Promise<ErasureRequest[]> {
-    return ctx.em.find(ErasureRequest, { status }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
+  ): Promise<Connection<ErasureRequest>> {
+    return keysetPage(ctx, page, RECORD_SORTS.erasureRequests, (position, limit) =>
+      ctx.em.find(ErasureRequest, { status, ...afterPosition('requestedAt', position, 'asc') }, { orderBy: { requestedAt: 'asc', id: 'asc' }, limit }),
+    requestPosition);
   }
 
-  @Query(() => [ErasureRequestType], { description: "The calling client's erasure requests, newest first (P4): where its request stands" })
-  myErasureRequests(
-    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ErasureRequest[]> {
-    return ctx.em.find(ErasureRequest, { client: principalOf(ctx).sub }, { orderBy: { requestedAt: 'desc', id: 'desc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
+  @Query(() => ErasureRequestConnection, { description: "The calling client's erasure requests, newest first (P4): where its request stands" })
+  myErasureRequests(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<ErasureRequest>> {
+    const client = principalOf(ctx).sub;
+    return keysetPage(ctx, page, RECORD_SORTS.myErasureRequests, (position, limit) =>
+      ctx.em.find(ErasureRequest, { client, ...afterPosition('requestedAt', position, 'desc') }, { orderBy: { requestedAt: 'desc', id: 'desc' }, limit }),
+    requestPosition);
   }
 
   @FieldResolver(() => ID)
@@ -62,14 +68,16 @@ export class ErasureReceiptResolver {
     return Object.assign(Object.create(receipt) as ErasureReceipt, { openObligations });
   }
 
-  @Query(() => [ErasureReceiptType], { description: 'Erasure receipts, newest first; with clientId, those of one (erased) client (DPO)' })
+  @Query(() => ErasureReceiptConnection, { description: 'Erasure receipts, newest first; with clientId, those of one (erased) client (DPO)' })
   erasureReceipts(
     @Arg('clientId', () => ID, { nullable: true }) clientId: string | null,
-    @Arg('first', () => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first: number,
+    @Args() page: RecordPageArgs,
     @Ctx() ctx: RequestContext,
-  ): Promise<ErasureReceipt[]> {
+  ): Promise<Connection<ErasureReceipt>> {
     const where = clientId == null ? {} : { client: uuid('clientId', clientId) };
-    return ctx.em.find(ErasureReceipt, where, { orderBy: { erasedAt: 'desc', id: 'desc' }, limit: pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE) });
+    return keysetPage(ctx, page, RECORD_SORTS.erasureReceipts, (position, limit) =>
+      ctx.em.find(ErasureReceipt, { ...where, ...afterPosition('erasedAt', position, 'desc') }, { orderBy: { erasedAt: 'desc', id: 'desc' }, limit }),
+    (r) => ({ at: r.erasedAt, id: r.id }));
   }
 
   @FieldResolver(() => ID)

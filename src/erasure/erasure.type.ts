@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { OpenObligation } from '../consent/consent-lifecycle';
 import { ConsentEvidenceType, OpenObligationType } from '../consent/consent.type';
+import { connectionType } from '../graphql/connection';
 import { ERASED_CATEGORIES, ErasureBasis, ErasureRequestStatus, type ErasedCategory } from './erasure.entity';
 
 export const ErasedCategoryEnum = Object.fromEntries(ERASED_CATEGORIES.map((c) => [c, c])) as Record<ErasedCategory, ErasedCategory>;
@@ -36,3 +37,6 @@ export class ErasureReceiptType {
   })
   openObligations!: OpenObligation[] | null;
 }
+
+export const ErasureRequestConnection = connectionType('ErasureRequest', ErasureRequestType, 'Erasure requests, one page');
+export const ErasureReceiptConnection = connectionType('ErasureReceipt', ErasureReceiptType, 'Erasure receipts, one page');

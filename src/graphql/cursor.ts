@@ -32,6 +32,20 @@ export const ORDERS_BY_CREATED_AT: KeyedSort = { name: 'orders.createdAt', key: 
 
 export const DISCLOSURES_BY_SEQ: SeqSort = { name: 'disclosures.seq', key: 'seq' };
 
+/**
+ * The DPO's and the subject's record lists: each in one fixed order by a time, then id. The times
+ * are written from JavaScript Dates (milliseconds), which a cursor's ISO key holds whole.
+ */
+export const RECORD_SORTS = {
+  erasureRequests: { name: 'erasureRequests.requestedAt', key: 'timestamp' },
+  myErasureRequests: { name: 'myErasureRequests.requestedAt', key: 'timestamp' },
+  erasureReceipts: { name: 'erasureReceipts.erasedAt', key: 'timestamp' },
+  lawfulRequests: { name: 'lawfulRequests.createdAt', key: 'timestamp' },
+  partners: { name: 'partners.createdAt', key: 'timestamp' },
+  partnerTokens: { name: 'partnerTokens.issuedAt', key: 'timestamp' },
+  authorityTokens: { name: 'authorityTokens.issuedAt', key: 'timestamp' },
+} as const satisfies Record<string, KeyedSort>;
+
 export const CLIENT_CURSOR_SORTS: Readonly<Record<ClientSortField, CursorSort>> = {
   [ClientSortField.CREATED_AT]: { name: 'clients.createdAt', key: 'timestamp' },
   [ClientSortField.SURNAME]: { name: 'clients.surname', key: 'row' },
@@ -90,6 +104,21 @@ export const sameOrderPosition = (a: OrderPosition | null, b: OrderPosition | nu
   a === b || (a !== null && b !== null && a.id === b.id && a.createdAt.getTime() === b.createdAt.getTime());
 
 export const orderCursorOf = (order: OrderPosition): string => encodeCursor(ORDERS_BY_CREATED_AT, order.createdAt.toISOString(), order.id);
+
+/** A row's place in a list sorted by a time, then id. */
+export interface Position {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** The position a cursor of this sort names; null without a cursor. */
+export function positionAfter(sort: KeyedSort, after: string | null | undefined): Position | null {
+  if (!after) return null;
+  const [key, id] = decodeCursor(after, sort);
+  return { at: new Date(key), id };
+}
+
+export const cursorAt = (sort: KeyedSort, position: Position): string => encodeCursor(sort, position.at.toISOString(), position.id);
 
 /** The row id of a cursor made by encodeRowCursor for this sort; anything else is BAD_USER_INPUT on `after`. */
 export function decodeRowCursor(cursor: string, sort: RowSort): string {

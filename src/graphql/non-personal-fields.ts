@@ -50,6 +50,12 @@ export const NON_PERSONAL_FIELDS: Readonly<Record<string, string>> = {
   'ClientEdge.cursor': CURSOR,
   'OrderEdge.cursor': 'opaque; holds the creation time and id of its order',
   'DisclosureEdge.cursor': "opaque; holds only its entry's position in the whole disclosure log (Disclosure.seq)",
+  ...Object.fromEntries(
+    ['ErasureRequest', 'ErasureReceipt', 'LawfulRequest', 'Partner', 'TokenRecord'].map((node) => [
+      `${node}Edge.cursor`,
+      `opaque; holds the time its ${node} was recorded (the list's sort key, a time the server wrote) and its random id`,
+    ]),
+  ),
   'PageInfo.endCursor': 'the cursor of the last edge of the page (see ClientEdge.cursor, OrderEdge.cursor)',
   'PageInfo.hasNextPage': 'whether another page follows',
   'PageInfo.hasPreviousPage': 'whether the page was asked for after a cursor',

@@ -1,7 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { apiError } from '../errors';
+import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
+import { RECORD_SORTS } from '../graphql/cursor';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import { OrderConnection } from '../orders/order.type';
 import type { PiiCategory } from '../privacy/categories';
@@ -12,7 +14,7 @@ import { partnerRecipients } from '../disclosure/recipients/partner';
 import type { IssuedToken, TokenRecord } from '../disclosure/recipients/recipient-kind';
 import { contractInForce } from './contract-in-force';
 import { endContract, registerContract, registerPartner } from './partner.service';
-import { ContractType, IssuedTokenType, PartnerType, RegisterContractInput, RegisterPartnerInput, TokenRecordType } from './partner.type';
+import { ContractType, IssuedTokenType, PartnerConnection, PartnerType, RegisterContractInput, RegisterPartnerInput, TokenRecordConnection, tokenPosition } from './partner.type';
 import { uuid } from '../validation/validate';
 
 @ArgsType()
@@ -34,9 +36,11 @@ const contractView = (c: Contract): ContractType => ({
 
 @Resolver(() => PartnerType)
 export class PartnerResolver {
-  @Query(() => [PartnerType], { description: 'Registered partners (DPO)' })
-  partners(@Ctx() ctx: RequestContext): Promise<Partner[]> {
-    return ctx.em.find(Partner, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  @Query(() => PartnerConnection, { description: 'Registered partners, oldest first (DPO)' })
+  partners(@Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Partner>> {
+    return keysetPage(ctx, page, RECORD_SORTS.partners, (position, limit) =>
+      ctx.em.find(Partner, afterPosition('createdAt', position, 'asc'), { orderBy: { createdAt: 'asc', id: 'asc' }, limit }),
+    (p) => ({ at: p.createdAt, id: p.id }));
   }
 
   @FieldResolver(() => [ContractType])
@@ -70,9 +74,11 @@ export class PartnerResolver {
     return partnerRecipients.revokeToken(ctx.em, uuid('tokenId', tokenId));
   }
 
-  @Query(() => [TokenRecordType], { description: "A contract's issued tokens, newest first; never the tokens themselves (DPO)" })
-  partnerTokens(@Arg('contractId', () => ID) contractId: string, @Ctx() ctx: RequestContext): Promise<TokenRecord[]> {
-    return partnerRecipients.listTokens(ctx.em, contractId);
+  @Query(() => TokenRecordConnection, { description: "A contract's issued tokens, newest first; never the tokens themselves (DPO)" })
+  partnerTokens(@Arg('contractId', () => ID) contractId: string, @Args() page: RecordPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<TokenRecord>> {
+    return keysetPage(ctx, page, RECORD_SORTS.partnerTokens, (before, limit) =>
+      partnerRecipients.listTokens(ctx.em, contractId, { before, limit }),
+    tokenPosition);
   }
 
   @Mutation(() => Int, { description: 'Revoke every token of a contract at once; the number revoked now (DPO)' })

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConsentPurposeEnum } from '../consent/consent.type';
+import { connectionType } from '../graphql/connection';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import type { ConsentPurpose, PiiCategory } from '../privacy/categories';
 
@@ -58,3 +59,7 @@ export class RegisterContractInput {
   @Field(() => [ConsentPurposeEnum], { description: 'Must include THIRD_PARTY_OBLIGATIONS, the purpose of every disclosure to a partner' })
   purposes!: ConsentPurpose[];
 }
+
+export const PartnerConnection = connectionType('Partner', PartnerType, 'Registered partners, one page');
+export const tokenPosition = (t: Pick<TokenRecordType, 'issuedAt' | 'tokenId'>) => ({ at: t.issuedAt, id: t.tokenId });
+export const TokenRecordConnection = connectionType('TokenRecord', TokenRecordType, 'Issued tokens, one page; never the tokens themselves');

@@ -47,7 +47,7 @@ describe('page sizes of the disclosure lists (MAX_PAGE_SIZE)', () => {
     for (const [query, token] of [
       ['{ myDisclosures { edges { node { seq } } } }', client],
       ['{ disclosures { edges { node { seq } } } }', dpo],
-      ['{ erasureRequests { id } }', dpo],
+      ['{ erasureRequests { edges { node { id } } } }', dpo],
       ['{ clients { totalCount edges { node { id } } } }', operator],
       ['{ me { id orders { id } } }', client],
       ['{ authorityRequestSubjects { edges { cursor } } }', authority],

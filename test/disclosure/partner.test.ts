@@ -307,8 +307,8 @@ describe('a partner gets nothing, and nothing is logged', () => {
     const canary = await createCanaryClient(em2, 'ACTIVE');
     await assignOrder(em2, canary, narrowed.partnerId);
     const issued = await issuePartnerToken(world, dpo, narrowed.contractId, ['PHONE']);
-    const CONTRACTS = `{ partners { contracts { id inForce } } }`;
-    const inForce = async () => (await gqlOk(world, CONTRACTS, {}, dpo)).partners.flatMap((p: any) => p.contracts).find((c: any) => c.id === narrowed.contractId).inForce;
+    const CONTRACTS = `{ partners { edges { node { contracts { id inForce } } } } }`;
+    const inForce = async () => (await gqlOk(world, CONTRACTS, {}, dpo)).partners.edges.flatMap((e: any) => e.node.contracts).find((c: any) => c.id === narrowed.contractId).inForce;
     expect(await inForce()).toBe(true);
     await em2.getConnection().execute(`update contract set purposes = '{CONTRACT_PERFORMANCE}' where id = ?`, [narrowed.contractId]);
     const client = await world.gql(CLIENT, { id: canary.client.id }, issued.token);
@@ -320,7 +320,7 @@ describe('a partner gets nothing, and nothing is logged', () => {
     const reissue = await world.gql(`mutation($c: ID!) { issuePartnerToken(contractId: $c, scopes: [PHONE]) { token tokenId } }`, { c: narrowed.contractId }, dpo);
     expect(reissue.body.data).toBeNull();
     expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONTRACT_NOT_IN_FORCE' });
-    expect((await gqlOk(world, `query($c: ID!) { partnerTokens(contractId: $c) { tokenId } }`, { c: narrowed.contractId }, dpo)).partnerTokens).toEqual([{ tokenId: issued.tokenId }]);
+    expect((await gqlOk(world, `query($c: ID!) { partnerTokens(contractId: $c) { edges { node { tokenId } } } }`, { c: narrowed.contractId }, dpo)).partnerTokens.edges).toEqual([{ node: { tokenId: issued.tokenId } }]);
   });
 
   it('the token record decides, not its claims: categories narrowed on record are hidden, an expired record is UNAUTHENTICATED', async () => {
@@ -380,7 +380,7 @@ describe('a partner gets nothing, and nothing is logged', () => {
 
   it('partner operations stay closed to other roles, and DPO operations to partners', async () => {
     expect(codes(await world.gql(PARTNER_VIEW, {}, dpo))).toEqual(['FORBIDDEN']);
-    expect(codes(await world.gql(`{ partners { id } }`, {}, token))).toEqual(['FORBIDDEN']);
+    expect(codes(await world.gql(`{ partners { edges { node { id } } } }`, {}, token))).toEqual(['FORBIDDEN']);
     expect(codes(await world.gql(`{ clients(first: 5) { edges { node { id } } } }`, {}, token))).toEqual(['FORBIDDEN']);
   });
 });

@@ -12,8 +12,9 @@ import { assignOrder, dpoToken, gqlOk, holdChain, issuePartnerToken, logRows, pa
 import { useWorld } from '../support/world';
 
 const CLIENT = `query($id: ID!) { client(id: $id) { id phones } }`;
-const PARTNER_TOKENS = `query($c: ID!) { partnerTokens(contractId: $c) { tokenId categories issuedAt expiresAt revokedAt live } }`;
-const AUTHORITY_TOKENS = `query($r: ID!) { authorityTokens(requestId: $r) { tokenId categories issuedAt expiresAt revokedAt live } }`;
+const PARTNER_TOKENS = `query($c: ID!) { partnerTokens(contractId: $c) { edges { node { tokenId categories issuedAt expiresAt revokedAt live } } } }`;
+const AUTHORITY_TOKENS = `query($r: ID!) { authorityTokens(requestId: $r) { edges { node { tokenId categories issuedAt expiresAt revokedAt live } } } }`;
+const nodes = (connection: { edges: Array<{ node: any }> }) => connection.edges.map((edge) => edge.node);
 
 const world = useWorld();
 let dpo: string;
@@ -57,7 +58,7 @@ describe("a contract's tokens (P5.1)", () => {
     const { contractId, tokens } = await servedPartner();
     const response = await world.gql(PARTNER_TOKENS, { c: contractId }, dpo);
     expect(response.body.errors).toBeUndefined();
-    const listed = response.body.data!.partnerTokens;
+    const listed = nodes(response.body.data!.partnerTokens);
     expect(listed.map((t: any) => t.tokenId).sort()).toEqual(tokens.map((t) => t.tokenId).sort());
     expect(listed.find((t: any) => t.tokenId === tokens[1]!.tokenId)).toMatchObject({ categories: ['PHONE', 'ORDER_CONTACT'], revokedAt: null, live: true });
     expect(Date.parse(listed[0].expiresAt)).toBeGreaterThan(Date.parse(listed[0].issuedAt));
@@ -75,7 +76,7 @@ describe("a contract's tokens (P5.1)", () => {
       expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
     }
     const { partnerTokens } = await gqlOk(world, PARTNER_TOKENS, { c: contractId }, dpo);
-    expect(partnerTokens.every((t: any) => t.revokedAt !== null && t.live === false)).toBe(true);
+    expect(nodes(partnerTokens).every((t: any) => t.revokedAt !== null && t.live === false)).toBe(true);
     // Another contract's tokens are untouched, and revoking again revokes nothing more.
     expect(await phonesSeen(other.tokens[0]!.token, other.client)).toEqual(other.client.client.phones);
     expect(await gqlOk(world, `mutation($c: ID!) { revokeContractTokens(contractId: $c) }`, { c: contractId }, dpo)).toEqual({ revokeContractTokens: 0 });
@@ -104,7 +105,7 @@ describe("a lawful request's tokens (P5.2)", () => {
   it('authorityTokens lists the tokens of the request, and withdrawLawfulRequest ends the request and every token now', async () => {
     const requestId = await registerRequest([canary.client.id]);
     const tokens = [await issueAuthority(requestId), await issueAuthority(requestId)];
-    const listed = (await gqlOk(world, AUTHORITY_TOKENS, { r: requestId }, dpo)).authorityTokens;
+    const listed = nodes((await gqlOk(world, AUTHORITY_TOKENS, { r: requestId }, dpo)).authorityTokens);
     expect(listed.map((t: any) => t.tokenId).sort()).toEqual(tokens.map((t) => t.tokenId).sort());
     expect(listed.every((t: any) => t.live && t.revokedAt === null && t.categories.join() === 'PHONE')).toBe(true);
     for (const { token } of tokens) expect(JSON.stringify(listed)).not.toContain(token);
@@ -120,7 +121,7 @@ describe("a lawful request's tokens (P5.2)", () => {
       expect(JSON.stringify(response.body)).not.toContain(canary.client.phones[0]!);
       expect(await logRows(world.em(), 'request_id = ?', [requestIdOf(response)])).toEqual([]);
     }
-    expect((await gqlOk(world, AUTHORITY_TOKENS, { r: requestId }, dpo)).authorityTokens.every((t: any) => !t.live && t.revokedAt)).toBe(true);
+    expect(nodes((await gqlOk(world, AUTHORITY_TOKENS, { r: requestId }, dpo)).authorityTokens).every((t: any) => !t.live && t.revokedAt)).toBe(true);
     const reissue = await world.gql(`mutation($r: ID!) { issueAuthorityToken(requestId: $r) { token } }`, { r: requestId }, dpo);
     expect(reissue.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'REQUEST_EXPIRED' });
   });

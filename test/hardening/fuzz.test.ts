@@ -83,7 +83,9 @@ const KNOWN_QUERIES = [
   '{ me { id orders(first: 3) { id } } }',
   '{ statistics { clientsByKind { key count } } }',
   'query($n: Int!, $a: String) { myDisclosures(first: $n, after: $a) { edges { cursor node { seq fields { path category } } } } }',
-  'query($id: ID!) { partnerTokens(contractId: $id) { tokenId live } }',
+  'query($id: ID!, $n: Int!, $a: String) { partnerTokens(contractId: $id, first: $n, after: $a) { edges { cursor node { tokenId live } } } }',
+  'query($n: Int!, $a: String, $s: ErasureRequestStatus!) { erasureRequests(first: $n, after: $a, status: $s) { edges { cursor node { id clientId } } } }',
+  'query($n: Int!, $a: String) { myErasureRequests(first: $n, after: $a) { edges { cursor node { id } } } }',
 ];
 
 const deep = fc.integer({ min: 1, max: 80 }).map((n) => `{ ${'order(id: "x") { client { '.repeat(n)}id${' } }'.repeat(n)} }`);

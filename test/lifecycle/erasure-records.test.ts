@@ -8,20 +8,21 @@ import { useWorld } from '../support/world';
 
 const world = useWorld();
 
-const MY_REQUESTS = `{ myErasureRequests { id clientId status requestedAt receiptId } }`;
-const RECEIPTS = `query($id: ID) { erasureReceipts(clientId: $id) { id clientId basis reference categories erasedAt openObligations { orderId } } }`;
+const MY_REQUESTS = `{ myErasureRequests { edges { node { id clientId status requestedAt receiptId } } } }`;
+const RECEIPTS = `query($id: ID) { erasureReceipts(clientId: $id) { edges { node { id clientId basis reference categories erasedAt openObligations { orderId } } } } }`;
+const nodes = (connection: { edges: Array<{ node: unknown }> }) => connection.edges.map((edge) => edge.node);
 const ERASE = `mutation($id: ID!) { eraseClient(clientId: $id, basis: SUBJECT_REQUEST) { id } }`;
 
 describe('myErasureRequests', () => {
   it('shows the calling client its own requests only, and nothing before it asks', async () => {
     const subject = await registerClient(world);
     const other = await registerClient(world);
-    expect((await world.gql(MY_REQUESTS, {}, subject.token)).body.data!.myErasureRequests).toEqual([]);
+    expect(nodes((await world.gql(MY_REQUESTS, {}, subject.token)).body.data!.myErasureRequests)).toEqual([]);
     const requested = (await world.gql(`mutation { requestErasure { id } }`, {}, subject.token)).body.data!.requestErasure;
-    expect((await world.gql(MY_REQUESTS, {}, subject.token)).body.data!.myErasureRequests).toEqual([
+    expect(nodes((await world.gql(MY_REQUESTS, {}, subject.token)).body.data!.myErasureRequests)).toEqual([
       { id: requested.id, clientId: subject.clientId, status: 'PENDING', requestedAt: expect.any(String), receiptId: null },
     ]);
-    expect((await world.gql(MY_REQUESTS, {}, other.token)).body.data!.myErasureRequests).toEqual([]);
+    expect(nodes((await world.gql(MY_REQUESTS, {}, other.token)).body.data!.myErasureRequests)).toEqual([]);
   });
 });
 
@@ -33,13 +34,13 @@ describe('erasureReceipts', () => {
     const firstReceipt = (await world.gql(ERASE, { id: first.clientId }, world.tokens.dpo)).body.data!.eraseClient;
     const secondReceipt = (await world.gql(`mutation($id: ID!) { eraseClient(clientId: $id, basis: WRITTEN_REQUEST_OFFLINE, reference: "IN-2026/42") { id } }`, { id: second.clientId }, world.tokens.dpo)).body.data!.eraseClient;
 
-    const ofFirst = (await world.gql(RECEIPTS, { id: first.clientId }, world.tokens.dpo)).body.data!.erasureReceipts;
+    const ofFirst = nodes((await world.gql(RECEIPTS, { id: first.clientId }, world.tokens.dpo)).body.data!.erasureReceipts);
     expect(ofFirst).toEqual([
       { id: firstReceipt.id, clientId: first.clientId, basis: 'SUBJECT_REQUEST', reference: requested.id, categories: expect.arrayContaining(['FULL_NAME', 'LOGIN', 'PASSWORD']), erasedAt: expect.any(String), openObligations: null },
     ]);
-    const all = (await world.gql(RECEIPTS, {}, world.tokens.dpo)).body.data!.erasureReceipts.map((r: { id: string }) => r.id);
+    const all = nodes((await world.gql(RECEIPTS, {}, world.tokens.dpo)).body.data!.erasureReceipts).map((r) => (r as { id: string }).id);
     expect(all.indexOf(secondReceipt.id)).toBeLessThan(all.indexOf(firstReceipt.id));
-    const done = (await world.gql(`{ erasureRequests(status: DONE) { id receiptId } }`, {}, world.tokens.dpo)).body.data!.erasureRequests;
+    const done = nodes((await world.gql(`{ erasureRequests(status: DONE) { edges { node { id receiptId } } } }`, {}, world.tokens.dpo)).body.data!.erasureRequests);
     expect(done).toContainEqual({ id: requested.id, receiptId: firstReceipt.id });
   });
 

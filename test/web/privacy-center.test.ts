@@ -217,7 +217,7 @@ describe('the subject', () => {
     await main.getByText('Запрос отправлен.').waitFor();
     await main.getByText(/Запрос от \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} ожидает исполнения ответственным лицом\./).waitFor();
     const dpo = world.tokens.dpo;
-    const pending = (await world.gql(`{ erasureRequests { clientId status } }`, {}, dpo)).body.data!.erasureRequests;
+    const pending = (await world.gql(`{ erasureRequests { edges { node { clientId status } } } }`, {}, dpo)).body.data!.erasureRequests.edges.map((e: { node: unknown }) => e.node);
     expect(pending).toContainEqual({ clientId: subject.clientId, status: 'PENDING' });
     await shot('06-erasure');
   });

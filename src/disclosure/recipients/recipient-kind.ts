@@ -43,6 +43,12 @@ export interface TokenRecord {
   readonly live: boolean;
 }
 
+/** Where a list of tokens starts, and how long it is. */
+export interface TokenListPage {
+  readonly before: { readonly at: Date; readonly id: string } | null;
+  readonly limit: number;
+}
+
 /** What every issue names; a kind may ask for more (a partner token's scopes). */
 export interface TokenIssue {
   /** The contract or lawful request the token is bound to. */
@@ -64,8 +70,8 @@ export interface RecipientKindHandler<I extends TokenIssue = TokenIssue> {
   load(em: EntityManager, principal: Principal, now: Date): Promise<Recipient>;
   /** Records the token's jti first, so a token exists only if it can be checked and revoked; refused unless the grant is in force. */
   issueToken(em: EntityManager, jwt: Config['jwt'], issue: I, now?: Date): Promise<IssuedToken>;
-  /** The grant's tokens, newest first. */
-  listTokens(em: EntityManager, grantId: string, now?: Date): Promise<TokenRecord[]>;
+  /** Up to `limit` of the grant's tokens, newest first, issued before `before` (a token's issue time and id) when given. */
+  listTokens(em: EntityManager, grantId: string, page: TokenListPage, now?: Date): Promise<TokenRecord[]>;
   /** Takes effect at once: every request checks its jti, and again before its disclosures are logged. Idempotent. */
   revokeToken(em: EntityManager, tokenId: string, now?: Date): Promise<boolean>;
   /** Every token of the grant not yet revoked, at once; the number revoked by this call. */

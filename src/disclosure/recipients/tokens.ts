@@ -96,13 +96,16 @@ export function tokenLifecycle<G, I extends TokenIssue>(kind: TokenKind<G, I>): 
       return { token, tokenId: jti, expiresAt, scope };
     },
 
-    async listTokens(em, id, now = new Date()): Promise<TokenRecord[]> {
-      // The grant left-joined to its tokens: no row at all is an unknown grant, one row without a jti a grant without tokens.
+    async listTokens(em, id, { before, limit }, now = new Date()): Promise<TokenRecord[]> {
+      // The grant left-joined to a page of its tokens: no row at all is an unknown grant, one row without a jti a grant without (more) tokens.
+      const position = before ? 'and (t.issued_at, t.jti) < (?::timestamptz, ?::uuid)' : '';
       const rows: ListedRow[] = await em.execute(
         `select t.jti, ${kind.listedCategories} as categories, t.issued_at, t.expires_at, t.revoked_at
-           from ${grantTable} g left join ${tokenTable} t on t.${grantColumn} = g.id
+           from ${grantTable} g left join lateral (
+                  select * from ${tokenTable} t where t.${grantColumn} = g.id ${position} order by t.issued_at desc, t.jti desc limit ?
+                ) t on true
           where g.id = ? order by t.issued_at desc, t.jti desc`,
-        [grantId(id)],
+        [...(before ? [before.at, before.id] : []), limit, grantId(id)],
       );
       if (rows.length === 0) throw notFound(kind.grantName);
       return rows.flatMap((row) => (row.jti === null ? [] : [listed({ ...row, jti: row.jti }, now)]));

@@ -114,7 +114,9 @@ export const MY_DISCLOSURES = with_(
 
 export const MY_DATA = with_(`query PrivacyCenterExport { myData { ...ExportFields } }`, EXPORT, PROFILE, ORDER, RECEIPT, DISCLOSURE, ADDRESS);
 
-export const MY_ERASURE_REQUESTS = `query PrivacyCenterErasure { myErasureRequests { id status requestedAt receiptId } }`;
+export const MY_ERASURE_REQUESTS = `query PrivacyCenterErasure($after: String) {
+  myErasureRequests(after: $after) { edges { node { id status requestedAt receiptId } } pageInfo { hasNextPage endCursor } }
+}`;
 
 export const REQUEST_ERASURE = `mutation PrivacyCenterRequestErasure { requestErasure { id status requestedAt receiptId } }`;
 
@@ -122,10 +124,12 @@ export const PRIVACY_POLICY = `query PrivacyCenterPolicy { privacyPolicy { versi
 
 /* The privacy officer (role dpo, bearer token). */
 
-export const DPO_CHECK = `query DpoConsoleCheck { erasureRequests(first: 1) { id } }`;
+export const DPO_CHECK = `query DpoConsoleCheck { erasureRequests(first: 1) { pageInfo { hasNextPage } } }`;
 
-export const ERASURE_REQUESTS = `query DpoErasureRequests($status: ErasureRequestStatus!) {
-  erasureRequests(first: 100, status: $status) { id clientId status requestedAt receiptId evidence { userAgent ipPrefix } }
+export const ERASURE_REQUESTS = `query DpoErasureRequests($status: ErasureRequestStatus!, $after: String) {
+  erasureRequests(status: $status, after: $after) {
+    edges { node { id clientId status requestedAt receiptId evidence { userAgent ipPrefix } } } pageInfo { hasNextPage endCursor }
+  }
 }`;
 
 export const CLIENT_SUMMARY = `query DpoClientSummary($id: ID!) { client(id: $id) { id kind status fullName legalName createdAt } }`;
@@ -138,11 +142,16 @@ export const ERASE_CLIENT = with_(
 );
 
 export const ERASURE_RECEIPTS = with_(
-  `query DpoErasureReceipts($clientId: ID) { erasureReceipts(first: 100, clientId: $clientId) { ...ReceiptFields } }`,
+  `query DpoErasureReceipts($clientId: ID, $after: String) {
+    erasureReceipts(clientId: $clientId, after: $after) { edges { node { ...ReceiptFields } } pageInfo { hasNextPage endCursor } }
+  }`,
   RECEIPT,
 );
 
-export const LAWFUL_REQUESTS = with_(`query DpoLawfulRequests { lawfulRequests { ...LawfulRequestFields } }`, LAWFUL_REQUEST);
+export const LAWFUL_REQUESTS = with_(
+  `query DpoLawfulRequests($after: String) { lawfulRequests(after: $after) { edges { node { ...LawfulRequestFields } } pageInfo { hasNextPage endCursor } } }`,
+  LAWFUL_REQUEST,
+);
 
 export const REGISTER_LAWFUL_REQUEST = with_(
   `mutation DpoRegisterLawfulRequest($input: RegisterLawfulRequestInput!) { registerLawfulRequest(input: $input) { ...LawfulRequestFields } }`,
@@ -159,13 +168,20 @@ export const ISSUE_AUTHORITY_TOKEN = `mutation DpoIssueAuthorityToken($requestId
 }`;
 
 export const AUTHORITY_TOKENS = with_(
-  `query DpoAuthorityTokens($requestId: ID!) { authorityTokens(requestId: $requestId) { ...TokenRecordFields } }`,
+  `query DpoAuthorityTokens($requestId: ID!, $after: String) {
+    authorityTokens(requestId: $requestId, after: $after) { edges { node { ...TokenRecordFields } } pageInfo { hasNextPage endCursor } }
+  }`,
   TOKEN_RECORD,
 );
 
 export const REVOKE_AUTHORITY_TOKEN = `mutation DpoRevokeAuthorityToken($tokenId: ID!) { revokeAuthorityToken(tokenId: $tokenId) }`;
 
-export const PARTNERS = with_(`query DpoPartners { partners { id name bin createdAt contracts { ...ContractFields } } }`, CONTRACT);
+export const PARTNERS = with_(
+  `query DpoPartners($after: String) {
+    partners(after: $after) { edges { node { id name bin createdAt contracts { ...ContractFields } } } pageInfo { hasNextPage endCursor } }
+  }`,
+  CONTRACT,
+);
 
 export const REGISTER_PARTNER = `mutation DpoRegisterPartner($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`;
 
@@ -181,7 +197,9 @@ export const ISSUE_PARTNER_TOKEN = `mutation DpoIssuePartnerToken($contractId: I
 }`;
 
 export const PARTNER_TOKENS = with_(
-  `query DpoPartnerTokens($contractId: ID!) { partnerTokens(contractId: $contractId) { ...TokenRecordFields } }`,
+  `query DpoPartnerTokens($contractId: ID!, $after: String) {
+    partnerTokens(contractId: $contractId, after: $after) { edges { node { ...TokenRecordFields } } pageInfo { hasNextPage endCursor } }
+  }`,
   TOKEN_RECORD,
 );
 

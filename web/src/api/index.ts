@@ -1,6 +1,7 @@
 /**
  * What the screens call. Pagination and list shapes stay here: screens get `Page`s with an opaque
- * `next` (a Relay connection's end cursor), so a change of list shape is an edit in this folder only.
+ * `next` (a Relay connection's end cursor), or every node of a list they show whole, so a change of
+ * list shape is an edit in this folder only.
  */
 import { ApiError, request, type Auth, type Result } from './client';
 import * as doc from './documents';
@@ -47,6 +48,17 @@ interface Connection<T> {
 }
 
 const nodes = <T>(connection: { edges: Array<{ node: T }> }): T[] => connection.edges.map((edge) => edge.node);
+
+/** Every node of a list, page after page, for the lists a screen shows whole; pages of the list's default size. */
+async function everyNode<T>(page: (after: string | null) => Promise<Connection<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for (let after: string | null = null; ; ) {
+    const connection: Connection<T> = await page(after);
+    items.push(...nodes(connection));
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return items;
+    after = connection.pageInfo.endCursor;
+  }
+}
 
 /** A connection as a page: the next one starts after its end cursor. */
 const pageOf = <T>(connection: Connection<T>): Page<T> => ({
@@ -108,7 +120,7 @@ export const subject = {
     return { data: data.myData, redactions };
   },
   async erasureRequests(): Promise<ErasureRequest[]> {
-    return (await request<{ myErasureRequests: ErasureRequest[] }>(doc.MY_ERASURE_REQUESTS)).data.myErasureRequests;
+    return everyNode(async (after) => (await request<{ myErasureRequests: Connection<ErasureRequest> }>(doc.MY_ERASURE_REQUESTS, { after })).data.myErasureRequests);
   },
   async requestErasure(): Promise<ErasureRequest> {
     return (await request<{ requestErasure: ErasureRequest }>(doc.REQUEST_ERASURE)).data.requestErasure;
@@ -129,7 +141,7 @@ export function dpo(token: string) {
       await call(doc.DPO_CHECK);
     },
     async pendingErasures(): Promise<ErasureRequest[]> {
-      return (await call<{ erasureRequests: ErasureRequest[] }>(doc.ERASURE_REQUESTS, { status: 'PENDING' })).erasureRequests;
+      return everyNode(async (after) => (await call<{ erasureRequests: Connection<ErasureRequest> }>(doc.ERASURE_REQUESTS, { status: 'PENDING', after })).erasureRequests);
     },
     async client(id: string): Promise<ClientSummary | null> {
       return (await call<{ client: ClientSummary | null }>(doc.CLIENT_SUMMARY, { id })).client;
@@ -138,10 +150,10 @@ export function dpo(token: string) {
       return (await call<{ eraseClient: ErasureReceipt }>(doc.ERASE_CLIENT, { clientId, basis, reference })).eraseClient;
     },
     async receipts(clientId: string | null): Promise<ErasureReceipt[]> {
-      return (await call<{ erasureReceipts: ErasureReceipt[] }>(doc.ERASURE_RECEIPTS, { clientId })).erasureReceipts;
+      return everyNode(async (after) => (await call<{ erasureReceipts: Connection<ErasureReceipt> }>(doc.ERASURE_RECEIPTS, { clientId, after })).erasureReceipts);
     },
     async lawfulRequests(): Promise<LawfulRequest[]> {
-      return (await call<{ lawfulRequests: LawfulRequest[] }>(doc.LAWFUL_REQUESTS)).lawfulRequests;
+      return everyNode(async (after) => (await call<{ lawfulRequests: Connection<LawfulRequest> }>(doc.LAWFUL_REQUESTS, { after })).lawfulRequests);
     },
     async registerLawfulRequest(input: RegisterLawfulRequestInput): Promise<LawfulRequest> {
       return (await call<{ registerLawfulRequest: LawfulRequest }>(doc.REGISTER_LAWFUL_REQUEST, { input })).registerLawfulRequest;
@@ -153,13 +165,13 @@ export function dpo(token: string) {
       return (await call<{ issueAuthorityToken: IssuedToken }>(doc.ISSUE_AUTHORITY_TOKEN, { requestId, ttl })).issueAuthorityToken;
     },
     async authorityTokens(requestId: string): Promise<TokenRecord[]> {
-      return (await call<{ authorityTokens: TokenRecord[] }>(doc.AUTHORITY_TOKENS, { requestId })).authorityTokens;
+      return everyNode(async (after) => (await call<{ authorityTokens: Connection<TokenRecord> }>(doc.AUTHORITY_TOKENS, { requestId, after })).authorityTokens);
     },
     async revokeAuthorityToken(tokenId: string): Promise<void> {
       await call(doc.REVOKE_AUTHORITY_TOKEN, { tokenId });
     },
     async partners(): Promise<Partner[]> {
-      return (await call<{ partners: Partner[] }>(doc.PARTNERS)).partners;
+      return everyNode(async (after) => (await call<{ partners: Connection<Partner> }>(doc.PARTNERS, { after })).partners);
     },
     async registerPartner(name: string, bin: string): Promise<void> {
       await call(doc.REGISTER_PARTNER, { input: { name, bin } });
@@ -174,7 +186,7 @@ export function dpo(token: string) {
       return (await call<{ issuePartnerToken: IssuedToken }>(doc.ISSUE_PARTNER_TOKEN, { contractId, scopes, ttl })).issuePartnerToken;
     },
     async partnerTokens(contractId: string): Promise<TokenRecord[]> {
-      return (await call<{ partnerTokens: TokenRecord[] }>(doc.PARTNER_TOKENS, { contractId })).partnerTokens;
+      return everyNode(async (after) => (await call<{ partnerTokens: Connection<TokenRecord> }>(doc.PARTNER_TOKENS, { contractId, after })).partnerTokens);
     },
     async revokePartnerToken(tokenId: string): Promise<void> {
       await call(doc.REVOKE_PARTNER_TOKEN, { tokenId });

@@ -1,0 +1,61 @@
+/**
+ * Relay connections for the record lists (erasure requests and receipts, lawful requests,
+ * partners, tokens): one edge and connection type per node type, and one forward keyset page over
+ * a list ordered by (time, id), with cursors from src/graphql/cursor.ts.
+ */
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { PageInfo, pageInfoOf } from '../clients/client.type';
+import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, type RequestContext } from './context';
+import { cursorAt, positionAfter, type KeyedSort, type Position } from './cursor';
+
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: PageInfo;
+}
+
+@ArgsType()
+export class RecordPageArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_RECORDS_PAGE_SIZE }) first!: number;
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' }) after?: string | null;
+}
+
+/** `${name}Edge` and `${name}Connection` around `node`. */
+export function connectionType<T extends object>(name: string, node: ClassType<T>, description: string): ClassType<Connection<T>> {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String) cursor!: string;
+    @Field(() => node) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description })
+  class NodeConnection {
+    @Field(() => [Edge]) edges!: Edge[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+  }
+  return NodeConnection;
+}
+
+/**
+ * `first` rows (within MAX_PAGE_SIZE) after the cursor's position. `fetch` reads up to `limit` rows
+ * strictly after the position (null: from the start) in the list's order; the one row past
+ * `first` says whether a page follows. A cursor of another sort is refused before `fetch` runs.
+ */
+export async function keysetPage<T>(
+  ctx: RequestContext,
+  { first, after }: RecordPageArgs,
+  sort: KeyedSort,
+  fetch: (position: Position | null, limit: number) => Promise<T[]>,
+  positionOf: (row: T) => Position,
+): Promise<Connection<T>> {
+  const size = pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE);
+  const rows = await fetch(positionAfter(sort, after), size + 1);
+  const edges = rows.slice(0, size).map((node) => ({ cursor: cursorAt(sort, positionOf(node)), node }));
+  return { edges, pageInfo: pageInfoOf(edges, rows.length > size, after) };
+}
+
+/** The ORM condition for rows after a position in (time, id) order: a row tie-broken by its id. */
+export function afterPosition(timeField: string, position: Position | null, direction: 'asc' | 'desc'): object {
+  if (!position) return {};
+  const op = direction === 'asc' ? '$gt' : '$lt';
+  return { $or: [{ [timeField]: { [op]: position.at } }, { [timeField]: position.at, id: { [op]: position.id } }] };
+}
