@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * `contract_in_force` is the rule "a contract in force today for a purpose", shared by the
  * recipient's first look (src/partners/contract-in-force.ts contractInForceSql) and this re-check, so
- * it is written once.
+ * it is written once; `lawful_request_in_force` is the same for a lawful request.
  */
 export class Migration20261206111500 extends Migration {
 
@@ -17,6 +17,12 @@ export class Migration20261206111500 extends Migration {
     this.addSql(`create function contract_in_force(valid_from date, valid_to date, purposes text[], today date, purpose text) returns boolean
 language sql immutable parallel safe
 as $$ select valid_from <= today and today <= valid_to and purpose = any(purposes) $$;`);
+
+    // A lawful request in force at an instant (src/disclosure/recipients/authority.ts requestInForceSql): the
+    // recipient's first look and this re-check.
+    this.addSql(`create function lawful_request_in_force(expires_at timestamptz, at timestamptz) returns boolean
+language sql immutable parallel safe
+as $$ select at < expires_at $$;`);
 
     // src/disclosure/chain.ts chainLockKey: the first 32 bits of the SHA-256 of the chain's name, signed.
     this.addSql(`create function disclosure_chain_lock_key(chain text) returns integer
@@ -54,7 +60,7 @@ begin
     else
       perform from authority_token t join lawful_request r on r.id = t.request_id
         where t.jti = v_grant.token_id::uuid and r.id = v_grant.lawful_request_id::uuid and t.revoked_at is null and t.expires_at > p_at
-          and r.expires_at > p_at
+          and lawful_request_in_force(r.expires_at, p_at)
         for share of t;
     end if;
     if not found then
@@ -71,6 +77,7 @@ end $body$;`);
   override async down(): Promise<void> {
     this.addSql(`drop function lock_disclosure_chains(jsonb, jsonb, timestamptz, date, text, integer, integer);`);
     this.addSql(`drop function disclosure_chain_lock_key(text);`);
+    this.addSql(`drop function lawful_request_in_force(timestamptz, timestamptz);`);
     this.addSql(`drop function contract_in_force(date, date, text[], date, text);`);
   }
 

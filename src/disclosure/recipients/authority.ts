@@ -20,9 +20,14 @@ interface AuthorityRow {
   in_force: boolean;
 }
 
-/** A lawful request is in force until its expiry (a withdrawal moves the expiry to that instant); the SQL form for the row `alias`. */
-const requestInForce = (request: Pick<LawfulRequest, 'expiresAt'>, now: Date): boolean => request.expiresAt > now;
-const requestInForceSql = (alias: string, now: Date) => ({ sql: `(${alias}.expires_at > ?::timestamptz)`, params: [now] as unknown[] });
+/**
+ * A lawful request is in force until its expiry (a withdrawal moves the expiry to that instant).
+ * The SQL form for the row `alias` is the function `lawful_request_in_force`
+ * (migrations/Migration20261206111500.ts), which the log's re-check under its locks calls too;
+ * test/disclosure/request-in-force.test.ts holds the two forms to the same answer.
+ */
+export const requestInForce = (request: Pick<LawfulRequest, 'expiresAt'>, now: Date): boolean => request.expiresAt > now;
+export const requestInForceSql = (alias: string, now: Date) => ({ sql: `lawful_request_in_force(${alias}.expires_at, ?::timestamptz)`, params: [now] as unknown[] });
 
 const lifecycle = tokenLifecycle<LawfulRequest, TokenIssue>({
   tokenTable: 'authority_token',
