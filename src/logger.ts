@@ -1,43 +1,22 @@
-import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import pino, { type DestinationStream, type Logger } from 'pino';
-
 /**
  * Structured logs that never carry personal data. By design nothing logs request bodies,
  * variables, queries or error messages (which may quote SQL and the values in it); redaction and
  * the serializers below are the net for whatever slips into these paths anyway.
  */
+import type { ApolloServerOptions, BaseContext } from '@apollo/server';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { CLIENT_COMPUTED_FIELDS, CLIENT_PERSONAL_COLUMNS, ORDER_PERSONAL_COLUMNS } from './privacy/personal-columns';
+
+/** Keys that carry the caller's text, credentials or network identity, or a value's usual name. */
+const SENSITIVE_KEYS = ['password', 'token', 'resetToken', 'variables', 'query', 'body', 'input', 'phone', 'email', 'iban', 'address', 'ip', 'userAgent'];
+
+/** With every personal column's property (src/privacy/personal-columns.ts): a field added there is redacted here too. */
 const PERSONAL_KEYS = [
-  'password',
-  'token',
-  'resetToken',
-  'variables',
-  'query',
-  'body',
-  'input',
-  'login',
-  'iin',
-  'bin',
-  'headFullName',
-  'vatCertificate',
-  'phone',
-  'phones',
-  'email',
-  'emails',
-  'surname',
-  'firstName',
-  'patronymic',
-  'fullName',
-  'legalName',
-  'iban',
-  'bankAccounts',
-  'contactPhone',
-  'contactEmail',
-  'address',
-  'registrationAddress',
-  'residenceAddress',
-  'deliveryAddress',
-  'ip',
-  'userAgent',
+  ...new Set([
+    ...SENSITIVE_KEYS,
+    ...[...CLIENT_PERSONAL_COLUMNS, ...ORDER_PERSONAL_COLUMNS].map((c) => c.property),
+    ...Object.keys(CLIENT_COMPUTED_FIELDS),
+  ]),
 ];
 
 export const REDACTED_PATHS = [
