@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../graphql/connection';
 import { pii } from '../graphql/pii.directive';
 import { ClientKind, ClientStatus, LegalForm } from './client.entity';
 
@@ -108,20 +109,6 @@ export class ClientType {
 export class ClientEdge {
   @Field(() => String) cursor!: string;
   @Field(() => ClientType) node!: ClientType;
-}
-
-/** Relay's PageInfo: lists page forward (`first`, `after`). */
-@ObjectType('PageInfo')
-export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => Boolean, { description: 'Whether the page was asked for after a cursor: rows come before it' }) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true }) startCursor!: string | null;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-/** A forward page's PageInfo from its edges. */
-export function pageInfoOf(edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, after: string | null | undefined): PageInfo {
-  return { hasNextPage, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
 }
 
 @ObjectType('ClientConnection')

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { pageInfoOf } from '../clients/client.type';
+import { pageInfoOf } from '../graphql/connection';
 import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeSeqCursor, DISCLOSURES_BY_SEQ, encodeSeqCursor } from '../graphql/cursor';
 import { text, uuid } from '../validation/validate';

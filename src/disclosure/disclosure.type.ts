@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../clients/client.type';
+import { connectionType, type Connection } from '../graphql/connection';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import type { PiiCategory } from '../privacy/categories';
 import { RecipientKind } from './disclosure.entity';
@@ -45,17 +45,8 @@ export class DisclosureType {
   @Field(() => String) hash!: string;
 }
 
-@ObjectType('DisclosureEdge')
-export class DisclosureEdge {
-  @Field(() => String, { description: 'Opaque; holds the entry\'s position in the log, nothing about anyone' }) cursor!: string;
-  @Field(() => DisclosureType) node!: DisclosureType;
-}
-
-@ObjectType('DisclosureConnection', { description: 'Entries of the disclosure log, newest first' })
-export class DisclosureConnection {
-  @Field(() => [DisclosureEdge]) edges!: DisclosureEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const DisclosureConnection = connectionType('Disclosure', DisclosureType, 'Entries of the disclosure log, newest first', "Opaque; holds the entry's position in the log, nothing about anyone");
+export type DisclosureConnection = Connection<DisclosureType>;
 
 @InputType('RecordDisclosureInput', { description: 'A disclosure made outside the system, e.g. a paper request answered by the DPO' })
 export class RecordDisclosureInput {

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { pageInfoOf, type ClientEdge } from '../clients/client.type';
+import { type ClientEdge } from '../clients/client.type';
+import { pageInfoOf } from '../graphql/connection';
 import { apiError } from '../errors';
 import { afterPosition, keysetPage, RecordPageArgs, type Connection } from '../graphql/connection';
 import { DEFAULT_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ClientEdge, PageInfo } from '../clients/client.type';
+import { ClientEdge } from '../clients/client.type';
+import { PageInfo } from '../graphql/connection';
 import { connectionType } from '../graphql/connection';
 import { PiiCategoryEnum } from '../graphql/pii.directive';
 import type { PiiCategory } from '../privacy/categories';

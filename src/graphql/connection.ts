@@ -1,12 +1,24 @@
 /**
- * Relay connections for the record lists (erasure requests and receipts, lawful requests,
- * partners, tokens): one edge and connection type per node type, and one forward keyset page over
+ * Relay connections: PageInfo, one edge and connection type per node type, and one forward keyset page over
  * a list ordered by (time, id), with cursors from src/graphql/cursor.ts.
  */
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { PageInfo, pageInfoOf } from '../clients/client.type';
 import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, type RequestContext } from './context';
 import { cursorAt, positionAfter, type KeyedSort, type Position } from './cursor';
+
+/** Relay's PageInfo: lists page forward (`first`, `after`). */
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => Boolean, { description: 'Whether the page was asked for after a cursor: rows come before it' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+/** A forward page's PageInfo from its edges. */
+export function pageInfoOf(edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, after: string | null | undefined): PageInfo {
+  return { hasNextPage, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+}
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
@@ -20,10 +32,10 @@ export class RecordPageArgs {
 }
 
 /** `${name}Edge` and `${name}Connection` around `node`. */
-export function connectionType<T extends object>(name: string, node: ClassType<T>, description: string): ClassType<Connection<T>> {
+export function connectionType<T extends object>(name: string, node: ClassType<T>, description: string, cursorDescription?: string): ClassType<Connection<T>> {
   @ObjectType(`${name}Edge`)
   class Edge {
-    @Field(() => String) cursor!: string;
+    @Field(() => String, { description: cursorDescription }) cursor!: string;
     @Field(() => node) node!: T;
   }
 

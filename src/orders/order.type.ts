@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AddressType, PageInfo } from '../clients/client.type';
+import { AddressType } from '../clients/client.type';
+import { connectionType, type Connection } from '../graphql/connection';
 import { pii } from '../graphql/pii.directive';
 import { OrderStatus } from './order.entity';
 
@@ -35,14 +36,5 @@ export class OrderType {
   deliveryAddress!: AddressType | null;
 }
 
-@ObjectType('OrderEdge')
-class OrderEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => OrderType) node!: OrderType;
-}
-
-@ObjectType('OrderConnection')
-export class OrderConnection {
-  @Field(() => [OrderEdge]) edges!: OrderEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const OrderConnection = connectionType('Order', OrderType, 'Orders, one page, newest first');
+export type OrderConnection = Connection<OrderType>;

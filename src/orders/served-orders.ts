@@ -13,7 +13,7 @@ import { selectedAt, subFields } from '../graphql/selection';
 import { grantOpensOrders, RELATION_CATEGORY, type RedactionReason } from '../privacy/decide';
 import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
 import type { OrderRecord } from '../subjects/records';
-import { pageInfoOf, type PageInfo } from '../clients/client.type';
+import { pageInfoOf, type PageInfo } from '../graphql/connection';
 
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
