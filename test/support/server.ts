@@ -118,6 +118,15 @@ export function codes(response: GraphQLResponse): string[] {
   return (response.body.errors ?? []).map((e) => String(e.extensions?.code));
 }
 
+/** A cursor refused as `after`: BAD_USER_INPUT on that field; given the cursor, also never echoed and no data. */
+export function expectCursorRefused(response: GraphQLResponse, cursor?: string): void {
+  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+  expect(response.body.errors![0]!.extensions!.field).toBe('after');
+  if (cursor === undefined) return;
+  expect(response.body.errors![0]!.message).not.toContain(cursor);
+  expect(response.body.data).toBeNull();
+}
+
 /** The error codes of a response body (null where the body was not JSON), in order. */
 export const errorCodes = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> } | null): string[] =>
   (body?.errors ?? []).map((e) => String(e.extensions?.code));
