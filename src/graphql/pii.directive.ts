@@ -91,6 +91,11 @@ function valueOf(field: GuardedField, source: unknown, args: Record<string, unkn
   return field.resolve ? field.resolve(source, args, ctx, info) : ((source as Record<string, unknown>)[field.fieldName] ?? null);
 }
 
+function masked(field: GuardedField, value: unknown, subject: SubjectRef | null, source: unknown, ctx: RequestContext, info: GraphQLResolveInfo): unknown {
+  const shown = applyMask(field.mask, value, source as Record<string, unknown>);
+  return subject === null ? shown : logServed(ctx, subject.id, info, field.category, 'MASKED', shown);
+}
+
 function serve(
   field: GuardedField,
   decision: Decision,
@@ -108,10 +113,10 @@ function serve(
   }
   if (decision.access === 'MASKED' && field.mask !== 'HIDE') {
     ctx.privacy.redact(info.path, field.category, 'MASKED', decision.reason);
-    return whenResolved(valueOf(field, source, args, ctx, info), (value) => {
-      const masked = applyMask(field.mask, value, source as Record<string, unknown>);
-      return subject === null ? masked : logServed(ctx, subject.id, info, field.category, 'MASKED', masked);
-    });
+    const value = valueOf(field, source, args, ctx, info);
+    return value instanceof Promise
+      ? value.then((v) => masked(field, v, subject, source, ctx, info))
+      : masked(field, value, subject, source, ctx, info);
   }
   ctx.privacy.redact(info.path, field.category, 'HIDDEN', decision.reason);
   return null;

@@ -34,21 +34,30 @@ export interface Redaction {
 const DEPERSONALISED: Decision = { access: 'HIDDEN', reason: 'ERASED' };
 const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
 
+const segmentOf = (at: Path): string => (typeof at.key === 'number' ? '*' : at.key);
+
 /** A response path as its pattern: `clients.edges.*.node.phones` for every row of a page. */
 export function pathPattern(at: Path | undefined, ...below: string[]): string[] {
   const segments: string[] = [];
-  for (let p = at; p; p = p.prev) segments.push(typeof p.key === 'number' ? '*' : p.key);
+  for (let p = at; p; p = p.prev) segments.push(segmentOf(p));
   return segments.reverse().concat(below);
 }
 
 export class RequestPrivacy {
   private readonly redacted = new Map<string, Redaction>();
+  /**
+   * The pattern of each parent path seen, as text: a row's fields share their parent, and a page's
+   * rows their list, so a withheld value costs a lookup, not a walk of its path. Request-scoped.
+   */
+  private readonly parentPatterns = new Map<Path, string>();
   /** Personal values served under P5 (or exported to the subject), written before the response leaves. */
   readonly disclosures = new DisclosureBatch();
   /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
   query: Omit<RequestFacts, 'requestId'> = { operationName: null, queryHash: null };
-  /** Decisions made, per state read and whether the grant names the subject: each is made once per request. */
-  private readonly decisions = new WeakMap<SubjectState, Map<string, Decision>>();
+  /** Decisions made per state read, for subjects the grant does not name: each is made once per request. */
+  private readonly decisions = new Map<SubjectState, Map<PiiCategory | Relation, Decision>>();
+  /** The same, for subjects the grant names. */
+  private readonly grantedDecisions = new Map<SubjectState, Map<PiiCategory | Relation, Decision>>();
   private exportRecipient: RecipientRef | null = null;
   private readonly exported = new Set<string>();
   readonly caller: Caller | null;
@@ -104,11 +113,23 @@ export class RequestPrivacy {
 
   /** Reports a withheld or masked value at `at` (plus `below`, for a part of it not resolved on its own). */
   redact(at: Path | undefined, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason, ...below: string[]): void {
-    const path = pathPattern(at, ...below);
-    const key = `${path.join('.')}|${category}|${access}|${reason}`;
+    const pattern = at ? this.joined(this.patternText(at.prev), segmentOf(at)) : '';
+    const key = `${below.reduce(this.joined, pattern)}|${category}|${access}|${reason}`;
     const entry = this.redacted.get(key);
     if (entry) entry.count += 1;
-    else this.redacted.set(key, { path, category, access, reason, count: 1 });
+    else this.redacted.set(key, { path: pathPattern(at, ...below), category, access, reason, count: 1 });
+  }
+
+  private readonly joined = (pattern: string, segment: string): string => (pattern === '' ? segment : `${pattern}.${segment}`);
+
+  private patternText(at: Path | undefined): string {
+    if (!at) return '';
+    let pattern = this.parentPatterns.get(at);
+    if (pattern === undefined) {
+      pattern = this.joined(this.patternText(at.prev), segmentOf(at));
+      this.parentPatterns.set(at, pattern);
+    }
+    return pattern;
   }
 
   get redactions(): Redaction[] {
@@ -166,17 +187,17 @@ export class RequestPrivacy {
 
   private decided(what: PiiCategory | Relation, subjectId: string, state: SubjectState, granted: boolean): Decision {
     const caller = this.caller!;
-    let made = this.decisions.get(state);
-    if (!made) this.decisions.set(state, (made = new Map()));
-    const key = `${what}|${granted}`;
-    let decision = made.get(key);
+    const byState = granted ? this.grantedDecisions : this.decisions;
+    let made = byState.get(state);
+    if (!made) byState.set(state, (made = new Map()));
+    let decision = made.get(what);
     if (!decision) {
       const subject = subjectOf(subjectId, state, granted);
       decision =
         what === 'ORDERS' || what === 'CONSENTS'
           ? decideRelation(what, caller, subject, this.now)
           : decide(what, caller, subject, this.now);
-      made.set(key, decision);
+      made.set(what, decision);
     }
     return decision;
   }
