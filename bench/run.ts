@@ -236,7 +236,7 @@ async function measure(scenario: Scenario, seconds = DURATION): Promise<Measured
   return measured;
 }
 
-type Variant = 'on' | 'off' | 'floor';
+type Variant = 'on' | 'off' | 'stack' | 'floor';
 
 interface ShapeSpec {
   readonly id: 'list100' | 'list10' | 'byId' | 'partner';
@@ -294,6 +294,7 @@ async function checkShape(shape: ShapeSpec): Promise<Map<Variant, { responseByte
   const counts = new Set([...checked.values()].map((c) => `${c.clients}/${c.orders}`));
   if (counts.size !== 1 || checked.get('on')!.clients === 0) throw new Error(`shape ${shape.id}: the variants do not return the same rows (clients/orders: ${[...counts].join(', ')})`);
   if (!isDeepStrictEqual(rows.get('off'), rows.get('floor'))) throw new Error(`shape ${shape.id}: the floor's rows differ from the API's with enforcement off`);
+  if (!isDeepStrictEqual(rows.get('stack'), rows.get('floor'))) throw new Error(`shape ${shape.id}: the bare stack's rows differ from the floor's`);
   return checked;
 }
 
@@ -493,12 +494,13 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_PRINCIPAL: '10000000',
     };
     const config = loadConfig(env);
-    const [enforced, baseline, floor] = await Promise.all([
+    const [enforced, baseline, stack, floor] = await Promise.all([
       spawnChild('api', 'server.js', env),
       spawnChild('api-no-enforcement', 'server.js', { ...env, BENCH_ENFORCEMENT: 'off' }),
+      spawnChild('stack', 'stack.js', { DATABASE_URL: url.toString() }),
       spawnChild('floor', 'floor.js', { DATABASE_URL: url.toString() }),
     ]);
-    children.push(enforced.process, baseline.process, floor.process);
+    children.push(enforced.process, baseline.process, stack.process, floor.process);
 
     const operator = await signToken(config.jwt, { sub: 'operator-bench', role: 'operator' });
     const dpo = await signToken(config.jwt, { sub: 'dpo-bench', role: 'dpo' });
@@ -544,6 +546,7 @@ async function main(): Promise<void> {
       variants: [
         { variant: 'on', scenario: scenario(`${id}-on`, `${title}: operator, masking on`, enforced, graphql) },
         { variant: 'off', scenario: scenario(`${id}-off`, `${title}: enforcement off`, baseline, graphql) },
+        { variant: 'stack', scenario: scenario(`${id}-stack`, `${title}: the bare stack (Apollo on Express, the floor's SQL)`, stack, graphql) },
         { variant: 'floor', scenario: scenario(`${id}-floor`, `${title}: floor (node:http + pg, the same rows as JSON)`, floor, null, floorPath) },
       ],
     });
@@ -591,7 +594,7 @@ async function main(): Promise<void> {
     const results: Measured[] = [];
     for (const s of scenarios) results.push(await measure(s));
 
-    console.log(`\nShapes: ${ROUNDS} interleaved rounds (on, off, floor, on, off, floor, …) of ${SHAPE_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, medians`);
+    console.log(`\nShapes: ${ROUNDS} interleaved rounds (on, off, stack, floor, on, off, stack, floor, …) of ${SHAPE_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, medians`);
     const shapeResults: ShapeVariantResult[] = [];
     for (const shape of shapes) shapeResults.push(...(await measureShape(shape, shapeChecks.get(shape.id)!)));
     shapeResults.forEach(printShapeResult);
@@ -651,6 +654,12 @@ async function main(): Promise<void> {
       partner_on_vs_off: partnerResults.length ? divide(partnerResults[0]!.requestsPerSecond, partnerResults[1]!.requestsPerSecond) : null,
       gc_share_list100: profiled ? Math.round(profiled.summary.gcShare * 1000) / 1000 : null,
     };
+    // Not one of issue 9's ratios: what the stack alone reaches against the floor, the ceiling of the first three.
+    const stackCeiling = {
+      list100: divide(shapeRps('list100', 'stack'), shapeRps('list100', 'floor')),
+      list10: divide(shapeRps('list10', 'stack'), shapeRps('list10', 'floor')),
+      byId: divide(shapeRps('byId', 'stack'), shapeRps('byId', 'floor')),
+    };
     console.log('\nRatios against issue 9\'s targets:');
     for (const [key, value] of Object.entries(ratios) as Array<[RatioKey, number | null]>) {
       const target: { atLeast?: number; atMost?: number } = TARGETS[key];
@@ -658,6 +667,7 @@ async function main(): Promise<void> {
       const met = value === null ? 'not measured' : (target.atLeast !== undefined ? value >= target.atLeast : value <= target.atMost!) ? 'met' : 'MISSED';
       console.log(`  ${key.padEnd(18)} ${String(value ?? 'n/a').padStart(6)}  target ${wanted}  ${met}`);
     }
+    console.log(`The bare stack ÷ floor (the ceiling of *_vs_floor): list100 ${stackCeiling.list100}, list10 ${stackCeiling.list10}, byId ${stackCeiling.byId}`);
     console.log(`SQL statements per request constant in the page size: scenario 1 ${constant['1'] ? 'yes' : 'NO'}, scenario 3 ${constant['3'] === null ? 'n/a' : constant['3'] ? 'yes' : 'NO'}`);
 
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${release()}` };
@@ -670,6 +680,7 @@ async function main(): Promise<void> {
       },
       ratios,
       targets: TARGETS,
+      stackCeiling,
       scenarios: results,
       scenarioRatios,
       shapes: shapeResults,

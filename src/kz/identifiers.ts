@@ -108,8 +108,10 @@ export function isValidEmail(s: string): boolean {
 }
 
 /** SWIFT BIC: bank (4 letters), country (2 letters), location (2 alnum), optional branch (3 alnum). */
+const BIC = /^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/;
+
 export function isValidBic(s: string): boolean {
-  return typeof s === 'string' && /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s);
+  return typeof s === 'string' && BIC.test(s);
 }
 
 /**

@@ -98,16 +98,21 @@ export function maskEmail(v: unknown): string {
  * IIN/BIN: '********1234', only for a stored value of exactly 12 digits. Anything else is
  * garbage: the last four of a short value would be most or all of it.
  */
+const ID_NUMBER = /^[0-9]{12}$/;
+
 export function maskIdNumber(v: unknown): string {
-  return typeof v === 'string' && /^[0-9]{12}$/.test(v) ? `********${v.slice(-4)}` : GARBAGE_ID;
+  return typeof v === 'string' && ID_NUMBER.test(v) ? `********${v.slice(-4)}` : GARBAGE_ID;
 }
+
+/** Any IBAN-shaped value (ISO 13616 lengths 15-34). */
+const IBAN_LIKE = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/;
 
 /** 'KZ** **** **** **** 1234' whatever the country or length of the stored IBAN. */
 export function maskIban(v: unknown): string {
   if (typeof v !== 'string') return GARBAGE_IBAN;
   const iban = normaliseIban(v);
-  // Any IBAN-shaped value (ISO 13616 lengths 15-34) shows its last four characters.
-  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(iban)) return GARBAGE_IBAN;
+  // An IBAN-shaped value shows its last four characters.
+  if (!IBAN_LIKE.test(iban)) return GARBAGE_IBAN;
   return `KZ** **** **** **** ${iban.slice(-4)}`;
 }
 
