@@ -36,6 +36,18 @@ const NO_ROLE: Decision = { access: 'HIDDEN', reason: 'ROLE' };
 
 const segmentOf = (at: Path): string => (typeof at.key === 'number' ? '*' : at.key);
 
+const joined = (pattern: string, segment: string): string => (pattern === '' ? segment : `${pattern}.${segment}`);
+
+/**
+ * pathPattern as text, for the report's key: built as a string from the leaf up, without the arrays.
+ * Not cached per path object: graphql-jit passes a fresh path chain to every resolver call.
+ */
+function patternText(at: Path | undefined): string {
+  let text = '';
+  for (let p = at; p; p = p.prev) text = text === '' ? segmentOf(p) : `${segmentOf(p)}.${text}`;
+  return text;
+}
+
 /** A response path as its pattern: `clients.edges.*.node.phones` for every row of a page. */
 export function pathPattern(at: Path | undefined, ...below: string[]): string[] {
   const segments: string[] = [];
@@ -45,11 +57,6 @@ export function pathPattern(at: Path | undefined, ...below: string[]): string[] 
 
 export class RequestPrivacy {
   private readonly redacted = new Map<string, Redaction>();
-  /**
-   * The pattern of each parent path seen, as text: a row's fields share their parent, and a page's
-   * rows their list, so a withheld value costs a lookup, not a walk of its path. Request-scoped.
-   */
-  private readonly parentPatterns = new Map<Path, string>();
   /** Personal values served under P5 (or exported to the subject), written before the response leaves. */
   readonly disclosures = new DisclosureBatch();
   /** The operation as the log names it, set by the disclosure plugin once the operation is resolved. */
@@ -113,23 +120,10 @@ export class RequestPrivacy {
 
   /** Reports a withheld or masked value at `at` (plus `below`, for a part of it not resolved on its own). */
   redact(at: Path | undefined, category: PiiCategory, access: 'MASKED' | 'HIDDEN', reason: RedactionReason, ...below: string[]): void {
-    const pattern = at ? this.joined(this.patternText(at.prev), segmentOf(at)) : '';
-    const key = `${below.reduce(this.joined, pattern)}|${category}|${access}|${reason}`;
+    const key = `${below.reduce(joined, patternText(at))}|${category}|${access}|${reason}`;
     const entry = this.redacted.get(key);
     if (entry) entry.count += 1;
     else this.redacted.set(key, { path: pathPattern(at, ...below), category, access, reason, count: 1 });
-  }
-
-  private readonly joined = (pattern: string, segment: string): string => (pattern === '' ? segment : `${pattern}.${segment}`);
-
-  private patternText(at: Path | undefined): string {
-    if (!at) return '';
-    let pattern = this.parentPatterns.get(at);
-    if (pattern === undefined) {
-      pattern = this.joined(this.patternText(at.prev), segmentOf(at));
-      this.parentPatterns.set(at, pattern);
-    }
-    return pattern;
   }
 
   get redactions(): Redaction[] {
