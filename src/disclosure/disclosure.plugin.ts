@@ -42,13 +42,14 @@ function valueAt(data: unknown, path: string): unknown {
 /**
  * Only what the response carries: a resolved value can still be nulled on its way out, when an
  * error in a sibling field propagates to a parent, and the log must not claim it left. An entry
- * opened without fields (an access export) stays: the export itself is what it records.
+ * opened without fields (an access export) stays while there is data: the export itself is what it
+ * records, and its root field is non-null, so a response without data did not carry it.
  */
 function servedOnly(pending: PendingDisclosure[], response: GraphQLResponse): PendingDisclosure[] {
   if (response.body.kind !== 'single') return pending;
   const data = response.body.singleResult.data;
   return pending.flatMap((entry) => {
-    if (entry.fields.length === 0) return [entry];
+    if (entry.fields.length === 0) return data == null ? [] : [entry];
     const fields = entry.fields.filter((field) => valueAt(data, field.path) != null);
     return fields.length > 0 ? [{ ...entry, fields }] : [];
   });
