@@ -13,7 +13,7 @@ import { ClientFilter, ClientOrderBy, UpdateContactsInput } from './client.input
 import { buildClientQuery, countClients, cursorOf, fetchClientPage, personalCategoriesOf, restrictPersonalSearch, type ClientQuery } from './client-listing';
 import { updateContacts } from './client.service';
 import { ClientConnection, ClientType } from './client.type';
-import { pageInfoOf } from '../graphql/connection';
+import { edgesOf, pageInfoOf } from '../graphql/connection';
 import { uuid } from '../validation/validate';
 import { normaliseClientFilter } from '../validation/client-filter';
 import { clientReadSpec } from '../graphql/selection';
@@ -109,7 +109,7 @@ export class ClientResolver {
     // Judged at the request's instant, like every field of the page (P3 dates count as they pass).
     const scoped = restrictPersonalSearch(query, POLICY[audienceOf(principal, null)].basis, ctx.privacy.now);
     const page = await fetchClientPage(ctx.em, scoped, first, args.after, specFor(ctx, info, ['edges', 'node']));
-    const edges = page.clients.map((node) => ({ node, cursor: cursorOf(node, scoped.sort.field) }));
+    const edges = edgesOf(page.clients, (node) => cursorOf(node, scoped.sort.field));
     return {
       edges: edges as ClientConnection['edges'],
       pageInfo: pageInfoOf(edges, page.hasNextPage, args.after),

@@ -15,6 +15,21 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
+/** An edge whose cursor is encoded when read: most selections of a page ask for none, or the last one's only. */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
+export const edgesOf = <T>(nodes: readonly T[], cursorOf: (node: T) => string): Array<{ readonly cursor: string; readonly node: T }> =>
+  nodes.map((node) => new Edge(node, cursorOf));
+
 /** A forward page's PageInfo from its edges. */
 export function pageInfoOf(edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, after: string | null | undefined): PageInfo {
   return { hasNextPage, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };

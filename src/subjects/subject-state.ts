@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/query';
 import { placeholders } from '../db/sql';
-import type { ConsentOperation, ConsentPurpose } from '../privacy/categories';
+import type { ConsentPurpose } from '../privacy/categories';
 import { IN_FORCE_STATUSES, NO_CONSENT, servesWhileHeld, type ConsentState, type ConsentStatus } from '../privacy/consent-state';
 import { ClientStatus } from '../clients/client.entity';
 import { OPEN_ORDER_STATUSES } from '../orders/order.entity';
@@ -43,7 +43,7 @@ const OPEN_OBLIGATIONS = `case when k.status = '${PENDING}' or k.expires_at is n
 
 /** The columns the state needs, from the client `c` and its latest record `k` (aliases clash with no field). */
 export const STATE_COLUMNS = `c.status as "s_status", c.updated_at as "s_updated_at", k.id as "s_consent_id", k.status as "s_consent_status",
-       array_to_json(k.operations) as "s_operations", array_to_json(k.purposes) as "s_purposes", k.withdrawal_effective_at as "s_withdrawal_effective_at",
+       array_to_string(k.operations, ',') as "s_operations", array_to_string(k.purposes, ',') as "s_purposes", k.withdrawal_effective_at as "s_withdrawal_effective_at",
        k.expires_at as "s_expires_at", ${OPEN_OBLIGATIONS} as "s_open_obligations"`;
 
 /** Whether partner `?` serves the client `c` (has an order assigned to it, P5.1). */
@@ -54,8 +54,9 @@ export interface StateRow {
   s_updated_at: Date | string;
   s_consent_id: string | null;
   s_consent_status: ConsentStatus | null;
-  s_operations: ConsentOperation[] | null;
-  s_purposes: ConsentPurpose[] | null;
+  /** The record's operations and purposes, comma-separated (they are identifiers): the key of their set. */
+  s_operations: string | null;
+  s_purposes: string | null;
   s_withdrawal_effective_at: Date | string | null;
   s_expires_at: Date | string | null;
   s_open_obligations: boolean | null;
@@ -72,11 +73,11 @@ const versionOf = (status: string, updatedAt: Date | string, consentId: string |
 const consentSets = new Map<string, ReadonlySet<string>>();
 const CONSENT_SETS = 1_000;
 
-function setOf<T extends string>(values: readonly T[] | null): ReadonlySet<T> {
-  const key = values ? values.join(',') : '';
+function setOf<T extends string>(list: string | null): ReadonlySet<T> {
+  const key = list ?? '';
   let set = consentSets.get(key);
   if (!set) {
-    set = new Set(values ?? []);
+    set = new Set(key === '' ? [] : key.split(','));
     if (consentSets.size < CONSENT_SETS) consentSets.set(key, set);
   }
   return set as ReadonlySet<T>;
