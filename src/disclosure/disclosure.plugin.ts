@@ -47,7 +47,9 @@ function valueAt(data: unknown, path: string): unknown {
  */
 function servedOnly(pending: PendingDisclosure[], response: GraphQLResponse): PendingDisclosure[] {
   if (response.body.kind !== 'single') return pending;
-  const data = response.body.singleResult.data;
+  const { data, errors } = response.body.singleResult;
+  // Only an error nulls a resolved value on its way out (and is reported): without one, all of them left.
+  if (!errors?.length) return pending;
   return pending.flatMap((entry) => {
     if (entry.fields.length === 0) return data == null ? [] : [entry];
     const fields = entry.fields.filter((field) => valueAt(data, field.path) != null);
