@@ -30,13 +30,23 @@ export async function createRequestContext(args: {
   http: HttpControls;
   config: Config;
   metrics: Metrics;
-  log: Logger;
+  /** The request's logger, made on first use: most requests log nothing but their access line. */
+  log: () => Logger;
 }): Promise<RequestContext> {
+  const { log: makeLog, ...rest } = args;
   // The loaders ask the request's privacy for the partner it reads for, once that is known.
   let privacy: RequestPrivacy | null = null;
   const loaders = createLoaders(args.em, () => privacy?.partnerId ?? null);
   privacy = await requestPrivacyFor(args.principal, args.em, (id) => loaders.subjectState.load(id));
-  return { ...args, loaders, privacy };
+  let log: Logger | undefined;
+  return {
+    ...rest,
+    loaders,
+    privacy,
+    get log() {
+      return (log ??= makeLog());
+    },
+  };
 }
 
 /** The principal of an authenticated request; shield rules have already checked it exists. */

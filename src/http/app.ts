@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -32,6 +32,8 @@ import { corsMiddleware } from './cors';
 import { explorerRouter } from './explorer';
 import { answerClientError, sendError } from './limits-response';
 import { listen } from './listen';
+import { clientAddress } from './rate-limit';
+import { inSeries } from './series';
 
 export interface RunningApp {
   readonly url: string;
@@ -111,6 +113,8 @@ export async function startApp(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // No cache hints are set anywhere; on by default, it would wrap every field's resolver to read them.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo installs inline tracing (for a federated subgraph, which this is not) unless told: a call per request for nothing.
+      ApolloServerPluginInlineTraceDisabled(),
       wellFormedInputPlugin,
       ApolloServerPluginLandingPageDisabled(),
       // The benchmark's baseline (bench/server.ts) also drops the redaction report and the disclosure log.
@@ -135,36 +139,37 @@ export async function startApp(options: {
   if (config.env !== 'production') app.use(explorerRouter());
   app.use(
     '/graphql',
-    (req, res, next) => {
-      // The disclosure log and our logs key on this id: always ours, so a caller cannot forge or reuse one.
-      res.locals.requestId = randomUUID();
-      const given = req.get('x-request-id');
-      res.locals.correlationId = given && CORRELATION_ID.test(given) ? given : null;
-      res.set({ 'x-request-id': res.locals.requestId, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-      next();
-    },
-    ...hardening.beforeBody,
-    hardening.bodyParser,
-    hardening.graphql(apollo, {
-      context: async ({ req, res }) => {
-        const em = orm.em.fork();
-        // Resolvers may set a cookie, nothing else on the response.
-        const http = { setCookie: (...args: Parameters<typeof serializeCookie>) => void res.append('Set-Cookie', serializeCookie(...args)) };
-        const principal = await authenticate({ authorization: req.get('authorization'), cookie: req.get('cookie') }, em, http);
-        const requestId = String(res.locals.requestId);
-        return createRequestContext({
-          principal,
-          em,
-          requestId,
-          // req.ip honours TRUST_PROXY: behind a balancer it is the client's address, not the balancer's.
-          origin: { userAgent: req.get('user-agent') ?? null, ip: req.ip ?? req.socket.remoteAddress ?? null },
-          http,
-          config,
-          metrics,
-          log: log.child({ requestId, ...(res.locals.correlationId ? { correlationId: res.locals.correlationId } : {}) }),
-        });
+    inSeries(
+      (req, res, next) => {
+        // The disclosure log and our logs key on this id: always ours, so a caller cannot forge or reuse one.
+        res.locals.requestId = randomUUID();
+        const given = req.get('x-request-id');
+        res.locals.correlationId = given && CORRELATION_ID.test(given) ? given : null;
+        res.set({ 'x-request-id': res.locals.requestId, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+        next();
       },
-    }),
+      ...hardening.beforeBody,
+      hardening.bodyParser,
+      hardening.graphql(apollo, {
+        context: async ({ req, res }) => {
+          const em = orm.em.fork();
+          // Resolvers may set a cookie, nothing else on the response.
+          const http = { setCookie: (...args: Parameters<typeof serializeCookie>) => void res.append('Set-Cookie', serializeCookie(...args)) };
+          const principal = await authenticate({ authorization: req.get('authorization'), cookie: req.get('cookie') }, em, http);
+          const requestId = String(res.locals.requestId);
+          return createRequestContext({
+            principal,
+            em,
+            requestId,
+            origin: { userAgent: req.get('user-agent') ?? null, ip: clientAddress(req) },
+            http,
+            config,
+            metrics,
+            log: () => log.child({ requestId, ...(res.locals.correlationId ? { correlationId: res.locals.correlationId } : {}) }),
+          });
+        },
+      }),
+    ),
   );
 
   const metricsEndpoint = await exposeMetrics(app, config, metrics);

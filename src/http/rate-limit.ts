@@ -41,8 +41,19 @@ export function rateLimitedError(retryAfterSeconds: number) {
   });
 }
 
-/** The per-IP key of a request: its client address (TRUST_PROXY honoured), an IPv6 one by its /64. */
-export const ipLimitKey = (req: Request): string => limitKeyOf(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+const ADDRESS = Symbol('client-address');
+
+/**
+ * The client's address: req.ip honours TRUST_PROXY (behind a balancer, the client's, not the
+ * balancer's). Express works it out again, X-Forwarded-For included, on every read: once a request.
+ */
+export function clientAddress(req: Request & { [ADDRESS]?: string | null }): string | null {
+  if (req[ADDRESS] === undefined) req[ADDRESS] = req.ip ?? req.socket.remoteAddress ?? null;
+  return req[ADDRESS];
+}
+
+/** The per-IP key of a request: its client address, an IPv6 one by its /64. */
+export const ipLimitKey = (req: Request): string => limitKeyOf(clientAddress(req) ?? 'unknown');
 
 /** Keys are hashed: Redis need not hold callers' IP addresses or subject ids in clear. */
 function keyOf(kind: LimitKind, id: string): string {
