@@ -93,7 +93,7 @@ function valueOf(field: GuardedField, source: unknown, args: Record<string, unkn
 
 function masked(field: GuardedField, value: unknown, subject: SubjectRef | null, source: unknown, ctx: RequestContext, info: GraphQLResolveInfo): unknown {
   const shown = applyMask(field.mask, value, source as Record<string, unknown>);
-  return subject === null ? shown : logServed(ctx, subject.id, info, field.category, 'MASKED', shown);
+  return !ctx.privacy.logsDisclosures || subject === null ? shown : logServed(ctx, subject.id, info, field.category, 'MASKED', shown);
 }
 
 function serve(

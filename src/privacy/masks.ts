@@ -175,6 +175,7 @@ const MAX_PLACE = 60;
 const MAX_PLACE_WORDS = 4;
 /** Letters, with the hyphens, dots, apostrophes and spaces of names such as 'Усть-Каменогорск', 'г. Алматы'. */
 const PLACE_LIKE = /^\p{L}[\p{L}\p{M}'’.\- ]*$/u;
+const ONE_WORD = /^\p{L}+$/u;
 /** Words that name what is below a city (Russian, Kazakh, English): their presence means a street or a flat. */
 const BELOW_CITY = /^(ул|улица|пр|просп|проспект|пер|переулок|мкр|микрорайон|д|дом|кв|квартира|корп|көше|көшесі|даңғыл|даңғылы|шағын|үй|пәтер|st|street|ave|avenue|rd|road|apt|flat|house|building)$/u;
 
@@ -185,6 +186,8 @@ const BELOW_CITY = /^(ул|улица|пр|просп|проспект|пер|п
  */
 function placeName(v: unknown): string | null {
   if (typeof v !== 'string') return null;
+  // Most places are one word of letters: the checks below then come down to these two.
+  if (ONE_WORD.test(v)) return v.length <= MAX_PLACE && !BELOW_CITY.test(v.toLowerCase()) ? v : null;
   const place = v.trim().replace(/\s+/g, ' ');
   if (place === '' || place.length > MAX_PLACE || !PLACE_LIKE.test(place)) return null;
   const words = place.toLowerCase().split(/[ .]+/).filter((w) => w !== '');
