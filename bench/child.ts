@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
 
 export interface ChildReady {
   readonly url: string;
@@ -48,4 +49,17 @@ export function announce(ready: ChildReady): void {
   // An orderly exit on SIGTERM, so that `--cpu-prof` writes its profile (a signal's default exit does not).
   process.once('SIGTERM', () => process.exit(0));
   process.send?.(ready);
+}
+
+/** A `pg` pool on DATABASE_URL whose statements are counted, for the servers that use no ORM (the floor, the bare stack). */
+export function countedPool(): { query: (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>; statements: () => number } {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  let statements = 0;
+  return {
+    query: async (sql, params) => {
+      statements += 1;
+      return (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
+    },
+    statements: () => statements,
+  };
 }

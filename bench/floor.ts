@@ -5,17 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
-import { announce, serveStats } from './child';
+import { announce, countedPool, serveStats } from './child';
 import { FLOOR_SHAPE_SQL, FLOOR_SQL } from './queries';
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  let statements = 0;
-  const query = async (sql: string, params: unknown[]) => {
-    statements += 1;
-    return (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
-  };
+  const { query, statements } = countedPool();
   const scenario5 = async (first: number): Promise<unknown> => {
     const clients = await query(FLOOR_SQL.page, [first + 1]);
     const ids = clients.slice(0, first).map((c) => c.id);
@@ -41,7 +35,7 @@ async function main(): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  announce({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, statsUrl: await serveStats(() => statements) });
+  announce({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, statsUrl: await serveStats(statements) });
 }
 
 main().catch((error: unknown) => {

@@ -1,16 +1,18 @@
 /**
- * The fixed stack alone: Apollo Server on Express, graphql-js executing the shapes' selections over
- * a schema with the same field names, each request answered by the floor's one statement
- * (FLOOR_SHAPE_SQL) with `pg`. No token, no policy, no ORM, no limits, no logs: what a server on
- * this stack pays before a line of the product runs, so the shapes' ratios to the floor can be read
- * against what the stack itself reaches.
+ * The stack alone, as the API runs it: Apollo Server on Express, the shapes' selections compiled by
+ * graphql-jit through the API's own executor (src/graphql/compiled-execution.ts) over a schema
+ * with the same field names, each request answered by the floor's one statement (FLOOR_SHAPE_SQL)
+ * with `pg`. No token, no policy, no ORM, no limits, no logs: what a server on this stack pays
+ * before a line of the product runs, so the shapes' ratios to the floor can be read against what
+ * the stack itself reaches.
  */
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import express from 'express';
+import { buildSchema, type GraphQLFieldResolver } from 'graphql';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
-import { announce, serveStats } from './child';
+import { compiledExecution } from '../src/graphql/compiled-execution';
+import { announce, countedPool, serveStats } from './child';
 import { FLOOR_SHAPE_SQL } from './queries';
 
 const TYPE_DEFS = `
@@ -27,21 +29,12 @@ const TYPE_DEFS = `
 `;
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  let statements = 0;
-  const query = async (sql: string, params: unknown[]) => {
-    statements += 1;
-    return (await pool.query(sql, params)).rows as Array<Record<string, unknown>>;
-  };
-  const apollo = new ApolloServer({
-    typeDefs: TYPE_DEFS,
-    resolvers: {
-      Query: {
-        clients: async (_: unknown, { first }: { first: number }) => ({ edges: (await query(FLOOR_SHAPE_SQL.list, [first])).map((node) => ({ node })) }),
-        client: async (_: unknown, { id }: { id: string }) => (await query(FLOOR_SHAPE_SQL.byId, [id]))[0] ?? null,
-      },
-    },
-  });
+  const { query, statements } = countedPool();
+  const schema = buildSchema(TYPE_DEFS);
+  const root = schema.getQueryType()!.getFields();
+  root.clients!.resolve = (async (_source, { first }) => ({ edges: (await query(FLOOR_SHAPE_SQL.list, [first])).map((node) => ({ node })) })) as GraphQLFieldResolver<unknown, unknown, { first: number }>;
+  root.client!.resolve = (async (_source, { id }) => (await query(FLOOR_SHAPE_SQL.byId, [id]))[0] ?? null) as GraphQLFieldResolver<unknown, unknown, { id: string }>;
+  const apollo = new ApolloServer({ gateway: compiledExecution(schema) });
   await apollo.start();
   const app = express();
   app.use('/graphql', express.json(), (req, res, next) => {
@@ -56,7 +49,7 @@ async function main(): Promise<void> {
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  announce({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, statsUrl: await serveStats(() => statements) });
+  announce({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, statsUrl: await serveStats(statements) });
 }
 
 main().catch((error: unknown) => {
