@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { registerClient, type Registered } from '../support/accounts';
 import { dpoToken, gqlOk, issuePartnerToken, registerPartnerWithContract } from '../support/disclosure';
-import { expectCursorRefused, type GraphQLResponse } from '../support/server';
+import { expectCursorRefused, walkPages, type RelayPage } from '../support/server';
 import { useWorld } from '../support/world';
 
 const ROWS = 5;
@@ -135,28 +135,10 @@ beforeAll(async () => {
   await world.sql(`update authority_token set issued_at = ? where jti in (select jti from authority_token where request_id = ? order by jti limit 3)`, [SAME_TIME, requestId]);
 });
 
-interface Page {
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  edges: Array<{ cursor: string; node: { id: string } }>;
-}
+type Page = RelayPage<{ id: string }>;
 
-/** Every page from the start, each checked against Relay's PageInfo rules. */
-async function walk(list: List, first: number): Promise<Page[]> {
-  const pages: Page[] = [];
-  let after: string | null = null;
-  for (let n = 0; n < 50; n++) {
-    const response: GraphQLResponse = await world.gql(list.query, { ...list.variables(), first, after }, list.token());
-    expect(response.body.errors).toBeUndefined();
-    const page = response.body.data![list.field] as Page;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
-    expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
-    pages.push(page);
-    if (!page.pageInfo.hasNextPage) return pages;
-    after = page.pageInfo.endCursor;
-  }
-  throw new Error('pagination did not end');
-}
+const walk = (list: List, first: number): Promise<Page[]> =>
+  walkPages(world.gql, { query: list.query, field: list.field, token: list.token(), variables: list.variables() }, first);
 
 const cursorOf = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 

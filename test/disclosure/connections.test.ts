@@ -5,7 +5,7 @@
  */
 import { registerClient, type Registered } from '../support/accounts';
 import { dpoToken, gqlOk, logRows } from '../support/disclosure';
-import { expectCursorRefused, type GraphQLResponse } from '../support/server';
+import { expectCursorRefused, walkPages, type RelayPage } from '../support/server';
 import { useWorld } from '../support/world';
 
 const RECORDED = 7;
@@ -34,28 +34,10 @@ beforeAll(async () => {
   }
 });
 
-interface Page {
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  edges: Array<{ cursor: string; node: { seq: number; recipient: string } }>;
-}
+type Page = RelayPage<{ seq: number; recipient: string }>;
 
-/** Every page from the start, each checked against Relay's PageInfo rules. */
-async function walk(query: string, field: 'myDisclosures' | 'disclosures', token: string, first: number, variables: Record<string, unknown> = {}): Promise<Page[]> {
-  const pages: Page[] = [];
-  let after: string | null = null;
-  for (let n = 0; n < 20; n++) {
-    const response: GraphQLResponse = await world.gql(query, { ...variables, first, after }, token);
-    expect(response.body.errors).toBeUndefined();
-    const page = response.body.data![field] as Page;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
-    expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
-    pages.push(page);
-    if (!page.pageInfo.hasNextPage) return pages;
-    after = page.pageInfo.endCursor;
-  }
-  throw new Error('pagination did not end');
-}
+const walk = (query: string, field: 'myDisclosures' | 'disclosures', token: string, first: number, variables: Record<string, unknown> = {}): Promise<Page[]> =>
+  walkPages(world.gql, { query, field, token, variables }, first);
 
 describe.each([
   ['myDisclosures', MINE, () => subjectToken, {}],

@@ -127,6 +127,34 @@ export function expectCursorRefused(response: GraphQLResponse, cursor?: string):
   expect(response.body.data).toBeNull();
 }
 
+/** A Relay connection's page, as the tests read it. */
+export interface RelayPage<Node> {
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  edges: Array<{ cursor: string; node: Node }>;
+}
+
+/** Every page of the connection at `field` from the start, `first` at a time, each checked against Relay's PageInfo rules. */
+export async function walkPages<Node>(
+  gql: TestServer['gql'],
+  request: { query: string; field: string; token: string; variables?: Record<string, unknown> },
+  first: number,
+): Promise<Array<RelayPage<Node>>> {
+  const pages: Array<RelayPage<Node>> = [];
+  let after: string | null = null;
+  for (let n = 0; n < 50; n++) {
+    const response: GraphQLResponse = await gql(request.query, { ...request.variables, first, after }, request.token);
+    expect(response.body.errors).toBeUndefined();
+    const page = response.body.data![request.field] as RelayPage<Node>;
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
+    expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
+    pages.push(page);
+    if (!page.pageInfo.hasNextPage) return pages;
+    after = page.pageInfo.endCursor;
+  }
+  throw new Error('pagination did not end');
+}
+
 /** The error codes of a response body (null where the body was not JSON), in order. */
 export const errorCodes = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> } | null): string[] =>
   (body?.errors ?? []).map((e) => String(e.extensions?.code));
