@@ -62,9 +62,16 @@ const pastDeadline = (error: unknown) => (error as { extensions?: { code?: unkno
 export const disclosurePlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      // The source as executed (persisted queries included): the query the log proves by its hash.
+      // The source as executed (persisted queries included): the query the log proves by its hash,
+      // hashed only when an entry is written (most requests log nothing).
       async didResolveOperation({ contextValue, source, operationName }) {
-        contextValue.privacy.query = { operationName: operationName ?? null, queryHash: sha256(source) };
+        let queryHash: string | undefined;
+        contextValue.privacy.query = {
+          operationName: operationName ?? null,
+          get queryHash() {
+            return (queryHash ??= sha256(source));
+          },
+        };
       },
       async willSendResponse({ response, contextValue }) {
         const pending = servedOnly(contextValue.privacy.disclosures.take(), response);
