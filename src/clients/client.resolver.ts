@@ -177,7 +177,7 @@ export class ClientResolver {
     const size = pageSizeOf(ctx, first);
     const position = orderPositionAfter(after);
     const page = (orders: OrderRecord[]): OrderPage => {
-      const edges = orders.slice(0, size).map((node) => ({ node, cursor: orderCursorOf(node) }));
+      const edges = edgesOf(orders.slice(0, size), orderCursorOf);
       discloseOrderEdges(ctx, info, edges);
       return { edges, pageInfo: pageInfoOf(edges, orders.length > size, after) };
     };

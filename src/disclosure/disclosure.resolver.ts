@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { pageInfoOf } from '../graphql/connection';
+import { edgesOf, pageInfoOf } from '../graphql/connection';
 import { DEFAULT_RECORDS_PAGE_SIZE, pageSizeOf, principalOf, type RequestContext } from '../graphql/context';
 import { decodeSeqCursor, DISCLOSURES_BY_SEQ, encodeSeqCursor } from '../graphql/cursor';
 import { text, uuid } from '../validation/validate';
@@ -32,7 +32,7 @@ type DisclosurePage = Omit<DisclosureConnection, 'edges'> & { edges: Array<{ cur
 async function disclosurePage(em: EntityManager, search: Omit<DisclosureSearch, 'before' | 'limit'>, first: number, after: string | null | undefined): Promise<DisclosurePage> {
   const before = after ? decodeSeqCursor(after, DISCLOSURES_BY_SEQ) : null;
   const entries = await searchDisclosures(em, { ...search, before, limit: first + 1 });
-  const edges = entries.slice(0, first).map((node) => ({ cursor: encodeSeqCursor(DISCLOSURES_BY_SEQ, node.seq), node }));
+  const edges = edgesOf(entries.slice(0, first), (node) => encodeSeqCursor(DISCLOSURES_BY_SEQ, node.seq));
   return { edges, pageInfo: pageInfoOf(edges, entries.length > first, after) };
 }
 

@@ -76,7 +76,7 @@ export async function keysetPage<T>(
 ): Promise<Connection<T>> {
   const size = pageSizeOf(ctx, first, DEFAULT_RECORDS_PAGE_SIZE);
   const rows = await fetch(positionAfter(sort, after), size + 1);
-  const edges = rows.slice(0, size).map((node) => ({ cursor: cursorAt(sort, positionOf(node)), node }));
+  const edges = edgesOf(rows.slice(0, size), (node) => cursorAt(sort, positionOf(node)));
   return { edges, pageInfo: pageInfoOf(edges, rows.length > size, after) };
 }
 

@@ -13,7 +13,7 @@ import { selectedAt, subFields } from '../graphql/selection';
 import { grantOpensOrders, RELATION_CATEGORY, type RedactionReason } from '../privacy/decide';
 import { readOrderPage, type OrderReadSpec, type OrderScope } from '../subjects/order-store';
 import type { OrderRecord } from '../subjects/records';
-import { pageInfoOf, type PageInfo } from '../graphql/connection';
+import { edgesOf, pageInfoOf, type PageInfo } from '../graphql/connection';
 
 /** Rows read per round grow up to this, so a long run of withheld orders costs few queries. */
 const MAX_SCAN_BATCH = 1000;
@@ -61,7 +61,7 @@ export async function servedOrderPage(ctx: RequestContext, scope: OrderScope, fi
     batch = Math.min(batch * 2, MAX_SCAN_BATCH);
   }
   const hasNextPage = served.length > first;
-  const edges = served.slice(0, first).map((node) => ({ node, cursor: orderCursorOf(node) }));
+  const edges = edgesOf(served.slice(0, first), orderCursorOf);
   // One redaction per reason at the list, as Client.orders reports a withheld list; only for
   // orders before this page's end, so the next page does not report them again.
   const reasons = new Set(withheld.filter((w) => !hasNextPage || w.after < first).map((w) => w.reason));
